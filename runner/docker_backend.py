@@ -1,0 +1,118 @@
+"""The Docker backend: each example in its own hardened container, built in a phase of its own."""
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from pathlib import Path
+
+from runner import EnvironmentProblem, docker_engine
+from runner.backend import OUTPUT_LIMIT, Progress, build_result, fill_env, run_result
+from runner.cache import cache_dir
+from runner.languages import Language
+from runner.results import RunResult, Status, write_atomically
+
+NAME = "docker"
+SOURCE_DIR = "/job/src"
+BUILD_DIR = "/job/build"
+
+
+def image_for(client, language: Language) -> str | None:
+    """The official image when it is here, else the offline-built one, else None."""
+    for tag in (language.image, language.offline_image):
+        if docker_engine.image_id(client, tag):
+            return tag
+    return None
+
+
+class DockerBackend:
+    name = NAME
+
+    def __init__(self, client=None):
+        self.client = client or docker_engine.connect()
+        self._versions_file = cache_dir() / "runtime-versions.json"
+
+    def check(self, languages: list[Language], progress: Progress) -> list[str]:
+        missing = [lang for lang in languages if image_for(self.client, lang) is None]
+        if not missing:
+            return []
+        names = ", ".join(f"{lang.image} (or {lang.offline_image})" for lang in missing)
+        return [f"no image for {', '.join(l.title for l in missing)} on the Docker engine: {names}. "
+                "Run `invoke images` to pull them, or `invoke images --offline` to build them with no "
+                "registry, or `invoke images --load FILE`."]
+
+    def image(self, language: Language) -> str:
+        tag = image_for(self.client, language)
+        if tag is None:
+            raise EnvironmentProblem(self.check([language], lambda _: None)[0])
+        return tag
+
+    def runtime_version(self, language: Language) -> str | None:
+        """Asked once per image and remembered by image id (an image never changes)."""
+        tag = self.image(language)
+        image_id = docker_engine.image_id(self.client, tag)
+        try:
+            known = json.loads(self._versions_file.read_text())
+        except (OSError, ValueError):
+            known = {}
+        if image_id not in known:
+            env = fill_env(language.env, "/tmp")
+            try:
+                known[image_id] = docker_engine.version_of(self.client, tag, list(language.version), env)
+            except Exception as exc:  # noqa: BLE001 - a version is information, never a failure
+                return f"unknown ({exc.__class__.__name__})"
+            write_atomically(self._versions_file, json.dumps(known, indent=1))
+        return known[image_id]
+
+    @contextmanager
+    def example(self, language: Language, source: bytes, filename: str, timeout: float,
+                labels: dict[str, str]):
+        labels = {docker_engine.KIT_LABEL: "async-rosetta", **labels}
+        volume = docker_engine.create_volume(self.client, labels)
+        try:
+            yield _DockerExample(self, language, source, filename, timeout, labels, volume)
+        finally:
+            docker_engine.remove_volume(self.client, volume)
+
+
+class _DockerExample:
+    def __init__(self, backend: DockerBackend, language: Language, source: bytes, filename: str,
+                 timeout: float, labels: dict[str, str], volume: str):
+        self.backend, self.language, self.timeout, self.labels, self.volume = (
+            backend, language, timeout, labels, volume)
+        self.image = backend.image(language)
+        self.version = backend.runtime_version(language)
+        self.source = f"{SOURCE_DIR}/{filename}"
+        self.env = fill_env(language.env, "/tmp")
+        self.files = {f"src/{filename}": source}
+        self.build = None
+        if language.build:
+            limits = language.build_limits
+            build_timeout = limits.timeout or timeout
+            box = docker_engine.Sandbox(
+                image=self.image, command=language.command(language.build, self.source, BUILD_DIR),
+                labels={**labels, "org.async-rosetta.phase": "build"}, env=self.env,
+                memory_mb=limits.memory_mb, pids=limits.pids, timeout=build_timeout,
+                output_limit=OUTPUT_LIMIT, volume=volume, volume_writable=True, files=self.files,
+                folders=("src", "build"),
+            )
+            outcome = docker_engine.run_sandboxed(backend.client, box)
+            self.build = build_result(language, NAME, outcome, build_timeout, limits.memory_mb,
+                                      runtime_version=self.version, image=self.image)
+            self.files = {}
+
+    def run(self, repeat: int) -> RunResult:
+        if self.build is not None and self.build.status is not Status.OK:
+            return self.build.with_(repeat=repeat)
+        limits = self.language.limits
+        box = docker_engine.Sandbox(
+            image=self.image, command=self.language.command(self.language.run, self.source, BUILD_DIR),
+            labels={**self.labels, "org.async-rosetta.phase": "run"}, env=self.env,
+            memory_mb=limits.memory_mb, pids=limits.pids, timeout=self.timeout,
+            output_limit=OUTPUT_LIMIT, volume=self.volume,
+            # The first container of an example receives the source; later ones only read it.
+            volume_writable=bool(self.files), files=self.files, folders=("src",) if self.files else (),
+        )
+        self.files = {}
+        outcome = docker_engine.run_sandboxed(self.backend.client, box)
+        return run_result(self.language, NAME, outcome, self.timeout, limits.memory_mb, self.build,
+                          runtime_version=self.version, image=self.image, repeat=repeat)

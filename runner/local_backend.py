@@ -1,0 +1,192 @@
+"""The local backend: the host's own toolchains in a subprocess. For trusted code only."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from runner.backend import OUTPUT_LIMIT, Outcome, Progress, build_result, fill_env, run_result
+from runner.languages import Language
+from runner.results import RunResult, Status
+
+NAME = "local"
+
+
+class _Capture(threading.Thread):
+    def __init__(self, pipe, budget: "_Budget"):
+        super().__init__(daemon=True)
+        self.pipe, self.budget, self.data = pipe, budget, bytearray()
+
+    def run(self) -> None:
+        for chunk in iter(lambda: self.pipe.read1(65536), b""):
+            self.data += chunk[: self.budget.take(len(chunk))]
+
+
+class _Budget:
+    """Output allowed to stdout and stderr together; calls `on_exceeded` once when passed."""
+
+    def __init__(self, limit: int, on_exceeded):
+        self.left, self.on_exceeded, self.exceeded = limit, on_exceeded, False
+        self.lock = threading.Lock()
+
+    def take(self, size: int) -> int:
+        with self.lock:
+            granted = min(size, self.left)
+            self.left -= granted
+            if granted < size and not self.exceeded:
+                self.exceeded = True
+                self.on_exceeded()
+            return granted
+
+
+class _PeakMemory(threading.Thread):
+    """Samples the program's high-water resident memory (Linux /proc) until it ends.
+
+    rusage from wait4 cannot serve: it keeps the parent's high-water mark from before exec.
+    """
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.path, self.peak, self.done = Path(f"/proc/{pid}/status"), None, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            try:
+                found = [line for line in self.path.read_text().splitlines() if line.startswith("VmHWM:")]
+            except OSError:
+                return
+            if not found:
+                return  # a zombie: the program has ended
+            self.peak = max(self.peak or 0, int(found[0].split()[1]) * 1024)
+            self.done.wait(0.005)
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def run_process(command: list[str], cwd: Path, env: dict[str, str], timeout: float,
+                limit: int = OUTPUT_LIMIT) -> Outcome:
+    """Run a command in its own process group with a timeout and an output cap."""
+    started = time.monotonic()
+    proc = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    budget = _Budget(limit, lambda: _kill_group(proc.pid))
+    readers = [_Capture(proc.stdout, budget), _Capture(proc.stderr, budget)]
+    for reader in readers:
+        reader.start()
+    peak = _PeakMemory(proc.pid)
+    peak.start()
+    waited: dict = {}
+
+    def wait() -> None:
+        _, status, _ = os.wait4(proc.pid, 0)
+        waited.update(status=status, ended=time.monotonic())
+        peak.done.set()
+
+    waiter = threading.Thread(target=wait, daemon=True)
+    waiter.start()
+    try:
+        waiter.join(timeout)
+        timed_out = waiter.is_alive()
+        if timed_out:
+            _kill_group(proc.pid)
+            waiter.join()
+    finally:
+        _kill_group(proc.pid)  # children that outlived the program go with it
+        if waiter.is_alive():
+            waiter.join(5)
+    for reader in readers:
+        reader.join(5)
+    status = waited.get("status", 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    elapsed = (waited.get("ended", time.monotonic()) - started) * 1000
+    return Outcome(
+        exit_code=proc.returncode,
+        stdout=readers[0].data.decode("utf-8", "replace"),
+        stderr=readers[1].data.decode("utf-8", "replace"),
+        timed_out=timed_out,
+        oom=False,
+        truncated=budget.exceeded,
+        process_ms=elapsed,
+        wall_ms=elapsed,
+        peak_memory_bytes=peak.peak,
+    )
+
+
+class LocalBackend:
+    """Runs examples with the host's python3, node and dotnet, in a temporary folder."""
+
+    name = NAME
+
+    def __init__(self):
+        self._versions: dict[str, str | None] = {}
+
+    def check(self, languages: list[Language], progress: Progress) -> list[str]:
+        problems = []
+        for language in languages:
+            tool = (language.build or language.run)[0]
+            if shutil.which(tool) is None:
+                problems.append(f"{language.title}: `{tool}` is not on PATH; install it, or use "
+                                "`--backend docker`")
+        return problems
+
+    def runtime_version(self, language: Language) -> str | None:
+        if language.name not in self._versions:
+            try:
+                done = subprocess.run(language.version, capture_output=True, text=True, timeout=60)
+                lines = (done.stdout or done.stderr).strip().splitlines()
+                self._versions[language.name] = lines[-1] if lines else None
+            except (OSError, subprocess.TimeoutExpired):
+                self._versions[language.name] = None
+        return self._versions[language.name]
+
+    @contextmanager
+    def example(self, language: Language, source: bytes, filename: str, timeout: float,
+                labels: dict[str, str]):
+        with tempfile.TemporaryDirectory(prefix="async-rosetta-") as tmp:
+            yield _LocalExample(self, language, source, filename, timeout, Path(tmp))
+
+
+class _LocalExample:
+    def __init__(self, backend: LocalBackend, language: Language, source: bytes, filename: str,
+                 timeout: float, folder: Path):
+        self.language, self.timeout, self.folder = language, timeout, folder
+        self.version = backend.runtime_version(language)
+        (folder / "src").mkdir()
+        (folder / "build").mkdir()
+        (folder / "work").mkdir()
+        self.source = folder / "src" / filename
+        self.source.write_bytes(source)
+        self.env = {
+            "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
+            "HOME": str(folder),
+            "TMPDIR": str(folder),
+            "LANG": "C.UTF-8",
+            **fill_env(language.env, str(folder)),
+        }
+        self.build = None
+        if language.build:
+            limits = language.build_limits
+            build_timeout = limits.timeout or timeout
+            outcome = run_process(language.command(language.build, str(self.source), str(folder / "build")),
+                                  folder / "work", self.env, build_timeout)
+            self.build = build_result(language, NAME, outcome, build_timeout, limits.memory_mb,
+                                      runtime_version=self.version)
+
+    def run(self, repeat: int) -> RunResult:
+        if self.build is not None and self.build.status is not Status.OK:
+            return self.build.with_(repeat=repeat)
+        command = self.language.command(self.language.run, str(self.source), str(self.folder / "build"))
+        outcome = run_process(command, self.folder / "work", self.env, self.timeout)
+        return run_result(self.language, NAME, outcome, self.timeout, self.language.limits.memory_mb,
+                          self.build, runtime_version=self.version, repeat=repeat)

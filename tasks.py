@@ -1,0 +1,198 @@
+"""Async Rosetta: run the same async program in Python, JavaScript and C#, side by side."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from invoke import Collection, Exit, task
+
+from runner import EnvironmentProblem, KitError
+from runner.languages import load_registry
+from runner.lessons import InvalidLessons, find_lesson, load_lessons
+
+EXIT_FAILED, EXIT_INPUT, EXIT_ENVIRONMENT, EXIT_INTERRUPTED = 1, 2, 3, 130
+ROOT = Path(__file__).resolve().parent
+
+
+def _consoles():
+    from rich.console import Console
+
+    return Console(), Console(stderr=True)
+
+
+@contextmanager
+def _errors():
+    """Turn the kit's own errors and Ctrl-C into a message and an exit status, never a traceback."""
+    try:
+        yield
+    except InvalidLessons as exc:
+        raise Exit(f"invalid lessons: {exc}", code=EXIT_INPUT)
+    except KitError as exc:
+        code = EXIT_ENVIRONMENT if isinstance(exc, EnvironmentProblem) else EXIT_INPUT
+        raise Exit(f"error: {exc}", code=code)
+    except KeyboardInterrupt:
+        raise Exit("interrupted: every container the run started was removed; results of lessons "
+                   "that had finished are kept under results/", code=EXIT_INTERRUPTED)
+
+
+def _repeat(value) -> int:
+    try:
+        repeat = int(value)
+    except (TypeError, ValueError):
+        repeat = 0
+    if repeat < 1:
+        raise KitError(f"--repeat takes a whole number of at least 1, got {value!r}")
+    return repeat
+
+
+def _load():
+    registry = load_registry()
+    return registry, load_lessons(registry)
+
+
+@task(name="list")
+def list_(c):
+    """List the lessons: title, summary and which languages have an example."""
+    with _errors():
+        from rich.table import Table
+
+        registry, lessons = _load()
+        out, _ = _consoles()
+        table = Table(title="Lessons")
+        for name in ("lesson", "title", "summary", *(lang.title for lang in registry.languages.values())):
+            table.add_column(name)
+        for lesson in lessons.values():
+            marks = ["yes" if lesson.example(lang).is_file() else "-" for lang in registry.languages.values()]
+            table.add_row(lesson.slug, lesson.title, lesson.summary, *marks)
+        out.print(table)
+
+
+def _run(c, slugs, lang, backend, repeat, as_json):
+    from runner import backends, workflow
+    from runner.results import save_report
+    from runner.terminal import show_all, show_lesson
+
+    registry, lessons = _load()
+    chosen = [find_lesson(lessons, s) for s in slugs] if slugs else list(lessons.values())
+    languages = registry.select(lang)
+    repeat = _repeat(repeat)
+    out, err = _consoles()
+    engine = backends.choose(backend or c.rosetta.backend, lambda msg: err.print(f"[yellow]warning:[/] {msg}"))
+    problems = engine.check(languages, err.print)
+    if problems:
+        raise EnvironmentProblem("\n".join(problems))
+    reports = []
+    with err.status("starting") as status:
+        for lesson in chosen:
+            report = workflow.run_lesson(lesson, languages, engine, repeat, progress=status.update)
+            save_report(report, Path(c.rosetta.results))
+            reports.append(report)
+    if as_json:
+        data = [r.to_dict() for r in reports]
+        print(json.dumps(data if not slugs else data[0], indent=2, ensure_ascii=False))
+    elif slugs:
+        show_lesson(out, reports[0], registry)
+    else:
+        show_all(out, reports, registry)
+    if not all(reports):
+        raise Exit(code=EXIT_FAILED)
+
+
+@task(
+    positional=["lesson"],
+    help={
+        "lesson": "the lesson to run (see `invoke list`), e.g. kitchen",
+        "lang": "languages to run, comma-separated (default: all), e.g. python,csharp",
+        "backend": "auto (Docker when an engine answers), docker, or local (host toolchains; trusted code only)",
+        "repeat": "run each language N times; timings are reported as median, min and max",
+        "json": "print one JSON document instead of tables",
+    },
+)
+def run_lesson(c, lesson=None, lang=None, backend=None, repeat=1, json=False):
+    """Run one lesson in every language and say whether the outputs are equivalent."""
+    with _errors():
+        if not lesson:
+            raise KitError("which lesson? e.g. `invoke run-lesson kitchen`; `invoke list` shows them all")
+        _run(c, [lesson], lang, backend, repeat, json)
+
+
+@task(help={
+    "lang": "languages to run, comma-separated (default: all)",
+    "backend": "auto, docker or local",
+    "repeat": "run each language N times",
+    "json": "print a JSON list, one document per lesson",
+})
+def run_all(c, lang=None, backend=None, repeat=1, json=False):
+    """Run every lesson in every language; one table row per lesson and language."""
+    with _errors():
+        _run(c, [], lang, backend, repeat, json)
+
+
+@task(help={
+    "offline": "build equivalent images from Debian packages, npm and the host's .NET SDK (no registry)",
+    "save": "write the images to FILE (a tar archive) for a room without internet",
+    "load": "load images from FILE written by --save",
+    "force": "with --offline: rebuild even when the images are current",
+})
+def images(c, offline=False, save=None, load=None, force=False):
+    """Pull the official images (or build them offline, save them, load them)."""
+    with _errors():
+        from runner import images as image_ops
+
+        registry = load_registry()
+        _, err = _consoles()
+        with err.status("images") as status:
+            if load:
+                message = image_ops.load(Path(load), status.update)
+            elif offline:
+                message = image_ops.build_offline(list(registry.languages.values()), status.update, force)
+            else:
+                message = image_ops.pull(list(registry.languages.values()), status.update)
+            if save:
+                message = image_ops.save(list(registry.languages.values()), Path(save), status.update)
+        err.print(message)
+
+
+@task
+def doctor(c):
+    """Say what is present and what is missing, and the command that fixes each missing thing."""
+    with _errors():
+        from runner.doctor import check_all
+
+        out, _ = _consoles()
+        findings = check_all(load_registry())
+        from rich.table import Table
+
+        table = Table(title="Async Rosetta doctor")
+        for name in ("what", "state", "details / fix"):
+            table.add_column(name)
+        for item in findings:
+            table.add_row(item.what, "[green]ok[/]" if item.ok else "[red]missing[/]", item.detail)
+        out.print(table)
+        if not all(item.ok or item.optional for item in findings):
+            raise Exit(code=EXIT_ENVIRONMENT)
+
+
+@task
+def clean(c):
+    """Remove containers and volumes the kit left behind (after a crash, say)."""
+    with _errors():
+        from runner import docker_engine
+
+        removed = docker_engine.remove_leftovers(docker_engine.connect())
+        print(f"removed {len(removed['containers'])} container(s) and {len(removed['volumes'])} volume(s)")
+
+
+@task(help={"k": "only tests matching this expression (pytest -k)", "x": "stop at the first failure"})
+def test(c, k=None, x=False):
+    """Run the test suite (Docker tests included: they fail, not skip, under CI)."""
+    args = [sys.executable, "-m", "pytest", "-q"] + (["-k", k] if k else []) + (["-x"] if x else [])
+    raise Exit(code=subprocess.call(args, cwd=ROOT))
+
+
+ns = Collection(list_, run_lesson, run_all, images, doctor, clean, test)
+ns.configure({"rosetta": {"backend": "auto", "results": str(ROOT / "results")}})

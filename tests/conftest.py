@@ -1,0 +1,92 @@
+"""Shared fixtures. Docker tests skip where no engine answers, except under CI, where they fail."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from runner import ROOT
+from runner.languages import load_registry
+from runner.lessons import load_lessons
+
+UNDER_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def unavailable(reason: str):
+    """Skip on a developer's machine; fail under CI, where every test must really run."""
+    if UNDER_CI:
+        pytest.fail(f"{reason} - under CI this is a failure, not a skip")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def registry():
+    return load_registry()
+
+
+@pytest.fixture(scope="session")
+def lessons(registry):
+    return load_lessons(registry)
+
+
+@pytest.fixture(scope="session")
+def docker_backend(registry):
+    from runner import docker_engine
+    from runner.docker_backend import DockerBackend
+
+    try:
+        backend = DockerBackend(docker_engine.connect())
+    except docker_engine.EngineUnavailable as exc:
+        unavailable(f"no Docker engine: {exc}")
+    problems = backend.check(list(registry.languages.values()), lambda _: None)
+    if problems:
+        unavailable("; ".join(problems))
+    return backend
+
+
+@pytest.fixture(scope="session")
+def local_backend(registry):
+    from runner.local_backend import LocalBackend
+
+    backend = LocalBackend()
+    problems = backend.check(list(registry.languages.values()), lambda _: None)
+    if problems:
+        unavailable("; ".join(problems))
+    return backend
+
+
+@pytest.fixture
+def kit_copy(tmp_path) -> Path:
+    """A copy of the kit (tasks, package, lessons, examples) that a test may break."""
+    for name in ("runner", "lessons", *(lang.folder for lang in load_registry().languages.values())):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "tasks.py", tmp_path / "tasks.py")
+    return tmp_path
+
+
+def make_lesson(root: Path, slug: str, examples: dict[str, str], extra: str = "", expected: str | None = None):
+    """A small lesson under `root` with the given example sources, keyed by folder name."""
+    folder = root / "lessons" / slug
+    folder.mkdir(parents=True, exist_ok=True)
+    text = f"title: {slug}\nsummary: a test lesson\nconcepts: [testing]\nnotes: {{python: n}}\n{extra}"
+    if expected is not None:
+        text += "expected: |\n" + "".join(f"  {line}\n" for line in expected.splitlines())
+    (folder / "lesson.yaml").write_text(text)
+    (folder / "lesson.md").write_text(f"# {slug}\n")
+    for name, source in examples.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source)
+    return folder
+
+
+@pytest.fixture
+def no_leftovers():
+    """Asserts after the test that the kit left no container or volume behind."""
+    yield
+    from runner import docker_engine
+
+    found = docker_engine.leftovers(docker_engine.connect())
+    assert found == {"containers": [], "volumes": []}, f"left behind: {found}"

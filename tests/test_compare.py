@@ -1,0 +1,69 @@
+from runner import compare
+from runner.lessons import CompareRules, DeclaredDifference
+
+RULES = CompareRules(tolerance=0.1)
+REFERENCE = """[0.0s] water: started (boil, 0.6s)
+[0.6s] water: finished
+[0.6s] dinner ready after 0.6s
+"""
+
+
+def test_jitter_within_tolerance_is_equal():
+    jittered = "[0.1s] water: started (boil, 0.6s)\r\n[0.7s] water: finished\r\n[0.5s] dinner ready after 0.7s\r\n\n"
+    same, _ = compare.matches(REFERENCE, jittered, RULES)
+    assert same
+    assert compare.diff("expected", REFERENCE, "python", jittered, RULES) == ""
+
+
+def test_jitter_beyond_tolerance_is_caught():
+    late = REFERENCE.replace("[0.6s] water: finished", "[0.8s] water: finished")
+    assert not compare.matches(REFERENCE, late, RULES)[0]
+
+
+def test_one_wrong_line_gives_a_readable_diff():
+    wrong = REFERENCE.replace("water: finished", "water: burnt")
+    text = compare.diff("expected", REFERENCE, "csharp", wrong, RULES)
+    assert "--- expected" in text and "+++ csharp" in text
+    assert "-[0.6s] water: finished" in text
+    assert "+[0.6s] water: burnt" in text
+    # lines that match are context, not changes
+    assert "-[0.0s]" not in text and "+[0.6s] dinner" not in text
+
+
+def test_missing_and_extra_lines_are_caught():
+    assert not compare.matches(REFERENCE, REFERENCE + "[0.7s] extra\n", RULES)[0]
+    assert not compare.matches(REFERENCE, "\n".join(REFERENCE.splitlines()[:2]), RULES)[0]
+
+
+def test_same_time_lines_compare_as_a_set_only_when_declared():
+    ref = "[0.0s] a: started\n[0.0s] b: started\n[0.3s] done\n"
+    swapped = "[0.0s] b: started\n[0.0s] a: started\n[0.3s] done\n"
+    assert not compare.matches(ref, swapped, RULES)[0]
+    assert compare.matches(ref, swapped, CompareRules(same_time_as_set=True))[0]
+    other = "[0.0s] b: started\n[0.0s] c: started\n[0.3s] done\n"
+    assert not compare.matches(ref, other, CompareRules(same_time_as_set=True))[0]
+
+
+def test_declared_differences_are_left_out_of_the_comparison():
+    rules = CompareRules(differ=(DeclaredDifference(r"first line:", "the order differs by design"),))
+    a = "[0.0s] first line: main\n[0.1s] done\n"
+    b = "[0.0s] first line: task\n[0.1s] done\n"
+    assert compare.matches(a, b, rules)[0]
+    assert not compare.matches(a, b, RULES)[0]
+
+
+def test_events_are_read_from_task_lines():
+    events = compare.events(
+        "[0.0s] report: started (needs 0.5s)\n[0.3s] report: cancelled\n[0.3s] report: timeout, stopped\n"
+        "[0.3s] a plain note\n[0.8s] backup: finished\nno stamp: started\n"
+    )
+    assert [(e.time, e.task, e.kind) for e in events] == [
+        (0.0, "report", "started"), (0.3, "report", "cancelled"), (0.3, "report", "timeout"),
+        (0.8, "backup", "finished"),
+    ]
+    assert events[0].line == 1
+
+
+def test_program_time_is_the_last_stamp():
+    assert compare.program_time_ms(REFERENCE) == 600
+    assert compare.program_time_ms("no stamps\n") is None

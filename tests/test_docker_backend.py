@@ -1,0 +1,83 @@
+"""The Docker backend: real containers, real compilers, real output."""
+import time
+
+import pytest
+
+from runner import workflow
+from runner.lessons import load_lessons
+from runner.results import Status
+from tests.conftest import make_lesson
+
+pytestmark = pytest.mark.docker
+
+
+def test_kitchen_runs_in_three_containers_and_is_equivalent(docker_backend, lessons, registry, no_leftovers):
+    report = workflow.run_lesson(lessons["kitchen"], list(registry.languages.values()), docker_backend)
+    assert [r.status for r in report.runs] == [Status.OK] * 3, report.diff
+    assert report.equivalent, report.diff
+    for run in report.runs:
+        assert run.backend == "docker" and run.image
+        assert run.run_ms == pytest.approx(1900, abs=100)
+        assert run.process_ms >= run.run_ms
+        assert run.peak_memory_bytes > 1_000_000
+        assert run.runtime_version and run.runtime_version != "unknown"
+    csharp = report.runs_of("csharp")[0]
+    assert csharp.build_ms > 0
+    assert csharp.runtime_version.startswith("10.")
+
+
+def test_the_sandbox_is_hardened(docker_backend, tmp_path, registry, monkeypatch, no_leftovers):
+    monkeypatch.setenv("ASYNC_ROSETTA_SECRET", "do-not-leak")
+    make_lesson(tmp_path, "probe", {"python/probe.py": """
+import os
+print("uid", os.getuid())
+print("interfaces", sorted(os.listdir("/sys/class/net")))
+print("secret", "ASYNC_ROSETTA_SECRET" in os.environ)
+caps = [l for l in open("/proc/self/status") if l.startswith("CapEff")][0].split()[1]
+print("capabilities", caps)
+for path in ("/etc/probe", "/usr/probe", "/tmp/probe", "/work/probe"):
+    try:
+        open(path, "w").write("x")
+        print("writable", path)
+    except OSError:
+        print("read-only", path)
+"""})
+    lesson = load_lessons(registry, tmp_path / "lessons")["probe"]
+    run = workflow.run_lesson(lesson, registry.select("python"), docker_backend).runs[0]
+    assert run.status is Status.OK, run.message + run.stderr
+    lines = run.stdout.splitlines()
+    assert "uid 1000" in lines
+    assert "interfaces ['lo']" in lines
+    assert "secret False" in lines
+    assert "capabilities 0000000000000000" in lines
+    assert {"read-only /etc/probe", "read-only /usr/probe", "writable /tmp/probe", "writable /work/probe"} <= set(lines)
+
+
+def test_timeout_is_enforced_from_the_host(docker_backend, tmp_path, registry, no_leftovers):
+    make_lesson(tmp_path, "hang", {"javascript/hang.mjs": "console.log('[0.0s] started');\nsetInterval(() => {}, 1000);\n"},
+                extra="timeout: 1\n")
+    lesson = load_lessons(registry, tmp_path / "lessons")["hang"]
+    started = time.monotonic()
+    run = workflow.run_lesson(lesson, registry.select("javascript"), docker_backend).runs[0]
+    assert run.status is Status.TIMEOUT
+    assert run.stdout == "[0.0s] started\n"
+    assert time.monotonic() - started < 1 + 5
+
+
+def test_memory_and_output_limits(docker_backend, tmp_path, registry, no_leftovers):
+    make_lesson(tmp_path, "hungry", {"python/hungry.py": "blocks = []\nwhile True:\n    blocks.append(bytearray(50_000_000))\n"})
+    make_lesson(tmp_path, "chatty", {"python/chatty.py": "while True:\n    print('y' * 10000)\n"})
+    lessons = load_lessons(registry, tmp_path / "lessons")
+    hungry = workflow.run_lesson(lessons["hungry"], registry.select("python"), docker_backend).runs[0]
+    assert hungry.status is Status.OOM and "256 MB" in hungry.message
+    chatty = workflow.run_lesson(lessons["chatty"], registry.select("python"), docker_backend).runs[0]
+    assert chatty.status is Status.OUTPUT_LIMIT and chatty.truncated and chatty.stdout.startswith("y" * 100)
+
+
+def test_a_csharp_compile_error_is_build_failed_with_the_compilers_message(docker_backend, tmp_path, registry,
+                                                                         no_leftovers):
+    make_lesson(tmp_path, "typo", {"csharp/typo.cs": "Console.WriteLine(\"[0.0s] hi\")\n"})
+    lesson = load_lessons(registry, tmp_path / "lessons")["typo"]
+    run = workflow.run_lesson(lesson, registry.select("csharp"), docker_backend).runs[0]
+    assert run.status is Status.BUILD_FAILED and "CS1002" in run.message
+    assert run.stdout == "" and run.process_ms is None
