@@ -161,6 +161,12 @@ def create_volume(client, labels: dict[str, str]) -> str:
 
 
 def remove_volume(client, name: str) -> None:
+    """Remove a run's volume, and first any container still using it (after a failed removal, say)."""
+    for container in client.containers.list(all=True, filters={"volume": name}):
+        try:
+            container.remove(force=True)
+        except docker.errors.NotFound:
+            pass
     try:
         client.volumes.get(name).remove(force=True)
     except docker.errors.NotFound:
@@ -204,7 +210,9 @@ class _Reader(threading.Thread):
                     buffer += chunk[: max(room, 0)]
                     if len(chunk) > room and not self.truncated:
                         self.truncated = True
-                        self.on_limit()
+                        # Kill from another thread and keep draining: the engine cannot stop a
+                        # container whose output nobody reads, so a kill from here would hang.
+                        threading.Thread(target=self.on_limit, daemon=True).start()
         except (docker.errors.DockerException, requests.exceptions.RequestException, OSError):
             pass  # the container was killed or removed: what was read is kept
 
