@@ -37,6 +37,10 @@ def _errors():
     except KeyboardInterrupt:
         raise Exit("interrupted: every container the run started was removed; results of lessons "
                    "that had finished are kept under results/", code=EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        # The reader went away (`invoke run-all | head`): stop quietly, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise Exit(code=EXIT_FAILED)
 
 
 def _repeat(value) -> int:
@@ -58,17 +62,11 @@ def _load():
 def list_(c):
     """List the lessons: title, summary and which languages have an example."""
     with _errors():
-        from rich.table import Table
+        from runner.terminal import lessons_table
 
         registry, lessons = _load()
         out, _ = _consoles()
-        table = Table(title="Lessons")
-        for name in ("lesson", "title", "summary", *(lang.title for lang in registry.languages.values())):
-            table.add_column(name)
-        for lesson in lessons.values():
-            marks = ["yes" if lesson.example(lang).is_file() else "-" for lang in registry.languages.values()]
-            table.add_row(lesson.slug, lesson.title, lesson.summary, *marks)
-        out.print(table)
+        out.print(lessons_table(list(lessons.values()), registry))
 
 
 def _run(c, slugs, lang, backend, repeat, as_json):

@@ -1,6 +1,7 @@
 """The terminal view of a run: a rich table, the outputs side by side, and the diff."""
 from __future__ import annotations
 
+from rich import box
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
@@ -23,7 +24,7 @@ def _ms(t: Timing | None) -> str:
     if t is None:
         return "-"
     text = f"{t.median / 1000:.2f}s"
-    return text if t.min == t.max else f"{text} ({t.min / 1000:.2f}-{t.max / 1000:.2f})"
+    return text if t.min == t.max else f"{text}\n{t.min / 1000:.2f}-{t.max / 1000:.2f}"
 
 
 def _mb(t: Timing | None) -> str:
@@ -34,25 +35,46 @@ def _verdict(report: LessonReport) -> Text:
     return Text("equivalent", "bold green") if report.equivalent else Text("NOT equivalent", "bold red")
 
 
+def _version(text: str | None) -> str:
+    """'Python 3.13.5' and 'v24.21.0' as the bare version, to keep the table narrow."""
+    return text.split()[-1].lstrip("v") if text and text.split() else "-"
+
+
 def summary_table(reports: list[LessonReport], registry: Registry) -> Table:
+    """One row per language (and lesson); one verdict per lesson."""
     many = len(reports) > 1
-    table = Table(title=None if many else f"{reports[0].title} ({reports[0].lesson}) - {reports[0].backend}")
-    if many:
-        table.add_column("lesson")
-    for name in ("language", "status", "in-program", "process", "build", "peak memory", "runtime"):
-        table.add_column(name, no_wrap=name in ("status", "runtime"))
-    table.add_column("verdict")
+    table = Table(title=None if many else f"{reports[0].title} ({reports[0].lesson}) - {reports[0].backend}",
+                  box=box.SIMPLE_HEAVY, pad_edge=False, collapse_padding=True,
+                  caption="program: as measured by the program; process: start to exit; memory: peak"
+                  + ("; median over repeats, min-max below" if any(run.repeat > 1 for r in reports for run in r.runs) else ""))
+    table.add_column("lesson" if many else "verdict", no_wrap=True)
+    for name in ("language", "status", "program", "process", "build", "memory", "version"):
+        table.add_column(name, no_wrap=True, justify="right" if name in ("program", "process", "build", "memory")
+                         else "left")
     for report in reports:
         for i, lang in enumerate(report.languages):
             runs = report.runs_of(lang)
             worst = next((r for r in runs if r.status is not Status.OK), runs[0])
             t = report.timings(lang)
             title = registry.languages[lang].title if lang in registry.languages else lang
-            row = [title, Text(worst.status.value, STATUS_STYLE[worst.status]), _ms(t["run_ms"]),
-                   _ms(t["process_ms"]), _ms(t["build_ms"]), _mb(t["peak_memory_bytes"]),
-                   worst.runtime_version or "-", _verdict(report) if i == 0 else ""]
-            table.add_row(*([report.lesson if i == 0 else ""] if many else []), *row,
-                          end_section=many and i == len(report.languages) - 1)
+            first = [report.lesson, _verdict(report)] if many else [_verdict(report)]
+            table.add_row(first[i] if i < len(first) else "", title,
+                          Text(worst.status.value, STATUS_STYLE[worst.status]), _ms(t["run_ms"]),
+                          _ms(t["process_ms"]), _ms(t["build_ms"]), _mb(t["peak_memory_bytes"]),
+                          _version(worst.runtime_version), end_section=many and i == len(report.languages) - 1)
+    return table
+
+
+def lessons_table(lessons, registry: Registry) -> Table:
+    """The course at a glance: each lesson with its summary and the languages that have an example."""
+    table = Table(title="Lessons", box=box.SIMPLE_HEAVY)
+    table.add_column("lesson", no_wrap=True)
+    table.add_column("title", ratio=1)
+    table.add_column("summary", ratio=3)
+    table.add_column("examples", ratio=1)
+    for lesson in lessons:
+        have = [lang.title for lang in registry.languages.values() if lesson.example(lang).is_file()]
+        table.add_row(lesson.slug, lesson.title, lesson.summary, ", ".join(have) or "none yet")
     return table
 
 
