@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterator, Protocol
+from typing import Callable, ContextManager, Protocol
 
 from runner.languages import Language
 from runner.results import RunResult, Status
+from runner.services import RunningService, ServiceSpec
 
 OUTPUT_LIMIT = 1_000_000  # bytes of stdout and stderr together, per run
 Progress = Callable[[str], None]
@@ -43,8 +44,12 @@ class Backend(Protocol):
 
     def runtime_version(self, language: Language) -> str | None: ...
 
+    def service(self, spec: ServiceSpec, image_language: Language,
+                labels: dict[str, str]) -> ContextManager[RunningService]:
+        """Start a service a lesson needs; examples run while it is up reach it through its env."""
+
     def example(self, language: Language, source: bytes, filename: str, timeout: float,
-                labels: dict[str, str]) -> "ExampleContext": ...
+                labels: dict[str, str], service: RunningService | None = None) -> "ExampleContext": ...
 
 
 class ExampleContext(Protocol):

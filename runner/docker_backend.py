@@ -10,6 +10,7 @@ from runner.backend import OUTPUT_LIMIT, Progress, build_result, fill_env, run_r
 from runner.cache import cache_dir
 from runner.languages import Language
 from runner.results import RunResult, Status, write_atomically
+from runner.services import READY_PREFIX, START_TIMEOUT, RunningService, ServiceSpec
 
 NAME = "docker"
 SOURCE_DIR = "/job/src"
@@ -64,21 +65,33 @@ class DockerBackend:
         return known[image_id]
 
     @contextmanager
+    def service(self, spec: ServiceSpec, image_language: Language, labels: dict[str, str]):
+        """The service in a container with loopback only; examples join its network namespace."""
+        labels = {docker_engine.KIT_LABEL: "async-rosetta", **labels, "org.async-rosetta.phase": "service"}
+        name = docker_engine.start_service(self.client, self.image(image_language), spec.script.read_bytes(),
+                                           spec.port, labels, READY_PREFIX, START_TIMEOUT)
+        try:
+            yield RunningService(spec, f"http://127.0.0.1:{spec.port}", f"container:{name}")
+        finally:
+            docker_engine.stop_service(self.client, name)
+
+    @contextmanager
     def example(self, language: Language, source: bytes, filename: str, timeout: float,
-                labels: dict[str, str]):
+                labels: dict[str, str], service: RunningService | None = None):
         labels = {docker_engine.KIT_LABEL: "async-rosetta", **labels}
         volume = docker_engine.create_volume(self.client, labels)
         try:
-            yield _DockerExample(self, language, source, filename, timeout, labels, volume)
+            yield _DockerExample(self, language, source, filename, timeout, labels, volume, service)
         finally:
             docker_engine.remove_volume(self.client, volume)
 
 
 class _DockerExample:
     def __init__(self, backend: DockerBackend, language: Language, source: bytes, filename: str,
-                 timeout: float, labels: dict[str, str], volume: str):
+                 timeout: float, labels: dict[str, str], volume: str, service: RunningService | None):
         self.backend, self.language, self.timeout, self.labels, self.volume = (
             backend, language, timeout, labels, volume)
+        self.service = service
         self.image = backend.image(language)
         self.version = backend.runtime_version(language)
         self.source = f"{SOURCE_DIR}/{filename}"
@@ -106,7 +119,9 @@ class _DockerExample:
         limits = self.language.limits
         box = docker_engine.Sandbox(
             image=self.image, command=self.language.command(self.language.run, self.source, BUILD_DIR),
-            labels={**self.labels, "org.async-rosetta.phase": "run"}, env=self.env,
+            labels={**self.labels, "org.async-rosetta.phase": "run"},
+            env={**self.env, **(self.service.env if self.service else {})},
+            network=self.service.network if self.service else "none",
             memory_mb=limits.memory_mb, pids=limits.pids, timeout=self.timeout,
             output_limit=OUTPUT_LIMIT, volume=self.volume,
             # The first container of an example receives the source; later ones only read it.

@@ -10,6 +10,7 @@ import yaml
 
 from runner import ROOT, KitError
 from runner.languages import Language, Registry
+from runner.services import SERVICES
 
 LESSONS_DIR = ROOT / "lessons"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -61,6 +62,7 @@ class Lesson:
     narrative: str
     folder: Path
     order: float = 1000.0
+    service: str | None = None  # a server of the kit's own that the examples talk to (SERVICES)
 
     def example(self, language: Language) -> Path:
         return language.example_path(self.slug, self.folder.parent.parent)
@@ -82,6 +84,7 @@ _KEYS = {
     "notes": "mapping of language to text",
     "requires": "mapping of language to a minimum runtime version",
     "order": "a number: where the lesson stands in the course",
+    "service": f"the name of a service the examples talk to: one of {', '.join(SERVICES)}",
 }
 _REQUIRED = ("title", "summary", "concepts", "notes")
 _COMPARE_KEYS = ("tolerance", "same_time_as_set", "differ")
@@ -224,6 +227,10 @@ def load_lesson(folder: Path, registry: Registry) -> tuple[Lesson | None, list[s
     if not _number(order):
         p.add("order", f"expected {_KEYS['order']}, got {order!r}")
         order = 1000
+    service = raw.get("service")
+    if service is not None and service not in SERVICES:
+        p.add("service", f"expected {_KEYS['service']}, got {service!r}")
+        service = None
     narrative_file = folder / "lesson.md"
     narrative = narrative_file.read_text(encoding="utf-8") if narrative_file.is_file() else ""
     if not narrative.strip():
@@ -247,6 +254,7 @@ def load_lesson(folder: Path, registry: Registry) -> tuple[Lesson | None, list[s
         narrative=narrative,
         folder=folder,
         order=float(order),
+        service=service,
     )
     return lesson, []
 

@@ -5,15 +5,18 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from runner import KitError
 from runner.backend import OUTPUT_LIMIT, Outcome, Progress, build_result, fill_env, run_result
 from runner.languages import Language
 from runner.results import RunResult, Status
+from runner.services import READY_PREFIX, START_TIMEOUT, RunningService, ServiceSpec
 
 NAME = "local"
 
@@ -151,15 +154,35 @@ class LocalBackend:
         return self._versions[language.name]
 
     @contextmanager
+    def service(self, spec: ServiceSpec, image_language: Language, labels: dict[str, str]):
+        """The service as a process of the kit's own Python, on a free port of 127.0.0.1."""
+        proc = subprocess.Popen([sys.executable, "-u", str(spec.script), "--host", "127.0.0.1", "--port", "0"],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True, start_new_session=True)
+        try:
+            first: list[str] = []
+            reader = threading.Thread(target=lambda: first.append(proc.stdout.readline()), daemon=True)
+            reader.start()
+            reader.join(START_TIMEOUT)
+            line = first[0].strip() if first else ""
+            if not line.startswith(READY_PREFIX):
+                raise KitError(f"the service {spec.script.name} did not start within {START_TIMEOUT:g}s: "
+                               f"{line or 'no output'}")
+            yield RunningService(spec, f"http://127.0.0.1:{int(line[len(READY_PREFIX):])}")
+        finally:
+            _kill_group(proc.pid)
+            proc.wait()
+
+    @contextmanager
     def example(self, language: Language, source: bytes, filename: str, timeout: float,
-                labels: dict[str, str]):
+                labels: dict[str, str], service: RunningService | None = None):
         with tempfile.TemporaryDirectory(prefix="async-rosetta-") as tmp:
-            yield _LocalExample(self, language, source, filename, timeout, Path(tmp))
+            yield _LocalExample(self, language, source, filename, timeout, Path(tmp), service)
 
 
 class _LocalExample:
     def __init__(self, backend: LocalBackend, language: Language, source: bytes, filename: str,
-                 timeout: float, folder: Path):
+                 timeout: float, folder: Path, service: RunningService | None):
         self.language, self.timeout, self.folder = language, timeout, folder
         self.version = backend.runtime_version(language)
         (folder / "src").mkdir()
@@ -173,6 +196,7 @@ class _LocalExample:
             "TMPDIR": str(folder),
             "LANG": "C.UTF-8",
             **fill_env(language.env, str(folder)),
+            **(service.env if service else {}),
         }
         self.build = None
         if language.build:

@@ -2,20 +2,21 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
+from contextlib import nullcontext
 
 from runner import KitError, compare
 from runner.backend import Backend, Progress, too_old
-from runner.languages import Language
+from runner.languages import Language, load_registry
 from runner.lessons import Lesson
 from runner.results import LessonReport, RunResult, Status, host_facts, now
+from runner.services import SERVICES, RunningService
 
 LESSON_LABEL = "org.async-rosetta.lesson"
 LANGUAGE_LABEL = "org.async-rosetta.language"
 
 
 def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: int, run_id: str,
-                 progress: Progress) -> list[RunResult]:
+                 progress: Progress, service: RunningService | None = None) -> list[RunResult]:
     """Every repeat of one language's example; a missing or unrunnable example is a result too."""
     path = lesson.example(language)
     base = dict(language=language.name, backend=backend.name)
@@ -33,7 +34,7 @@ def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: i
         if language.build:
             progress(f"{lesson.slug}: building {language.title}")
         results = []
-        with backend.example(language, source, path.name, lesson.timeout, labels) as example:
+        with backend.example(language, source, path.name, lesson.timeout, labels, service) as example:
             for i in range(1, repeat + 1):
                 counter = f" ({i}/{repeat})" if repeat > 1 else ""
                 progress(f"{lesson.slug}: running {language.title}{counter}")
@@ -74,12 +75,27 @@ def verdict(lesson: Lesson, runs: list[RunResult]) -> tuple[bool, str, list[dict
     return equivalent, "\n\n".join(problems + diffs), declared
 
 
+def _service(lesson: Lesson, backend: Backend, run_id: str, progress: Progress):
+    """The service the lesson's examples talk to, started for the length of the lesson."""
+    if lesson.service is None:
+        return nullcontext()
+    spec = SERVICES[lesson.service]
+    progress(f"{lesson.slug}: starting the {spec.name} service")
+    labels = {"org.async-rosetta.run": run_id, LESSON_LABEL: lesson.slug}
+    return backend.service(spec, load_registry().get(spec.image_language), labels)
+
+
 def run_lesson(lesson: Lesson, languages: list[Language], backend: Backend, repeat: int = 1,
                progress: Progress = lambda _: None) -> LessonReport:
     run_id = uuid.uuid4().hex[:12]
     runs: list[RunResult] = []
-    for language in languages:
-        runs += run_language(lesson, language, backend, repeat, run_id, progress)
+    try:
+        with _service(lesson, backend, run_id, progress) as service:
+            for language in languages:
+                runs += run_language(lesson, language, backend, repeat, run_id, progress, service)
+    except KitError as exc:  # the service did not start: no example can run
+        runs = [RunResult(language=lang.name, backend=backend.name, status=Status.ERROR, message=(
+            f"the lesson's service {lesson.service!r} is not available: {exc}")) for lang in languages]
     equivalent, diff, declared = verdict(lesson, runs)
     return LessonReport(
         lesson=lesson.slug, title=lesson.title, equivalent=equivalent, diff=diff, runs=tuple(runs),

@@ -1,0 +1,68 @@
+"""Services a lesson asks for: the kit's slow API, reachable from the examples and from nowhere else."""
+import socket
+
+import pytest
+
+from runner import workflow
+from runner.lessons import load_lessons
+from runner.results import Status
+from tests.conftest import make_lesson
+
+PROBE = """
+import json, os, time, urllib.request
+start = time.perf_counter()
+with urllib.request.urlopen(os.environ["API_URL"] + "/delay?ms=300&name=probe") as answer:
+    print(answer.status, json.load(answer))
+print(f"waited {time.perf_counter() - start:.1f}s")
+# The gateway of the container's network is an address of this machine, where the test listens.
+import socket, struct
+routes = [line.split() for line in open("/proc/net/route").readlines()[1:]]
+gateways = [socket.inet_ntoa(struct.pack("<L", int(r[2], 16))) for r in routes if r[1] == "00000000"]
+for gateway in gateways or ["172.17.0.1"]:
+    try:
+        socket.create_connection((gateway, HOST_PORT), timeout=2).close()
+        print("host reachable")
+    except OSError:
+        print("host unreachable")
+"""
+
+
+@pytest.fixture
+def listener():
+    """A TCP listener on every address of this machine: the one place a probe may try to reach."""
+    with socket.create_server(("0.0.0.0", 0)) as server:
+        yield server.getsockname()[1]
+
+
+@pytest.fixture
+def probe(tmp_path, registry, listener):
+    make_lesson(tmp_path, "probe", {"python/probe.py": PROBE.replace("HOST_PORT", str(listener))},
+                extra="service: api\n")
+    return load_lessons(registry, tmp_path / "lessons")["probe"]
+
+
+def _check(run):
+    assert run.status is Status.OK, run.message + run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == "200 {'name': 'probe', 'ms': 300}"
+    assert lines[1] == "waited 0.3s"
+    return lines
+
+
+@pytest.mark.local
+def test_the_api_answers_on_the_local_backend(probe, registry, local_backend):
+    _check(workflow.run_lesson(probe, registry.select("python"), local_backend).runs[0])
+
+
+@pytest.mark.docker
+def test_the_api_is_all_an_example_reaches_in_docker(probe, registry, docker_backend, no_leftovers):
+    lines = _check(workflow.run_lesson(probe, registry.select("python"), docker_backend).runs[0])
+    assert lines[2:] == ["host unreachable"]
+
+
+def test_an_unknown_service_is_a_lesson_problem(tmp_path, registry):
+    from runner.lessons import InvalidLessons
+
+    make_lesson(tmp_path, "probe", {"python/probe.py": "print(1)\n"}, extra="service: database\n")
+    with pytest.raises(InvalidLessons, match=r"service: expected the name of a service .* one of api, got 'database'"):
+        load_lessons(registry, tmp_path / "lessons")
