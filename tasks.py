@@ -130,6 +130,18 @@ def run_all(c, lang=None, backend=None, repeat=1, json=False):
         _run(c, [], lang, backend, repeat, json)
 
 
+@task(positional=["slug"], help={"slug": "the new lesson's name: lower-case words joined by '-'"})
+def new_lesson(c, slug):
+    """Create a lesson folder and a runnable stub example in every language."""
+    with _errors():
+        from runner.scaffold import new_lesson as scaffold
+
+        written = scaffold(slug, load_registry())
+        for path in written:
+            print(f"created {path.relative_to(ROOT)}")
+        print(f"next: `invoke run-lesson {slug}` runs the stubs (they compare equal); then write the lesson")
+
+
 @task(help={
     "offline": "build equivalent images from Debian packages, npm and the host's .NET SDK (no registry)",
     "save": "write the images to FILE (a tar archive) for a room without internet",
@@ -192,5 +204,5 @@ def test(c, k=None, x=False):
     raise Exit(code=subprocess.call(args, cwd=ROOT))
 
 
-ns = Collection(list_, run_lesson, run_all, images, doctor, clean, test)
+ns = Collection(list_, run_lesson, run_all, new_lesson, images, doctor, clean, test)
 ns.configure({"rosetta": {"backend": "auto", "results": str(ROOT / "results")}})

@@ -36,6 +36,7 @@ class Language:
     limits: Limits = Limits()
     build_limits: Limits = Limits(memory_mb=1024, pids=256, timeout=120)
     offline_from: str = "debian"  # where the offline image's runtime comes from: OFFLINE_SOURCES
+    stub: Path | None = None  # the example `invoke new-lesson` starts from, if the language has one
 
     def example_path(self, slug: str, root: Path = ROOT) -> Path:
         return root / self.folder / f"{slug}{self.extension}"
@@ -72,7 +73,7 @@ class Registry:
 
 
 _REQUIRED = ("title", "folder", "extension", "lexer", "image", "offline_image", "run", "version")
-_OPTIONAL = ("build", "env", "limits", "build_limits", "offline_from")
+_OPTIONAL = ("build", "env", "limits", "build_limits", "offline_from", "stub")
 OFFLINE_SOURCES = ("debian", "node", "host-dotnet")
 
 
@@ -110,6 +111,9 @@ def load_registry(path: Path = REGISTRY_FILE) -> Registry:
             problems.append(f"{where}: offline_from: expected one of {', '.join(OFFLINE_SOURCES)}, "
                             f"got {entry['offline_from']!r}")
             continue
+        if entry.get("stub") and not (path.parent / entry["stub"]).is_file():
+            problems.append(f"{where}: stub: no such file {path.parent / entry['stub']}")
+            continue
         if missing or unknown:
             continue
         try:
@@ -127,6 +131,7 @@ def load_registry(path: Path = REGISTRY_FILE) -> Registry:
                 env=tuple((str(k), str(v)) for k, v in (entry.get("env") or {}).items()),
                 limits=_limits(entry.get("limits") or {}, Limits(), f"{where}: limits"),
                 offline_from=str(entry.get("offline_from", "debian")),
+                stub=path.parent / entry["stub"] if entry.get("stub") else None,
                 build_limits=_limits(
                     entry.get("build_limits") or {}, Language.build_limits, f"{where}: build_limits"
                 ),

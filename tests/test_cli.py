@@ -82,3 +82,20 @@ def test_ctrl_c_removes_every_container(docker_backend, kit_copy, no_leftovers):
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "interrupted" in err and "Traceback" not in err
+
+
+@pytest.mark.local
+def test_new_lesson_starts_from_stubs_that_run_and_compare_equal(kit_copy):
+    done = invoke("new-lesson", "retry-loop", cwd=kit_copy)
+    assert done.returncode == 0, done.stderr
+    for path in ("lessons/retry-loop/lesson.yaml", "lessons/retry-loop/lesson.md", "python/retry-loop.py",
+                 "javascript/retry-loop.mjs", "csharp/retry-loop.cs"):
+        assert (kit_copy / path).is_file() and f"created {path}" in done.stdout
+    ran = invoke("run-lesson", "retry-loop", "--backend", "local", "--json", cwd=kit_copy)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    report = json.loads(ran.stdout)
+    assert report["equivalent"] is True and [r["status"] for r in report["runs"]] == ["ok"] * 3
+    again = invoke("new-lesson", "retry-loop", cwd=kit_copy)
+    assert again.returncode == 2 and "exists already" in again.stderr
+    bad = invoke("new-lesson", "Retry_Loop", cwd=kit_copy)
+    assert bad.returncode == 2 and "lower-case words" in bad.stderr and "Traceback" not in bad.stderr

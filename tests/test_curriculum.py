@@ -1,0 +1,35 @@
+"""Every lesson, every language, both backends: equivalent, or differing only where the lesson declares."""
+import pytest
+
+from runner import workflow
+from runner.languages import load_registry
+from runner.lessons import load_lessons
+from runner.results import Status
+
+SLUGS = list(load_lessons(load_registry()))
+
+
+def _check(report, lesson):
+    for run in report.runs:
+        if run.status is Status.SKIPPED:  # allowed only where the lesson gates on a runtime version
+            assert lesson.required_version(run.language), f"{run.language}: {run.message}"
+        else:
+            assert run.status is Status.OK, f"{run.language}: {run.status.value} - {run.message}\n{run.stderr[-2000:]}"
+    assert report.equivalent, report.diff
+    for item in report.declared_differences:  # a declared difference must still be there to show
+        for language, lines in item["lines"].items():
+            assert lines, f"{language} prints no line matching {item['match']!r}: the declaration is stale"
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_lesson_is_equivalent_in_docker(slug, lessons, registry, docker_backend, no_leftovers):
+    lesson = lessons[slug]
+    _check(workflow.run_lesson(lesson, list(registry.languages.values()), docker_backend), lesson)
+
+
+@pytest.mark.local
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_lesson_is_equivalent_on_the_local_backend(slug, lessons, registry, local_backend):
+    lesson = lessons[slug]
+    _check(workflow.run_lesson(lesson, list(registry.languages.values()), local_backend), lesson)
