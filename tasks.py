@@ -144,7 +144,7 @@ def new_lesson(c, slug):
 
 @task(help={
     "offline": "build equivalent images from Debian packages, npm and the host's .NET SDK (no registry)",
-    "save": "write the images to FILE (a tar archive) for a room without internet",
+    "save": "write the images that are here to FILE (a tar archive) for a room without internet",
     "load": "load images from FILE written by --save",
     "force": "with --offline: rebuild even when the images are current",
 })
@@ -156,15 +156,17 @@ def images(c, offline=False, save=None, load=None, force=False):
         registry = load_registry()
         _, err = _consoles()
         with err.status("images") as status:
+            languages = list(registry.languages.values())
+            messages = []
             if load:
-                message = image_ops.load(Path(load), status.update)
-            elif offline:
-                message = image_ops.build_offline(list(registry.languages.values()), status.update, force)
-            else:
-                message = image_ops.pull(list(registry.languages.values()), status.update)
-            if save:
-                message = image_ops.save(list(registry.languages.values()), Path(save), status.update)
-        err.print(message)
+                messages.append(image_ops.load(Path(load), status.update))
+            if offline:
+                messages.append(image_ops.build_offline(languages, status.update, force))
+            if not (load or offline or save):
+                messages.append(image_ops.pull(languages, status.update))
+            if save:  # what is here already: --save alone neither pulls nor builds
+                messages.append(image_ops.save(languages, Path(save), status.update))
+        err.print("\n".join(messages))
 
 
 @task

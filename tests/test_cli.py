@@ -9,6 +9,7 @@ import time
 import pytest
 
 from runner import ROOT
+from runner.languages import load_registry
 
 
 def invoke(*args, cwd=ROOT, timeout=300):
@@ -99,3 +100,19 @@ def test_new_lesson_starts_from_stubs_that_run_and_compare_equal(kit_copy):
     assert again.returncode == 2 and "exists already" in again.stderr
     bad = invoke("new-lesson", "Retry_Loop", cwd=kit_copy)
     assert bad.returncode == 2 and "lower-case words" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.mark.docker
+def test_images_travel_in_one_archive(docker_backend, tmp_path):
+    import tarfile
+
+    archive = tmp_path / "images.tar"
+    done = invoke("images", "--save", str(archive))
+    assert done.returncode == 0, done.stderr
+    with tarfile.open(archive) as tar:
+        tags = {tag for entry in json.load(tar.extractfile("manifest.json")) for tag in entry["RepoTags"] or ()}
+    assert {docker_backend.image(lang) for lang in load_registry().languages.values()} <= tags
+    done = invoke("images", "--load", str(archive))
+    assert done.returncode == 0 and "loaded the images" in done.stderr
+    missing = invoke("images", "--load", str(tmp_path / "nowhere.tar"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr and "--save" in missing.stderr
