@@ -56,30 +56,23 @@ def split_declared(lines: list[str], rules: CompareRules) -> tuple[list[str], li
     return compared, declared
 
 
-def _groups(lines: list[Line]) -> list[list[Line]]:
-    groups: list[list[Line]] = []
-    for line in lines:
-        if groups and line.stamp is not None and groups[-1][0].stamp == line.stamp:
-            groups[-1].append(line)
-        else:
-            groups.append([line])
-    return groups
-
-
 def _align_as_sets(reference: list[Line], other: list[Line], tolerance: float) -> list[Line]:
-    """Reorder `other` within each time bucket to follow `reference`, where the lines match."""
-    ref_groups, other_groups = _groups(reference), _groups(other)
-    if len(ref_groups) != len(other_groups):
-        return other
-    aligned = []
-    for ref_group, group in zip(ref_groups, other_groups):
-        rest = list(group)
-        for ref_line in ref_group:
-            hit = next((c for c in rest if c.same_as(ref_line, tolerance)), None)
-            if hit:
-                rest.remove(hit)
-                aligned.append(hit)
-        aligned += rest
+    """Reorder `other` to follow `reference` among lines printed at the same time (within the tolerance).
+
+    Simultaneous events may be printed in any order, and one of them may round into the next
+    0.1 s bucket: a line is moved forward only past lines whose time stamps are that close to it.
+    """
+    aligned = list(other)
+    for i, ref in enumerate(reference):
+        if i >= len(aligned) or aligned[i].same_as(ref, tolerance) or aligned[i].stamp is None:
+            continue
+        for j in range(i + 1, len(aligned)):
+            candidate = aligned[j]
+            if candidate.stamp is None or candidate.stamp - aligned[i].stamp > tolerance + 1e-9:
+                break
+            if candidate.same_as(ref, tolerance):
+                aligned.insert(i, aligned.pop(j))
+                break
     return aligned
 
 

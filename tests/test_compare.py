@@ -44,6 +44,15 @@ def test_same_time_lines_compare_as_a_set_only_when_declared():
     assert not compare.matches(ref, other, CompareRules(same_time_as_set=True))[0]
 
 
+def test_simultaneous_lines_may_round_into_the_next_bucket():
+    ref = "[0.8s] a: cancelled\n[0.8s] b: cancelled\n[1.2s] done\n"
+    spilled = "[0.8s] b: cancelled\n[0.9s] a: cancelled\n[1.2s] done\n"
+    assert compare.matches(ref, spilled, CompareRules(same_time_as_set=True))[0]
+    # but a line is never moved past one printed later than the tolerance
+    late = "[0.8s] b: cancelled\n[1.0s] a: cancelled\n[1.2s] done\n"
+    assert not compare.matches(ref, late, CompareRules(same_time_as_set=True))[0]
+
+
 def test_declared_differences_are_left_out_of_the_comparison():
     rules = CompareRules(differ=(DeclaredDifference(r"first line:", "the order differs by design"),))
     a = "[0.0s] first line: main\n[0.1s] done\n"
