@@ -90,3 +90,15 @@ def test_the_environment_is_minimal(local_backend, tmp_path, registry, monkeypat
     run = workflow.run_lesson(lesson, registry.select("python"), local_backend).runs[0]
     assert run.status is Status.OK and "ASYNC_ROSETTA_SECRET" not in run.stdout
     assert "PATH" in run.stdout and "HOME" in run.stdout
+
+
+def test_a_runtime_older_than_the_lesson_needs_is_skipped_with_the_reason(local_backend, tmp_path, registry):
+    make_lesson(tmp_path, "future", {"python/future.py": "print('[0.0s] hi')\n",
+                                     "javascript/future.mjs": "console.log('[0.0s] hi');\n"},
+                extra="requires: {javascript: '99'}\n")
+    lesson = load_lessons(registry, tmp_path / "lessons")["future"]
+    report = workflow.run_lesson(lesson, registry.select("python,javascript"), local_backend)
+    python, javascript = report.runs
+    assert python.status is Status.OK
+    assert javascript.status is Status.SKIPPED and "needs JavaScript 99 or newer" in javascript.message
+    assert report.equivalent and report
