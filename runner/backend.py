@@ -100,7 +100,8 @@ def run_result(language: Language, backend: str, outcome: Outcome, timeout: floa
     base = dict(
         language=language.name, backend=backend, exit_code=outcome.exit_code, stdout=outcome.stdout,
         stderr=outcome.stderr, process_ms=outcome.process_ms if outcome.process_ms is not None
-        else outcome.wall_ms, peak_memory_bytes=outcome.peak_memory_bytes, truncated=outcome.truncated,
+        else outcome.wall_ms, wall_ms=outcome.wall_ms, peak_memory_bytes=outcome.peak_memory_bytes,
+        truncated=outcome.truncated,
         build_ms=build.build_ms if build else None, build_output=build.build_output if build else "",
         **common,
     )

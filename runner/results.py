@@ -55,6 +55,7 @@ class RunResult:
     build_ms: float | None = None
     run_ms: float | None = None  # in-program time: the last time stamp the program printed
     process_ms: float | None = None  # wall time of the program's process, start-up included
+    wall_ms: float | None = None  # the run as the backend saw it: process plus sandbox overhead
     peak_memory_bytes: int | None = None
     runtime_version: str | None = None
     image: str | None = None
@@ -124,6 +125,8 @@ class LessonReport:
         return {
             "run_ms": Timing.of([r.run_ms for r in runs]),
             "process_ms": Timing.of([r.process_ms for r in runs]),
+            "overhead_ms": Timing.of([r.wall_ms - r.process_ms for r in runs
+                                      if r.wall_ms is not None and r.process_ms is not None]),
             "build_ms": Timing.of([r.build_ms for r in runs]),
             "peak_memory_bytes": Timing.of([r.peak_memory_bytes for r in runs]),
         }
