@@ -142,6 +142,68 @@ def new_lesson(c, slug):
         print(f"next: `invoke run-lesson {slug}` runs the stubs (they compare equal); then write the lesson")
 
 
+@task(help={"out": "the folder to write the site to (default: site/)",
+            "backend": "whose results to show: auto (Docker's where there are some, else local), docker or local"})
+def render(c, out=None, backend="auto"):
+    """Write the static site from the stored results (it runs nothing)."""
+    with _errors():
+        import time
+
+        from runner.render import render_site
+
+        registry, lessons = _load()
+        target = Path(out or c.rosetta.site)
+        started = time.monotonic()
+        written = render_site(lessons, registry, Path(c.rosetta.results), target, backend)
+        size = sum(path.stat().st_size for path in written)
+        print(f"wrote {len(written)} files ({size / 1000:.0f} kB) to {target} in {time.monotonic() - started:.1f}s; "
+              f"open {target / 'index.html'} or run `invoke serve`")
+
+
+@task(help={"port": "the port on 127.0.0.1 (default 8000; 0 picks a free one)", "dir": "the folder to serve (default: site/)"})
+def serve(c, port=8000, dir=None):
+    """Preview the rendered site on http://127.0.0.1:PORT (Ctrl-C stops it)."""
+    with _errors():
+        from runner.serve import serve_site
+
+        serve_site(Path(dir or c.rosetta.site), int(port))
+
+
+@task(positional=["lesson"], help={
+    "lesson": "the lesson to print (see `invoke list`)",
+    "all": "every lesson in one workshop booklet (cover, contents, a section per lesson)",
+    "format": "pdf (through headless Chromium), html or md",
+    "out": "the file to write (default: handouts/<lesson>.<format>, or handouts/booklet.<format>)",
+    "backend": "whose results to show: auto, docker or local",
+})
+def handout(c, lesson="", all=False, format="pdf", out=None, backend="auto"):  # "": optional positional
+    """Write one lesson's handout, or the whole booklet with --all, as PDF, HTML or Markdown."""
+    with _errors():
+        from runner.render import FORMATS, render_handout
+
+        if format not in FORMATS:
+            raise KitError(f"unknown format {format!r}: expected one of {', '.join(FORMATS)}")
+        if bool(lesson) == bool(all):
+            raise KitError("name one lesson (`invoke handout kitchen`) or ask for the booklet (`invoke handout --all`)")
+        registry, lessons = _load()
+        chosen = list(lessons.values()) if all else [find_lesson(lessons, lesson)]
+        target = Path(out) if out else Path(c.rosetta.handouts) / f"{'booklet' if all else lesson}.{format}"
+        text = render_handout(chosen, registry, Path(c.rosetta.results), "md" if format == "md" else "html",
+                              booklet=all, backend=backend)
+        if format == "pdf":
+            from runner.pdf import html_to_pdf
+
+            html_to_pdf(text, target)
+        else:
+            from runner.results import write_atomically
+
+            try:
+                write_atomically(target, text)
+            except OSError as exc:
+                raise KitError(f"cannot write {target}: {exc}") from None
+        print(f"wrote {target}")
+
+
 @task(help={
     "offline": "build equivalent images from Debian packages, npm and the host's .NET SDK (no registry)",
     "save": "write the images that are here to FILE (a tar archive) for a room without internet",
@@ -206,5 +268,6 @@ def test(c, k=None, x=False):
     raise Exit(code=subprocess.call(args, cwd=ROOT))
 
 
-ns = Collection(list_, run_lesson, run_all, new_lesson, images, doctor, clean, test)
-ns.configure({"rosetta": {"backend": "auto", "results": str(ROOT / "results")}})
+ns = Collection(list_, run_lesson, run_all, new_lesson, render, serve, handout, images, doctor, clean, test)
+ns.configure({"rosetta": {"backend": "auto", "results": str(ROOT / "results"), "site": str(ROOT / "site"),
+                          "handouts": str(ROOT / "handouts")}})

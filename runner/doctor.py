@@ -10,7 +10,7 @@ from runner.languages import Registry
 
 LIBRARIES = (("invoke", "python3-invoke"), ("jinja2", "python3-jinja2"), ("yaml", "python3-yaml"),
              ("docker", "python3-docker"), ("pytest", "python3-pytest"), ("pygments", "python3-pygments"),
-             ("rich", "python3-rich"))
+             ("rich", "python3-rich"), ("markdown_it", "python3-markdown-it"))
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,11 @@ def check_all(registry: Registry) -> list[Finding]:
         findings.append(Finding(f"{language.title} on this machine (local backend)", version is not None,
                                 version or f"`{tool}` not found: install it for `--backend local`",
                                 optional=True))
-    for tool, why in (("debootstrap", "builds the offline base image"), ("npm", "fetches Node for the offline image")):
+    for tool, package, why in (("debootstrap", "debootstrap", "builds the offline base image"),
+                               ("npm", "npm", "fetches Node for the offline image"),
+                               ("chromium", "chromium", "prints the PDF handouts"),
+                               ("chromedriver", "chromium-driver", "checks the pages in the tests"),
+                               ("pdfinfo", "poppler-utils", "checks the PDF booklet in the tests")):
         path = shutil.which(tool)
-        findings.append(Finding(tool, path is not None, path or f"apt-get install {tool} ({why})", optional=True))
+        findings.append(Finding(tool, path is not None, path or f"apt-get install {package} ({why})", optional=True))
     return findings

@@ -1,0 +1,122 @@
+"""Pages and handouts from stored results, through Jinja templates: build every page, then write."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+
+from runner import KitError
+from runner.languages import Registry
+from runner.lessons import Lesson
+from runner.pages import LessonPage, code_css, kit_commit, lesson_page, load_results
+from runner.results import Timing, now, write_atomically
+from runner.timeline import Lane
+
+TEMPLATES = Path(__file__).with_name("templates")
+SCREEN_STYLE, PRINT_STYLE = "default", "bw"  # Pygments styles: colour on screen, grey-scale on paper
+FORMATS = ("pdf", "html", "md")
+
+
+def _md_timing(t: Timing | None) -> str:
+    if t is None:
+        return "-"
+    text = f"{t.median / 1000:.2f} s"
+    return text if t.min == t.max else f"{text} ({t.min / 1000:.2f}-{t.max / 1000:.2f})"
+
+
+def _md_memory(t: Timing | None) -> str:
+    return "-" if t is None else f"{t.median / 2**20:.0f} MB"
+
+
+def text_timeline(lanes: tuple[Lane, ...], end: float, step: float) -> list[str]:
+    """Lanes as lines of text: = ran, - cancelled, ! failed, . still running; x and T mark an end and a timeout."""
+    cells = int(round(end / step)) + 1
+    fill = {"finished": "=", "cancelled": "-", "failed": "!", "running": "."}
+    lines = []
+    width = max(len(lane.task) for lane in lanes)
+    for lane in lanes:
+        row = [" "] * cells
+        for bar in lane.bars:
+            for i in range(int(round(bar.start / step)), max(int(round(bar.end / step)), int(round(bar.start / step)) + 1)):
+                row[min(i, cells - 1)] = fill[bar.ending]
+        for mark in lane.marks:
+            row[min(int(round(mark.time / step)), cells - 1)] = "T" if mark.kind == "timeout" else "x"
+        lines.append(f"{lane.task.ljust(width)} |{''.join(row).rstrip()}")
+    return lines
+
+
+def _environment(html: bool) -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=html, undefined=StrictUndefined,
+                      trim_blocks=not html, lstrip_blocks=not html, keep_trailing_newline=True)
+    env.globals.update(md_timing=_md_timing, md_memory=_md_memory, text_timeline=text_timeline)
+    return env
+
+
+def _render(template: str, **context) -> str:
+    try:
+        return _environment(not template.endswith(".md.j2")).get_template(template).render(**context)
+    except TemplateError as exc:  # a defect of the kit's own templates: say which
+        raise KitError(f"runner/templates/{template}: {exc.__class__.__name__}: {exc}") from None
+
+
+def pages(lessons: dict[str, Lesson], registry: Registry, results_dir: Path, backend: str,
+          style: str = SCREEN_STYLE) -> list[LessonPage]:
+    reports = load_results(results_dir, backend)
+    return [lesson_page(lesson, registry, reports.get(slug), style) for slug, lesson in lessons.items()]
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """Where and when the results on the index were measured."""
+
+    commit: str
+    backends: list[str]
+    hosts: list[dict]
+    dates: list[str]
+    versions: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, built: list[LessonPage], registry: Registry) -> "Conditions":
+        reports = [p.report for p in built if p.report]
+        dates = sorted(r.date for r in reports if r.date)
+        hosts = list({(h.get("cpus"), h.get("memory_bytes"), h.get("system"), h.get("machine")): h
+                      for h in (r.host for r in reports)}.values())
+        versions = {name: sorted({run.runtime_version for r in reports for run in r.runs_of(name)
+                                  if run.runtime_version}) for name in registry.languages}
+        return cls(kit_commit(), sorted({r.backend for r in reports}), hosts,
+                   [dates[0], dates[-1]] if dates and dates[0] != dates[-1] else dates[:1], versions)
+
+
+def render_site(lessons: dict[str, Lesson], registry: Registry, results_dir: Path, out: Path,
+                backend: str = "auto") -> list[Path]:
+    """The whole site, rendered in memory first, then written file by file (each whole or not at all)."""
+    built = pages(lessons, registry, results_dir, backend)
+    languages = list(registry.languages.values())
+    files = {"index.html": _render("index.html.j2", pages=built, languages=languages,
+                                   conditions=Conditions.of(built, registry))}
+    for page in built:
+        files[f"{page.lesson.slug}.html"] = _render("lesson.html.j2", page=page)
+    files["style.css"] = (TEMPLATES / "site.css").read_text() + "\n" + code_css(SCREEN_STYLE)
+    written = []
+    try:
+        for name, text in files.items():
+            write_atomically(out / name, text)
+            written.append(out / name)
+    except OSError as exc:
+        raise KitError(f"cannot write the site to {out}: {exc}") from None
+    return written
+
+
+def render_handout(chosen: list[Lesson], registry: Registry, results_dir: Path, fmt: str, booklet: bool,
+                   backend: str = "auto") -> str:
+    """One lesson's handout, or the booklet of several, as HTML (print CSS inlined) or Markdown."""
+    if fmt == "md":
+        step = 0.1
+        return "\n\n".join(_render("handout.md.j2", page=page, step=step).strip() + "\n"
+                           for page in pages({l.slug: l for l in chosen}, registry, results_dir, backend, PRINT_STYLE))
+    built = pages({l.slug: l for l in chosen}, registry, results_dir, backend, PRINT_STYLE)
+    css = (TEMPLATES / "print.css").read_text() + "\n" + code_css(PRINT_STYLE)
+    title = "Async Rosetta - workshop booklet" if booklet else f"{chosen[0].title} - Async Rosetta"
+    return _render("handout.html.j2", pages=built, booklet=booklet, title=title, inline_css=css,
+                   languages=list(registry.languages.values()), commit=kit_commit(), date=now()[:10])
