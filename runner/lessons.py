@@ -49,6 +49,20 @@ class CompareRules:
 
 
 @dataclass(frozen=True)
+class Exercise:
+    """A workshop exercise on a lesson: how fast a right solution is, hints, rules it may break."""
+
+    seconds: float  # the in-program time of a right solution
+    slower: str  # what to tell a learner whose program is slower than that
+    hints: tuple[tuple[str, tuple[str, ...]], ...]  # "all" or a language -> hints, in order
+    allow: tuple[str, ...] = ()  # static rules (by id) that this exercise does not apply
+
+    def hints_for(self, language: str) -> list[str]:
+        by = dict(self.hints)
+        return [*by.get("all", ()), *by.get(language, ())]
+
+
+@dataclass(frozen=True)
 class Lesson:
     slug: str
     title: str
@@ -63,6 +77,15 @@ class Lesson:
     folder: Path
     order: float = 1000.0
     service: str | None = None  # a server of the kit's own that the examples talk to (SERVICES)
+    exercise: Exercise | None = None
+
+    def starter(self, language: Language) -> Path:
+        return self.folder / "exercise" / f"starter{language.extension}"
+
+    def solution(self, language: Language) -> Path:
+        """The reference solution: exercise/solution.<ext> where there is one, else the lesson's example."""
+        own = self.folder / "exercise" / f"solution{language.extension}"
+        return own if own.is_file() else self.example(language)
 
     def example(self, language: Language) -> Path:
         return language.example_path(self.slug, self.folder.parent.parent)
@@ -85,9 +108,11 @@ _KEYS = {
     "requires": "mapping of language to a minimum runtime version",
     "order": "a number: where the lesson stands in the course",
     "service": f"the name of a service the examples talk to: one of {', '.join(SERVICES)}",
+    "exercise": "mapping with seconds, slower, hints, allow",
 }
 _REQUIRED = ("title", "summary", "concepts", "notes")
 _COMPARE_KEYS = ("tolerance", "same_time_as_set", "differ")
+_EXERCISE_KEYS = ("seconds", "slower", "hints", "allow")
 
 
 def _key_lines(text: str) -> dict[str, int]:
@@ -152,6 +177,45 @@ def _parse_compare(raw, p: _Problems) -> CompareRules:
             continue
         differ.append(DeclaredDifference(str(item["match"]), str(item["why"])))
     return CompareRules(float(tolerance), as_set, tuple(differ))
+
+
+def _parse_exercise(raw, folder: Path, registry: Registry, p: _Problems) -> Exercise | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        p.add("exercise", f"expected {_KEYS['exercise']}, got {type(raw).__name__}")
+        return None
+    for key in sorted(set(raw) - set(_EXERCISE_KEYS)):
+        p.add(f"exercise.{key}", f"unknown key; allowed: {', '.join(_EXERCISE_KEYS)}")
+    seconds = raw.get("seconds")
+    if not _number(seconds) or not 0 < seconds <= MAX_TIMEOUT:
+        p.add("exercise.seconds", f"expected the in-program seconds of a right solution, got {seconds!r}")
+        seconds = 1.0
+    slower = raw.get("slower") or (f"a right solution finishes in about {seconds:g} s: is something waiting "
+                                   "that need not, or one thing after another that could run together?")
+    hints = raw.get("hints") or {}
+    parsed_hints = []
+    if not isinstance(hints, dict):
+        p.add("exercise.hints", f"expected a mapping of `all` or a language to a list of hints, got {hints!r}")
+        hints = {}
+    for lang, items in hints.items():
+        if lang != "all" and lang not in registry.languages:
+            p.add(f"exercise.hints.{lang}", f"unknown language; expected all or one of {', '.join(registry.names)}")
+        elif not isinstance(items, list) or not all(_text(h) for h in items):
+            p.add(f"exercise.hints.{lang}", f"expected a list of hints (text), got {items!r}")
+        else:
+            parsed_hints.append((lang, tuple(" ".join(h.split()) for h in items)))
+    allow = raw.get("allow") or []
+    if not isinstance(allow, list) or not all(_text(a) for a in allow):
+        p.add("exercise.allow", f"expected a list of rule ids, got {allow!r}")
+        allow = []
+    if not (folder / "exercise.md").is_file():
+        p.add("exercise", "no exercise.md beside lesson.yaml (write the learner's task)")
+    if not any((folder / "exercise" / f"starter{lang.extension}").is_file() for lang in registry.languages.values()):
+        wanted = ", ".join(f"exercise/starter{lang.extension}" for lang in registry.languages.values())
+        p.add("exercise", f"no starter file in any language; expected at least one of {wanted}")
+    return Exercise(float(seconds), " ".join(str(slower).split()), tuple(parsed_hints),
+                    tuple(str(a) for a in allow))
 
 
 def _parse_language_map(raw, key: str, registry: Registry, p: _Problems) -> tuple[tuple[str, str], ...]:
@@ -231,6 +295,7 @@ def load_lesson(folder: Path, registry: Registry) -> tuple[Lesson | None, list[s
     if service is not None and service not in SERVICES:
         p.add("service", f"expected {_KEYS['service']}, got {service!r}")
         service = None
+    exercise = _parse_exercise(raw.get("exercise"), folder, registry, p)
     narrative_file = folder / "lesson.md"
     narrative = narrative_file.read_text(encoding="utf-8") if narrative_file.is_file() else ""
     if not narrative.strip():
@@ -255,6 +320,7 @@ def load_lesson(folder: Path, registry: Registry) -> tuple[Lesson | None, list[s
         folder=folder,
         order=float(order),
         service=service,
+        exercise=exercise,
     )
     return lesson, []
 
