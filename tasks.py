@@ -170,26 +170,31 @@ def serve(c, port=8000, dir=None):
 
 
 @task(positional=["lesson"], help={
-    "lesson": "the lesson to print (see `invoke list`)",
-    "all": "every lesson in one workshop booklet (cover, contents, a section per lesson)",
+    "lesson": "the lesson to print (see `invoke list`); --all for the workshop booklet (cover, contents, a section "
+              "per lesson); --exercises for the exercise worksheet",
     "format": "pdf (through headless Chromium), html or md",
-    "out": "the file to write (default: handouts/<lesson>.<format>, or handouts/booklet.<format>)",
+    "out": "the file to write (default: handouts/<lesson>.<format>, handouts/booklet.<format> or "
+           "handouts/worksheet.<format>)",
     "backend": "whose results to show: auto, docker or local",
 })
-def handout(c, lesson="", all=False, format="pdf", out=None, backend="auto"):  # "": optional positional
-    """Write one lesson's handout, or the whole booklet with --all, as PDF, HTML or Markdown."""
+def handout(c, lesson, format="pdf", out=None, backend="auto"):
+    """Write one lesson's handout, the booklet (--all) or the worksheet (--exercises): PDF, HTML or Markdown."""
     with _errors():
-        from runner.render import FORMATS, render_handout
+        from runner.render import FORMATS, render_handout, render_worksheet
 
         if format not in FORMATS:
             raise KitError(f"unknown format {format!r}: expected one of {', '.join(FORMATS)}")
-        if bool(lesson) == bool(all):
-            raise KitError("name one lesson (`invoke handout kitchen`) or ask for the booklet (`invoke handout --all`)")
         registry, lessons = _load()
-        chosen = list(lessons.values()) if all else [find_lesson(lessons, lesson)]
-        target = Path(out) if out else Path(c.rosetta.handouts) / f"{'booklet' if all else lesson}.{format}"
-        text = render_handout(chosen, registry, Path(c.rosetta.results), "md" if format == "md" else "html",
-                              booklet=all, backend=backend)
+        kind = "html" if format == "pdf" else format
+        if lesson == EXERCISES:
+            name = "worksheet"
+            text = render_worksheet(list(_exercise_lessons(lessons).values()), registry, kind)
+        else:
+            booklet = lesson == ALL
+            name = "booklet" if booklet else lesson
+            chosen = list(lessons.values()) if booklet else [find_lesson(lessons, lesson)]
+            text = render_handout(chosen, registry, Path(c.rosetta.results), kind, booklet=booklet, backend=backend)
+        target = Path(out) if out else Path(c.rosetta.handouts) / f"{name}.{format}"
         if format == "pdf":
             from runner.pdf import html_to_pdf
 
@@ -202,6 +207,113 @@ def handout(c, lesson="", all=False, format="pdf", out=None, backend="auto"):  #
             except OSError as exc:
                 raise KitError(f"cannot write {target}: {exc}") from None
         print(f"wrote {target}")
+
+
+def _exercise_language(registry, lang, file=None):
+    """The language named by --lang, or by the extension of --file."""
+    if lang:
+        return registry.get(lang)
+    if file:
+        by_extension = {language.extension: language for language in registry.languages.values()}
+        suffix = Path(file).suffix
+        if suffix in by_extension:
+            return by_extension[suffix]
+    raise KitError(f"which language? add --lang, one of {', '.join(registry.names)}")
+
+
+def _exercise_lessons(lessons):
+    return {slug: lesson for slug, lesson in lessons.items() if lesson.exercise}
+
+
+# invoke requires positional arguments; a word such as --solutions in the lesson's place is not a
+# declared flag, so it arrives as the "lesson" and names what to do instead.
+SOLUTIONS, LIST_EXERCISES, ALL, EXERCISES = "--solutions", "--list", "--all", "--exercises"
+
+
+@task(positional=["lesson"], help={
+    "lesson": "the lesson whose exercise to start (`invoke exercise --list` lists them; `invoke exercise "
+              "--solutions` writes every reference solution under workspace/solutions/, for instructors)",
+    "lang": "python, javascript or csharp",
+    "force": "overwrite your file in workspace/ with the starter again",
+})
+def exercise(c, lesson, lang=None, force=False):
+    """Start an exercise: copy its starter into workspace/ and say what to do."""
+    with _errors():
+        from runner.workspace import start_exercise, write_solutions
+
+        registry, lessons = _load()
+        with_exercise = _exercise_lessons(lessons)
+        if lesson == LIST_EXERCISES:
+            for slug, item in with_exercise.items():
+                print(f"{slug:20} {item.title}")
+            return
+        if lesson == SOLUTIONS:
+            written = write_solutions(list(with_exercise.values()), registry)
+            print(f"wrote {len(written)} reference solutions under {Path('workspace') / 'solutions'}")
+            return
+        chosen = find_lesson(with_exercise, lesson)
+        language = _exercise_language(registry, lang)
+        target = start_exercise(chosen, language, force)
+        print((chosen.folder / "exercise.md").read_text(encoding="utf-8").strip())
+        print(f"\nEdit {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}, then check it with "
+              f"`invoke check {chosen.slug} --lang {language.name}` (a hint: `invoke hint {chosen.slug} --lang {language.name}`).")
+
+
+@task(positional=["lesson"], help={
+    "lesson": "the lesson whose exercise to check",
+    "lang": "python, javascript or csharp (guessed from --file's extension if left out)",
+    "file": "check this file instead of the one in workspace/",
+    "backend": "auto (Docker when an engine answers), docker or local (trusted code only)",
+    "json": "print the verdict as JSON",
+})
+def check(c, lesson, lang=None, file=None, backend=None, json=False):
+    """Run your exercise in the sandbox and say whether it is right, and if not, what is wrong."""
+    with _errors():
+        from runner import backends
+        from runner.checker import check as check_file
+        from runner.workspace import learner_file
+
+        registry, lessons = _load()
+        chosen = find_lesson(_exercise_lessons(lessons), lesson)
+        language = _exercise_language(registry, lang, file)
+        path = Path(file) if file else learner_file(chosen, language)
+        if not file and not path.is_file():
+            raise KitError(f"no {path.relative_to(ROOT)} yet: `invoke exercise {chosen.slug} --lang {language.name}` "
+                           "writes it, or check any file with --file PATH")
+        out, err = _consoles()
+        engine = backends.choose(backend or c.rosetta.backend, lambda msg: err.print(f"[yellow]warning:[/] {msg}"))
+        problems = engine.check([language], err.print)
+        if problems:
+            raise EnvironmentProblem("\n".join(problems))
+        with err.status("checking") as status:
+            verdict = check_file(chosen, language, path, engine, status.update)
+        if json:
+            import json as json_module
+
+            print(json_module.dumps(verdict.to_dict(), indent=2, ensure_ascii=False))
+        else:
+            from runner.terminal import show_verdict
+
+            show_verdict(out, verdict)
+        if not verdict:
+            raise Exit(code=EXIT_FAILED)
+
+
+@task(positional=["lesson"], help={"lesson": "the lesson whose exercise you are doing", "lang": "python, javascript or csharp"})
+def hint(c, lesson, lang=None):
+    """Show the next hint for an exercise (one at a time; the count is kept in workspace/)."""
+    with _errors():
+        from runner.workspace import next_hint
+
+        registry, lessons = _load()
+        chosen = find_lesson(_exercise_lessons(lessons), lesson)
+        language = _exercise_language(registry, lang)
+        number, total, text = next_hint(chosen, language)
+        if text is None:
+            print(f"that was the last hint ({total} of {total}); the lesson's example "
+                  f"({chosen.example(language).relative_to(ROOT)}) is one right answer")
+        else:
+            print(f"hint {number} of {total}: {text}")
 
 
 @task(help={
@@ -268,6 +380,7 @@ def test(c, k=None, x=False):
     raise Exit(code=subprocess.call(args, cwd=ROOT))
 
 
-ns = Collection(list_, run_lesson, run_all, new_lesson, render, serve, handout, images, doctor, clean, test)
+ns = Collection(list_, run_lesson, run_all, new_lesson, exercise, check, hint, render, serve, handout, images,
+                doctor, clean, test)
 ns.configure({"rosetta": {"backend": "auto", "results": str(ROOT / "results"), "site": str(ROOT / "site"),
                           "handouts": str(ROOT / "handouts")}})

@@ -76,6 +76,10 @@ class LessonPage:
         return [d for d in self.report.declared_differences if len({tuple(v) for v in d["lines"].values()}) > 1]
 
 
+def markdown_html(text: str) -> str:
+    return _MARKDOWN.render(text)
+
+
 def highlighter(style: str) -> HtmlFormatter:
     return HtmlFormatter(style=style, linenos="inline", cssclass="code", wrapcode=True)
 
@@ -118,7 +122,7 @@ def lesson_page(lesson: Lesson, registry: Registry, report: LessonReport | None,
     columns = [Column(c.language, c.code, c.code_html, c.run, c.timings,
                       lanes(c.run.events, end) if c.run else (), c.note) for c in columns]
     page = LessonPage(lesson, report, tuple(columns), "", end, axis_ticks(end))
-    return replace(page, narrative_html=_MARKDOWN.render(page.narrative))
+    return replace(page, narrative_html=markdown_html(page.narrative))
 
 
 def kit_commit(root: Path = ROOT) -> str:

@@ -9,7 +9,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from runner import KitError
 from runner.languages import Registry
 from runner.lessons import Lesson
-from runner.pages import LessonPage, code_css, kit_commit, lesson_page, load_results
+from pygments import highlight
+from pygments.lexers import get_lexer_by_name
+
+from runner.pages import LessonPage, code_css, highlighter, kit_commit, lesson_page, load_results, markdown_html
 from runner.results import Timing, now, write_atomically
 from runner.timeline import Lane
 
@@ -120,3 +123,33 @@ def render_handout(chosen: list[Lesson], registry: Registry, results_dir: Path, 
     title = "Async Rosetta - workshop booklet" if booklet else f"{chosen[0].title} - Async Rosetta"
     return _render("handout.html.j2", pages=built, booklet=booklet, title=title, inline_css=css,
                    languages=list(registry.languages.values()), commit=kit_commit(), date=now()[:10])
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One exercise on the worksheet: the task, and the starter in each language."""
+
+    lesson: Lesson
+    task: str
+    task_html: str
+    sources: list
+    starters: list
+
+
+def render_worksheet(chosen: list[Lesson], registry: Registry, fmt: str) -> str:
+    """The exercise worksheet: per exercise the task, the starters and room to predict the output."""
+    if not chosen:
+        raise KitError("no lesson has an exercise yet")
+    formatter = highlighter(PRINT_STYLE)
+    sheets = []
+    for lesson in chosen:
+        task = (lesson.folder / "exercise.md").read_text(encoding="utf-8")
+        sources = [(lang, lesson.starter(lang).read_text(encoding="utf-8")) for lang in registry.languages.values()
+                   if lesson.starter(lang).is_file()]
+        starters = [(lang, highlight(code, get_lexer_by_name(lang.lexer), formatter)) for lang, code in sources]
+        sheets.append(Sheet(lesson, task, markdown_html(task), sources, starters))
+    languages = list(registry.languages.values())
+    if fmt == "md":
+        return _render("worksheet.md.j2", sheets=sheets)
+    css = (TEMPLATES / "print.css").read_text() + "\n" + code_css(PRINT_STYLE)
+    return _render("worksheet.html.j2", sheets=sheets, languages=languages, inline_css=css)

@@ -124,3 +124,13 @@ def show_all(console: Console, reports: list[LessonReport], registry: Registry) 
             _show_verdict(console, report)
     good = sum(1 for r in reports if r)
     console.print(f"{good} of {len(reports)} lessons ran everywhere and are equivalent")
+
+
+def show_verdict(console: Console, verdict) -> None:
+    """An exercise's verdict: pass, or each thing that is wrong; then what the program printed."""
+    if verdict.run is not None and verdict.run.stdout.strip():
+        console.print(Panel(Text(verdict.run.stdout.rstrip("\n")), title="your program printed", border_style="dim"))
+    style = "bold green" if verdict.passed else "bold red"
+    console.print(Text(f"{'PASS' if verdict.passed else 'NOT YET'}: {verdict.lesson} in {verdict.language}", style))
+    for message in verdict.messages:
+        console.print(Text(f"- {message}", "green" if verdict.passed else ""))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid
 from contextlib import nullcontext
+from pathlib import Path
 
 from runner import KitError, compare
 from runner.backend import Backend, Progress, too_old
@@ -16,9 +17,11 @@ LANGUAGE_LABEL = "org.async-rosetta.language"
 
 
 def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: int, run_id: str,
-                 progress: Progress, service: RunningService | None = None) -> list[RunResult]:
-    """Every repeat of one language's example; a missing or unrunnable example is a result too."""
-    path = lesson.example(language)
+                 progress: Progress, service: RunningService | None = None,
+                 path: Path | None = None) -> list[RunResult]:
+    """Every repeat of one language's example (or of the file at `path`, a learner's say); a missing or
+    unrunnable example is a result too."""
+    path = path or lesson.example(language)
     base = dict(language=language.name, backend=backend.name)
     if not path.is_file():
         return [RunResult(status=Status.MISSING, message=f"no example: {path.relative_to(path.parents[1])} "
@@ -34,7 +37,9 @@ def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: i
         if language.build:
             progress(f"{lesson.slug}: building {language.title}")
         results = []
-        with backend.example(language, source, path.name, lesson.timeout, labels, service) as example:
+        # In the sandbox every file has the example's name, whatever it is called here.
+        filename = lesson.example(language).name
+        with backend.example(language, source, filename, lesson.timeout, labels, service) as example:
             for i in range(1, repeat + 1):
                 counter = f" ({i}/{repeat})" if repeat > 1 else ""
                 progress(f"{lesson.slug}: running {language.title}{counter}")
@@ -83,6 +88,17 @@ def _service(lesson: Lesson, backend: Backend, run_id: str, progress: Progress):
     progress(f"{lesson.slug}: starting the {spec.name} service")
     labels = {"org.async-rosetta.run": run_id, LESSON_LABEL: lesson.slug}
     return backend.service(spec, load_registry().get(spec.image_language), labels)
+
+
+def run_file(lesson: Lesson, language: Language, backend: Backend, path: Path,
+             progress: Progress = lambda _: None) -> RunResult:
+    """One run of a file written for the lesson (a learner's), in the same sandbox as the examples."""
+    run_id = uuid.uuid4().hex[:12]
+    try:
+        with _service(lesson, backend, run_id, progress) as service:
+            return run_language(lesson, language, backend, 1, run_id, progress, service, path)[0]
+    except KitError as exc:
+        return RunResult(language=language.name, backend=backend.name, status=Status.ERROR, message=str(exc))
 
 
 def run_lesson(lesson: Lesson, languages: list[Language], backend: Backend, repeat: int = 1,

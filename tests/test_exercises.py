@@ -1,0 +1,158 @@
+"""Exercises: the workspace, hints and the checker, as a learner uses them, and every real exercise."""
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from runner import KitError
+from runner.checker import check
+from runner.languages import load_registry
+from runner.lessons import load_lessons
+from tests.conftest import make_lesson
+from tests.test_cli import invoke
+
+CASES = Path(__file__).parent / "data" / "exercises"
+SOLUTION = """import asyncio, time
+start = time.perf_counter()
+def log(message):
+    print(f"[{time.perf_counter() - start:.1f}s] {message}", flush=True)
+async def make(name, seconds):
+    log(f"{name}: started")
+    await asyncio.sleep(seconds)
+    log(f"{name}: finished")
+async def main():
+    global start
+    start = time.perf_counter()
+    await asyncio.gather(make("toast", 0.2), make("tea", 0.3))
+    log("breakfast ready")
+asyncio.run(main())
+"""
+STARTER = SOLUTION.replace('await asyncio.gather(make("toast", 0.2), make("tea", 0.3))',
+                           'await make("toast", 0.2)  # TODO: make both at once\n    await make("tea", 0.3)')
+EXERCISE = """exercise:
+  seconds: 0.3
+  slower: breakfast is ready after the slower of the two - are your awaits one after another?
+  hints:
+    all: [Both can wait at the same time.]
+    python: [asyncio.gather waits for several coroutines at once.]
+"""
+EXPECTED = "[0.0s] toast: started\n[0.0s] tea: started\n[0.2s] toast: finished\n[0.3s] tea: finished\n[0.3s] breakfast ready\n"
+
+
+@pytest.fixture
+def toast(kit_copy):
+    folder = make_lesson(kit_copy, "toast", {"python/toast.py": SOLUTION}, extra=EXERCISE, expected=EXPECTED)
+    (folder / "exercise.md").write_text("# Breakfast\nMake toast and tea at the same time.\n")
+    (folder / "exercise").mkdir()
+    (folder / "exercise" / "starter.py").write_text(STARTER)
+    return kit_copy
+
+
+def test_exercise_copies_the_starter_and_never_overwrites_a_learners_file(toast):
+    done = invoke("exercise", "toast", "--lang", "python", cwd=toast)
+    assert done.returncode == 0, done.stderr
+    mine = toast / "workspace" / "toast" / "toast.py"
+    assert mine.read_text() == STARTER
+    assert "Make toast and tea" in done.stdout and "invoke check toast --lang python" in done.stdout
+    mine.write_text("# my work\n")
+    again = invoke("exercise", "toast", "--lang", "python", cwd=toast)
+    assert again.returncode == 2 and "exists already" in again.stderr and mine.read_text() == "# my work\n"
+    assert invoke("exercise", "toast", "--lang", "python", "--force", cwd=toast).returncode == 0
+    assert mine.read_text() == STARTER
+    assert "toast" in invoke("exercise", "--list", cwd=toast).stdout
+    nolang = invoke("exercise", "toast", cwd=toast)
+    assert nolang.returncode == 2 and "--lang" in nolang.stderr
+
+
+def test_hints_come_one_at_a_time_and_are_remembered(toast):
+    said = [invoke("hint", "toast", "--lang", "python", cwd=toast).stdout.strip() for _ in range(3)]
+    assert said[0] == "hint 1 of 2: Both can wait at the same time."
+    assert said[1] == "hint 2 of 2: asyncio.gather waits for several coroutines at once."
+    assert "that was the last hint" in said[2]
+
+
+@pytest.mark.local
+def test_check_explains_a_sequential_solution_and_passes_a_right_one(toast):
+    assert invoke("exercise", "toast", "--lang", "python", cwd=toast).returncode == 0
+    wrong = invoke("check", "toast", "--lang", "python", "--backend", "local", cwd=toast)
+    assert wrong.returncode == 1
+    assert "NOT YET" in wrong.stdout and "it finished in 0.5 s; breakfast is ready after the slower" in wrong.stdout
+    assert "+[0.2s] tea: started" in wrong.stdout  # the diff, in the learner's terms
+    right = toast / "mine.py"
+    right.write_text(SOLUTION)
+    done = invoke("check", "toast", "--file", str(right), "--backend", "local", "--json", cwd=toast)
+    assert done.returncode == 0, done.stdout + done.stderr
+    verdict = json.loads(done.stdout)
+    assert verdict["passed"] is True and verdict["status"] == "passed" and verdict["run"]["status"] == "ok"
+
+
+@pytest.mark.local
+def test_check_gives_a_clear_verdict_for_broken_blocking_and_unreadable_files(toast):
+    def verdict(source: bytes | str, name="mine.py"):
+        path = toast / name
+        path.write_bytes(source if isinstance(source, bytes) else source.encode())
+        return invoke("check", "toast", "--file", str(path), "--backend", "local", "--json", cwd=toast)
+
+    blocking = json.loads(verdict(SOLUTION.replace("await asyncio.sleep(seconds)", "time.sleep(seconds)")).stdout)
+    assert not blocking["passed"] and any("line 7: time.sleep inside an async function" in m for m in blocking["messages"])
+    crash = json.loads(verdict("def main(:\n    pass\n").stdout)
+    assert crash["status"] == "failed" and "SyntaxError" in crash["messages"][0]
+    for bad, words in ((b"\xff\xfe not text", "not UTF-8"), (b"  \n", "is empty")):
+        done = verdict(bad)
+        assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr
+    missing = invoke("check", "toast", "--lang", "python", "--backend", "local", cwd=toast)
+    assert missing.returncode == 2 and "invoke exercise toast --lang python" in missing.stderr
+
+
+def test_solutions_are_written_for_instructors(toast):
+    done = invoke("exercise", "--solutions", cwd=toast)
+    assert done.returncode == 0, done.stderr
+    assert (toast / "workspace" / "solutions" / "toast" / "toast.py").read_text() == SOLUTION
+
+
+def _cases():
+    registry = load_registry()
+    lessons = load_lessons(registry)
+    found = []
+    for slug, lesson in lessons.items():
+        if not lesson.exercise:
+            continue
+        for case in yaml.safe_load((CASES / slug / "cases.yaml").read_text()):
+            if case["file"] == "starter":
+                found += [(slug, lang.name, str(lesson.starter(lang)), tuple(case["says"]))
+                          for lang in registry.languages.values() if lesson.starter(lang).is_file()]
+            else:
+                lang = next(l for l in registry.languages.values() if case["file"].endswith(l.extension))
+                found.append((slug, lang.name, str(CASES / slug / case["file"]), tuple(case["says"])))
+        found += [(slug, lang.name, str(lesson.solution(lang)), ()) for lang in registry.languages.values()]
+    return found
+
+
+def _judge(slug, language, path, says, backend, lessons, registry):
+    verdict = check(lessons[slug], registry.get(language), Path(path), backend)
+    text = "\n".join(verdict.messages)
+    if not says:  # the reference solution
+        assert verdict.passed, f"{path}: {text}\n{verdict.run.stdout if verdict.run else ''}"
+    else:
+        assert not verdict.passed, f"{path} passed"
+        for words in says:
+            assert words in text, f"{path}: expected {words!r} in:\n{text}"
+
+
+@pytest.mark.local
+@pytest.mark.parametrize("slug,language,path,says", _cases())
+def test_every_exercise_on_the_local_backend(slug, language, path, says, local_backend, lessons, registry):
+    _judge(slug, language, path, says, local_backend, lessons, registry)
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize("slug,language,path,says", _cases())
+def test_every_exercise_in_docker(slug, language, path, says, docker_backend, lessons, registry, no_leftovers):
+    _judge(slug, language, path, says, docker_backend, lessons, registry)
+
+
+def test_a_lesson_without_an_exercise_is_refused(lessons, registry, local_backend):
+    plain = next(l for l in lessons.values() if not l.exercise)
+    with pytest.raises(KitError, match="has no exercise"):
+        check(plain, registry.get("python"), plain.example(registry.get("python")), local_backend)
