@@ -184,3 +184,26 @@ def test_the_booklet_is_a_real_pdf_with_every_lesson_on_at_most_two_pages(result
     for needle in ("asyncio.run(main())", "await Promise.all", "Task.WhenAll"):
         assert needle in whole
     assert 2 + len(lessons) <= pages <= 2 + 2 * len(lessons)
+
+
+@pytest.mark.browser
+def test_the_exercise_worksheet_prints_every_exercise(lessons, tmp_path):
+    if not shutil.which("pdftotext"):
+        unavailable("pdftotext is not installed (apt-get install poppler-utils)")
+    with_exercise = [lesson for lesson in lessons.values() if lesson.exercise]
+    sheet = tmp_path / "worksheet.pdf"
+    done = _invoke("handout", "--exercises", "--format", "pdf", "--out", str(sheet))
+    assert done.returncode == 0, done.stderr
+    text = subprocess.run(["pdftotext", str(sheet), "-"], capture_output=True, text=True).stdout
+    for lesson in with_exercise:
+        assert lesson.title in text and f"invoke exercise {lesson.slug}" in text
+    assert text.count("Your prediction") == len(with_exercise)
+    md = _invoke("handout", "--exercises", "--format", "md", "--out", str(tmp_path / "worksheet.md"))
+    assert md.returncode == 0 and (tmp_path / "worksheet.md").read_text().count("### Your prediction") == len(with_exercise)
+
+
+def test_handout_names_what_it_cannot_do():
+    done = _invoke("handout", "kitchn", "--format", "md")
+    assert done.returncode == 2 and "Did you mean 'kitchen'?" in done.stderr
+    done = _invoke("handout", "kitchen", "--format", "docx")
+    assert done.returncode == 2 and "pdf, html, md" in done.stderr
