@@ -30,7 +30,7 @@ class Verdict:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["messages"] = list(self.messages)
-        data["run"] = self.run.to_dict() if self.run else None
+        data["run"] = self.run.to_dict() if self.run is not None else None  # a failed run is falsy
         return data
 
 
@@ -52,12 +52,13 @@ def _read(path: Path) -> str:
         raise KitError(f"{path} is not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
 
 
-def _how_it_ended(run: RunResult) -> list[str]:
+def _how_it_ended(run: RunResult, language: Language) -> list[str]:
     if run.status is Status.BUILD_FAILED:
         return [f"it does not compile: {run.message.removeprefix('the build failed:').strip()}"]
     if run.status is Status.FAILED:
         tail = "\n".join(run.stderr.strip().splitlines()[-12:])
-        return [f"{run.message}" + (f"; it said:\n{tail}" if tail else "")]
+        meaning = dict(language.exit_codes).get(run.exit_code)
+        return [f"{run.message}" + (f" ({meaning})" if meaning else "") + (f"; it said:\n{tail}" if tail else "")]
     return [run.message or f"it ended with status {run.status.value}"]
 
 
@@ -73,7 +74,8 @@ def check(lesson: Lesson, language: Language, path: Path, backend: Backend,
     run = workflow.run_file(lesson, language, backend, path, progress)
     base = dict(lesson=lesson.slug, language=language.name, file=str(path), run=run)
     if run.status is not Status.OK:
-        return Verdict(passed=False, status=run.status.value, messages=tuple(_how_it_ended(run) + messages), **base)
+        return Verdict(passed=False, status=run.status.value, messages=tuple(_how_it_ended(run, language) + messages),
+                       **base)
     seconds = (run.run_ms or 0) / 1000
     if seconds > exercise.seconds + max(lesson.compare.tolerance, SLOWER_GRACE):
         messages.insert(0, f"it finished in {seconds:.1f} s; {exercise.slower}")

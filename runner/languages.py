@@ -37,6 +37,7 @@ class Language:
     build_limits: Limits = Limits(memory_mb=1024, pids=256, timeout=120)
     offline_from: str = "debian"  # where the offline image's runtime comes from: OFFLINE_SOURCES
     stub: Path | None = None  # the example `invoke new-lesson` starts from, if the language has one
+    exit_codes: tuple[tuple[int, str], ...] = ()  # what the runtime means by an exit code, for learners
 
     def example_path(self, slug: str, root: Path = ROOT) -> Path:
         return root / self.folder / f"{slug}{self.extension}"
@@ -73,7 +74,7 @@ class Registry:
 
 
 _REQUIRED = ("title", "folder", "extension", "lexer", "image", "offline_image", "run", "version")
-_OPTIONAL = ("build", "env", "limits", "build_limits", "offline_from", "stub")
+_OPTIONAL = ("build", "env", "limits", "build_limits", "offline_from", "stub", "exit_codes")
 OFFLINE_SOURCES = ("debian", "node", "host-dotnet")
 
 
@@ -132,6 +133,7 @@ def load_registry(path: Path = REGISTRY_FILE) -> Registry:
                 limits=_limits(entry.get("limits") or {}, Limits(), f"{where}: limits"),
                 offline_from=str(entry.get("offline_from", "debian")),
                 stub=path.parent / entry["stub"] if entry.get("stub") else None,
+                exit_codes=tuple((int(k), str(v)) for k, v in (entry.get("exit_codes") or {}).items()),
                 build_limits=_limits(
                     entry.get("build_limits") or {}, Language.build_limits, f"{where}: build_limits"
                 ),

@@ -96,9 +96,9 @@ def _javascript(source: str) -> list[Finding]:
 
 def _csharp(source: str) -> list[Finding]:
     return _line_rules([
-        ("blocking-result", re.compile(r"(\.Result\b|\.Wait\(\s*\)|\.GetAwaiter\(\)\s*\.GetResult\(\))"), lambda m: (
-            f"`{m.group(1).strip('.')}` blocks a thread until the task ends (and can deadlock where there is a "
-            "synchronization context). In async code, `await` the task.")),
+        ("blocking-result", re.compile(r"\.(Result\b|Wait\(|GetAwaiter\(\)\s*\.GetResult\()"), lambda m: (
+            f"`.{m.group(1).rstrip('(')}{'(...)' if m.group(1).endswith('(') else ''}` blocks a thread until the "
+            "task ends (and can deadlock where there is a synchronization context). In async code, `await` it.")),
         ("thread-sleep", re.compile(r"\bThread\.Sleep\s*\("), lambda m: (
             "Thread.Sleep blocks the whole thread; in async code use `await Task.Delay(...)`.")),
         ("async-void", re.compile(r"\basync\s+void\b"), lambda m: (

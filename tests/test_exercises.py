@@ -119,9 +119,12 @@ def _cases():
         if not lesson.exercise:
             continue
         for case in yaml.safe_load((CASES / slug / "cases.yaml").read_text()):
-            if case["file"] == "starter":
+            if case["file"] == "starter":  # the same words for the starter in every language
                 found += [(slug, lang.name, str(lesson.starter(lang)), tuple(case["says"]))
                           for lang in registry.languages.values() if lesson.starter(lang).is_file()]
+            elif case["file"].startswith("starter."):  # one language's starter
+                lang = next(l for l in registry.languages.values() if case["file"].endswith(l.extension))
+                found.append((slug, lang.name, str(lesson.starter(lang)), tuple(case["says"])))
             else:
                 lang = next(l for l in registry.languages.values() if case["file"].endswith(l.extension))
                 found.append((slug, lang.name, str(CASES / slug / case["file"]), tuple(case["says"])))
@@ -133,7 +136,7 @@ def _judge(slug, language, path, says, backend, lessons, registry):
     verdict = check(lessons[slug], registry.get(language), Path(path), backend)
     text = "\n".join(verdict.messages)
     if not says:  # the reference solution
-        assert verdict.passed, f"{path}: {text}\n{verdict.run.stdout if verdict.run else ''}"
+        assert verdict.passed, f"{path}: {text}\n{verdict.run.stdout if verdict.run is not None else ''}"
     else:
         assert not verdict.passed, f"{path} passed"
         for words in says:

@@ -49,7 +49,7 @@ Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
 
 def test_csharp_result_wait_thread_sleep_and_async_void():
     source = """var a = Work().Result;
-Work().Wait();
+Work().Wait(TimeSpan.FromSeconds(1)); await Work().WaitAsync(TimeSpan.FromSeconds(1));
 Work().GetAwaiter().GetResult();
 Thread.Sleep(100); // .Result in a comment is fine
 async void Fire() { await Task.Delay(1); }
