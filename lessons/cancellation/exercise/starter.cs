@@ -1,0 +1,58 @@
+// Cancellation in C#: at 1.0 s main stops the export with its CancellationTokenSource. The
+// export must stop where it waits, clean up in finally, and let main know it was cancelled.
+using System.Diagnostics;
+using System.Globalization;
+
+const int Chunks = 5;
+const double Chunk = 0.4, Cleanup = 0.2, StopAt = 1.0;
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var clock = Stopwatch.StartNew();
+
+Log($"export: started ({Chunks} chunks of {Chunk}s)");
+using var cts = new CancellationTokenSource();
+var exporting = Export(cts.Token);
+await Task.Delay(TimeSpan.FromSeconds(StopAt));
+Log("main: stop the export");
+await cts.CancelAsync();
+try
+{
+    await exporting;
+    Log("main: the export finished");
+}
+catch (OperationCanceledException)
+{
+    Log("main: the export was cancelled and cleaned up");
+}
+
+async Task WriteChunk(int number, CancellationToken token)
+{
+    await Task.Delay(TimeSpan.FromSeconds(Chunk), token);
+    Log($"export: chunk {number} written");
+}
+
+async Task Export(CancellationToken token)
+{
+    var chunk = 0;
+    try
+    {
+        for (chunk = 1; chunk <= Chunks; chunk++)
+        {
+            token.ThrowIfCancellationRequested();
+            await WriteChunk(chunk, token);
+        }
+        Log("export: finished");
+    }
+    catch (OperationCanceledException)
+    {
+        Log($"export: cancelled during chunk {chunk}");
+        throw;
+    }
+    finally
+    {
+        // TODO: the partial file must be removed even when the export was stopped.
+        await Task.Delay(TimeSpan.FromSeconds(Cleanup), token);
+        Log("export: cleanup done, partial file removed");
+    }
+}
+
+void Log(string message) => Console.Write($"[{clock.Elapsed.TotalSeconds:F1}s] {message}\n");

@@ -1,0 +1,45 @@
+// Cancellation in JavaScript: at 1.0 s main stops the export with controller.abort(). The
+// export must stop where it waits, clean up in finally, and let main know it was cancelled.
+import { setTimeout as sleep } from "node:timers/promises";
+
+const CHUNKS = 5, CHUNK = 0.4, CLEANUP = 0.2, STOP_AT = 1.0;
+const start = performance.now();
+const seconds = () => (performance.now() - start) / 1000;
+const log = (message) => console.log(`[${seconds().toFixed(1)}s] ${message}`);
+
+async function writeChunk(number) {
+  await sleep(CHUNK * 1000);
+  log(`export: chunk ${number} written`);
+}
+
+async function exportFile(signal) {
+  let chunk = 0;
+  try {
+    for (chunk = 1; chunk <= CHUNKS; chunk++) {
+      signal.throwIfAborted();
+      // TODO: the export must stop when it is asked to, not only between two chunks.
+      await writeChunk(chunk);
+    }
+    log("export: finished");
+  } catch (error) {
+    if (error.name === "AbortError") log(`export: cancelled during chunk ${chunk}`);
+    throw error;
+  } finally {
+    await sleep(CLEANUP * 1000);
+    log("export: cleanup done, partial file removed");
+  }
+}
+
+log(`export: started (${CHUNKS} chunks of ${CHUNK}s)`);
+const controller = new AbortController();
+const exporting = exportFile(controller.signal);
+await sleep(STOP_AT * 1000);
+log("main: stop the export");
+controller.abort();
+try {
+  await exporting;
+  log("main: the export finished");
+} catch (error) {
+  if (error.name !== "AbortError") throw error;
+  log("main: the export was cancelled and cleaned up");
+}

@@ -1,0 +1,49 @@
+# Cancellation in Python: at 1.0 s main stops the export with task.cancel(). The export
+# must stop where it waits, clean up in finally, and let main know it was cancelled.
+import asyncio
+import time
+
+CHUNKS, CHUNK, CLEANUP, STOP_AT = 5, 0.4, 0.2, 1.0
+start = time.perf_counter()
+
+
+def log(message: str) -> None:
+    print(f"[{time.perf_counter() - start:.1f}s] {message}", flush=True)
+
+
+async def write_chunk(number: int) -> None:
+    await asyncio.sleep(CHUNK)
+    log(f"export: chunk {number} written")
+
+
+async def export() -> None:
+    chunk = 0
+    try:
+        for chunk in range(1, CHUNKS + 1):
+            await write_chunk(chunk)
+        log("export: finished")
+    except asyncio.CancelledError:
+        log(f"export: cancelled during chunk {chunk}")
+        # TODO: main must hear that the export was cancelled, not that it finished.
+    finally:
+        await asyncio.sleep(CLEANUP)
+        log("export: cleanup done, partial file removed")
+
+
+async def main() -> None:
+    global start
+    start = time.perf_counter()
+    log(f"export: started ({CHUNKS} chunks of {CHUNK}s)")
+    task = asyncio.create_task(export())
+    await asyncio.sleep(STOP_AT)
+    log("main: stop the export")
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        log("main: the export was cancelled and cleaned up")
+    else:
+        log("main: the export finished")
+
+
+asyncio.run(main())

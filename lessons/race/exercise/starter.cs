@@ -1,0 +1,48 @@
+// A race in C#: ask three mirrors for the same file and take the first answer.
+// Race 1 leaves the losers alone on purpose; race 2 should not.
+using System.Diagnostics;
+using System.Globalization;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var clock = Stopwatch.StartNew();
+(string Mirror, double Seconds)[] mirrors = [("eu", 0.2), ("us", 0.4), ("asia", 0.6)];
+
+await Race(1, cancelLosers: false);
+await Race(2, cancelLosers: true);
+
+async Task Race(int number, bool cancelLosers)
+{
+    var began = clock.Elapsed;
+    Log($"race {number}: " + (cancelLosers ? "cancel the losers" : "leave the losers alone"));
+    var downloads = new List<Task<string>>();
+    foreach (var (mirror, seconds) in mirrors)
+    {
+        Log($"{mirror}: started");
+        downloads.Add(Download(mirror, seconds));
+    }
+    var first = await Task.WhenAny(downloads);
+    Log($"race {number}: {await first} won");
+    // TODO: race 2 (cancelLosers) must not leave the losers running for nobody.
+    try
+    {
+        await Task.WhenAll(downloads); // only to show what the losers do
+    }
+    catch (OperationCanceledException) // the cancelled losers: reported below
+    {
+    }
+    // The losers stop at one instant, on pool threads in any order: report them in order.
+    foreach (var (mirror, download) in mirrors.Select(m => m.Mirror).Zip(downloads))
+    {
+        if (download.IsCanceled) Log($"{mirror}: cancelled");
+    }
+    Log($"race {number}: all downloads over after {(clock.Elapsed - began).TotalSeconds:F1}s");
+}
+
+async Task<string> Download(string mirror, double seconds)
+{
+    await Task.Delay(TimeSpan.FromSeconds(seconds));
+    Log($"{mirror}: finished");
+    return mirror;
+}
+
+void Log(string message) => Console.Write($"[{clock.Elapsed.TotalSeconds:F1}s] {message}\n");

@@ -1,0 +1,44 @@
+// Deadlines in JavaScript: the report and the backup each get 0.3 s. The report's deadline
+// should stop the work; the backup's should only stop the waiting, and the work goes on.
+import { setTimeout as sleep } from "node:timers/promises";
+
+const NEEDS = 0.5, DEADLINE = 0.3;
+const start = performance.now();
+const seconds = () => (performance.now() - start) / 1000;
+const log = (message) => console.log(`[${seconds().toFixed(1)}s] ${message}`);
+
+async function work(name) {
+  try {
+    await sleep(NEEDS * 1000);
+    log(`${name}: finished`);
+  } catch (error) {
+    if (error.name === "AbortError") log(`${name}: cancelled`);
+    throw error;
+  }
+}
+
+// The promise's value, or "timeout" when `ms` pass first.
+async function withDeadline(promise, ms) {
+  const deadline = new AbortController();
+  const timer = sleep(ms, "timeout", { signal: deadline.signal });
+  timer.catch(() => {}); // an aborted timer rejects; nobody needs to hear about it
+  try {
+    return await Promise.race([promise, timer]);
+  } finally {
+    deadline.abort(); // stop the timer, or it keeps the process alive
+  }
+}
+
+log(`report: started (needs ${NEEDS}s, deadline ${DEADLINE}s)`);
+// TODO: when time is up, the report itself must stop, not only the waiting for it.
+if ((await withDeadline(work("report"), DEADLINE * 1000)) === "timeout") {
+  log("report: timeout, the work was stopped");
+}
+
+log(`backup: started (needs ${NEEDS}s, deadline ${DEADLINE}s)`);
+const backup = work("backup");
+if ((await withDeadline(backup, DEADLINE * 1000)) === "timeout") {
+  log("backup: timeout, stopped waiting but the work goes on");
+}
+await backup;
+log(`done after ${seconds().toFixed(1)}s`);

@@ -1,0 +1,43 @@
+# Deadlines in Python: the report and the backup each get 0.3 s. The report's deadline
+# should stop the work; the backup's should only stop the waiting, and the work goes on.
+import asyncio
+import time
+
+NEEDS, DEADLINE = 0.5, 0.3
+start = time.perf_counter()
+
+
+def log(message: str) -> None:
+    print(f"[{time.perf_counter() - start:.1f}s] {message}", flush=True)
+
+
+async def work(name: str) -> None:
+    try:
+        await asyncio.sleep(NEEDS)
+        log(f"{name}: finished")
+    except asyncio.CancelledError:
+        log(f"{name}: cancelled")
+        raise
+
+
+async def main() -> None:
+    global start
+    start = time.perf_counter()
+
+    log(f"report: started (needs {NEEDS}s, deadline {DEADLINE}s)")
+    report = asyncio.create_task(work("report"))
+    # TODO: when time is up, the report itself must stop, not only the waiting for it.
+    done, pending = await asyncio.wait({report}, timeout=DEADLINE)
+    if pending:
+        log("report: timeout, the work was stopped")
+
+    log(f"backup: started (needs {NEEDS}s, deadline {DEADLINE}s)")
+    backup = asyncio.create_task(work("backup"))
+    done, pending = await asyncio.wait({backup}, timeout=DEADLINE)
+    if pending:
+        log("backup: timeout, stopped waiting but the work goes on")
+    await backup
+    log(f"done after {time.perf_counter() - start:.1f}s")
+
+
+asyncio.run(main())

@@ -1,0 +1,48 @@
+# Cancellation in Python: task.cancel() raises CancelledError inside the task at the
+# await where it is suspended - no token is passed down. finally runs and may await.
+import asyncio
+import time
+
+CHUNKS, CHUNK, CLEANUP, STOP_AT = 5, 0.4, 0.2, 1.0
+start = time.perf_counter()
+
+
+def log(message: str) -> None:
+    print(f"[{time.perf_counter() - start:.1f}s] {message}", flush=True)
+
+
+async def write_chunk(number: int) -> None:
+    await asyncio.sleep(CHUNK)  # cancel() lands here, however deep the call chain
+    log(f"export: chunk {number} written")
+
+
+async def export() -> None:
+    chunk = 0
+    try:
+        for chunk in range(1, CHUNKS + 1):
+            await write_chunk(chunk)  # no check needed: every await is a place cancel() can land
+        log("export: finished")
+    except Exception:  # anything that goes wrong, cancellation included
+        log(f"export: cancelled during chunk {chunk}")
+        raise  # swallowing it would tell the caller the export finished
+    finally:
+        # Cleanup may await: cancel() raised once, and nothing cancels this await again.
+        await asyncio.sleep(CLEANUP)
+        log("export: cleanup done, partial file removed")
+
+
+async def main() -> None:
+    global start
+    start = time.perf_counter()
+    log(f"export: started ({CHUNKS} chunks of {CHUNK}s)")
+    task = asyncio.create_task(export())
+    await asyncio.sleep(STOP_AT)
+    log("main: stop the export")
+    task.cancel()  # only a request: it takes effect when the task next runs
+    try:
+        await task  # waits for the cleanup in finally, then raises CancelledError here
+    except asyncio.CancelledError:
+        log("main: the export was cancelled and cleaned up")
+
+
+asyncio.run(main())

@@ -1,0 +1,57 @@
+// Cancellation in C#: nothing can interrupt a running task. A CancellationToken is
+// passed down to every step; the steps check it or hand it to APIs that observe it.
+using System.Diagnostics;
+using System.Globalization;
+
+const int Chunks = 5;
+const double Chunk = 0.4, Cleanup = 0.2, StopAt = 1.0;
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var clock = Stopwatch.StartNew();
+
+Log($"export: started ({Chunks} chunks of {Chunk}s)");
+using var cts = new CancellationTokenSource();
+var exporting = Export(cts.Token);
+await Task.Delay(TimeSpan.FromSeconds(StopAt));
+Log("main: stop the export");
+await cts.CancelAsync(); // .NET 8+: runs the token's callbacks without blocking this thread
+try
+{
+    await exporting; // completes after the cleanup in finally
+}
+catch (OperationCanceledException)
+{
+    Log("main: the export was cancelled and cleaned up");
+}
+
+async Task WriteChunk(int number, CancellationToken token)
+{
+    await Task.Delay(TimeSpan.FromSeconds(Chunk), token); // throws TaskCanceledException when cancelled
+    Log($"export: chunk {number} written");
+}
+
+async Task Export(CancellationToken token)
+{
+    var chunk = 0;
+    try
+    {
+        for (chunk = 1; chunk <= Chunks; chunk++)
+        {
+            token.ThrowIfCancellationRequested(); // code that takes no token (CPU work) stops only where it looks
+            await WriteChunk(chunk, token);
+        }
+        Log("export: finished");
+    }
+    catch (OperationCanceledException)
+    {
+        Log($"export: cancelled during chunk {chunk}");
+        throw; // the task ends Canceled, and the caller sees OperationCanceledException
+    }
+    finally
+    {
+        // The token is cancelled: passing it to the cleanup would cancel the cleanup at once.
+        Thread.Sleep(TimeSpan.FromSeconds(Cleanup));
+        Log("export: cleanup done, partial file removed");
+    }
+}
+
+void Log(string message) => Console.Write($"[{clock.Elapsed.TotalSeconds:F1}s] {message}\n");

@@ -1,0 +1,43 @@
+# At most N at a time in Python: asyncio.Semaphore(N) lets N tasks into `async with`;
+# the next one waits there until one of them leaves the block.
+import asyncio
+import time
+
+LIMIT = 2
+DOWNLOADS = {"cat.jpg": 0.4, "dog.jpg": 0.6, "owl.jpg": 0.4, "fox.jpg": 0.4}  # seconds each
+start = time.perf_counter()
+running = 0  # one event loop, one thread: a plain counter is safe between awaits
+
+
+def log(message: str) -> None:
+    print(f"[{time.perf_counter() - start:.1f}s] {message}", flush=True)
+
+
+async def download(gate: asyncio.Semaphore, name: str, seconds: float) -> None:
+    global running
+    queued = time.perf_counter()
+    gate.acquire()
+    try:
+        running += 1
+        log(f"{name}: started ({running} running, waited {time.perf_counter() - queued:.1f}s)")
+        await asyncio.sleep(seconds)
+        running -= 1
+        log(f"{name}: finished")
+    finally:
+        gate.release()
+
+
+async def main() -> None:
+    global start
+    start = time.perf_counter()
+    log(f"{len(DOWNLOADS)} downloads, at most {LIMIT} at a time")
+    gate = asyncio.Semaphore(LIMIT)
+    async with asyncio.TaskGroup() as group:  # every task is created now; the gate holds two back
+        for name, seconds in DOWNLOADS.items():
+            group.create_task(download(gate, name, seconds))
+    one_by_one, all_at_once = sum(DOWNLOADS.values()), max(DOWNLOADS.values())
+    log(f"all done after {time.perf_counter() - start:.1f}s "
+        f"(one at a time: {one_by_one:.1f}s, all at once: {all_at_once:.1f}s)")
+
+
+asyncio.run(main())

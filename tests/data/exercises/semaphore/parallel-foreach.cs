@@ -1,0 +1,43 @@
+// At most N at a time in C#: SemaphoreSlim(N) lets N callers past WaitAsync; the next
+// one waits until somebody calls Release - which belongs in a `finally`, or a failed
+// task keeps its place for ever.
+using System.Diagnostics;
+using System.Globalization;
+
+const int Limit = 2;
+(string Name, double Seconds)[] downloads = [("cat.jpg", 0.4), ("dog.jpg", 0.6), ("owl.jpg", 0.4), ("fox.jpg", 0.4)];
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture; // "0.4s", never "0,4s"
+// Not part of the lesson: the first console write and the first timer pay one-off set-up costs
+// (JIT compilation, the timer thread). Pay them before the clock starts, like start-up itself.
+Console.Out.Flush();
+await Task.Delay(1);
+var clock = Stopwatch.StartNew();
+var running = 0; // continuations run on pool threads: change it with Interlocked only
+
+Log($"{downloads.Length} downloads, at most {Limit} at a time");
+using var gate = new SemaphoreSlim(Limit, Limit);
+// Every call starts at once and runs up to WaitAsync: the semaphore, not the caller, holds two back.
+Parallel.ForEach(downloads, async d => await Download(d.Name, d.Seconds));
+var oneByOne = downloads.Sum(d => d.Seconds);
+var allAtOnce = downloads.Max(d => d.Seconds);
+Log($"all done after {clock.Elapsed.TotalSeconds:F1}s (one at a time: {oneByOne:F1}s, all at once: {allAtOnce:F1}s)");
+
+async Task Download(string name, double seconds)
+{
+    var queued = clock.Elapsed;
+    await gate.WaitAsync(); // completes synchronously while a place is free
+    try
+    {
+        var now = Interlocked.Increment(ref running);
+        Log($"{name}: started ({now} running, waited {(clock.Elapsed - queued).TotalSeconds:F1}s)");
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        Interlocked.Decrement(ref running);
+        Log($"{name}: finished");
+    }
+    finally
+    {
+        gate.Release();
+    }
+}
+
+void Log(string message) => Console.Write($"[{clock.Elapsed.TotalSeconds:F1}s] {message}\n");

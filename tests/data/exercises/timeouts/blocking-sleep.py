@@ -1,0 +1,45 @@
+# Deadlines in Python: asyncio.timeout cancels the work it guards; asyncio.shield
+# protects the work, so the deadline only stops the waiting and the work runs on.
+import asyncio
+import time
+
+NEEDS, DEADLINE = 0.5, 0.3
+start = time.perf_counter()
+
+
+def log(message: str) -> None:
+    print(f"[{time.perf_counter() - start:.1f}s] {message}", flush=True)
+
+
+async def work(name: str) -> None:
+    try:
+        time.sleep(NEEDS)
+        log(f"{name}: finished")
+    except asyncio.CancelledError:
+        log(f"{name}: cancelled")
+        raise  # swallowing CancelledError would break the timeout
+
+
+async def main() -> None:
+    global start
+    start = time.perf_counter()
+
+    log(f"report: started (needs {NEEDS}s, deadline {DEADLINE}s)")
+    try:
+        async with asyncio.timeout(DEADLINE):
+            await work("report")
+    except TimeoutError:  # raised outside the block, after the work was cancelled
+        log("report: timeout, the work was stopped")
+
+    log(f"backup: started (needs {NEEDS}s, deadline {DEADLINE}s)")
+    backup = asyncio.create_task(work("backup"))  # keep a reference: the loop holds tasks weakly
+    try:
+        async with asyncio.timeout(DEADLINE):
+            await asyncio.shield(backup)  # the timeout cancels the shield, not the task
+    except TimeoutError:
+        log("backup: timeout, stopped waiting but the work goes on")
+    await backup
+    log(f"done after {time.perf_counter() - start:.1f}s")
+
+
+asyncio.run(main())
