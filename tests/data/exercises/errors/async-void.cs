@@ -1,0 +1,75 @@
+// Errors in C#: Task.WhenAll waits for every task, even after one faults; await rethrows
+// the first exception and .Exception.InnerExceptions holds all of them. Order 1 is right;
+// order 2 should stop the others at the first failure.
+using System.Diagnostics;
+using System.Globalization;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var clock = Stopwatch.StartNew();
+(string Name, double Seconds, string? Failure)[] steps =
+    [("stock", 0.4, null), ("card", 0.2, "card declined"), ("shipping", 0.6, "no courier")];
+
+Log("order 1: let the others run");
+var all = Task.WhenAll(StartAll(CancellationToken.None));
+try
+{
+    await all;
+}
+catch (StepFailed error) // only after every task has finished: WhenAll does not fail fast
+{
+    Log($"order 1: failed: {error.Message}");
+}
+// await threw only the first exception; the task's AggregateException holds them all.
+Log($"order 1: every failure: {string.Join(", ", all.Exception!.InnerExceptions.Select(e => e.Message))}");
+
+Log("order 2: stop the others at the first failure");
+using var cts = new CancellationTokenSource();
+var jobs = StartAll(cts.Token);
+foreach (var job in jobs) CancelOnFailure(job); // the first step to fail cancels the others
+try
+{
+    await Task.WhenAll(jobs);
+}
+catch (StepFailed error)
+{
+    foreach (var (step, job) in steps.Zip(jobs))
+    {
+        if (job.IsCanceled) Log($"{step.Name}: cancelled");
+    }
+    Log($"order 2: failed: {error.Message}");
+}
+
+async void CancelOnFailure(Task job)
+{
+    try
+    {
+        await job;
+    }
+    catch (StepFailed)
+    {
+        await cts.CancelAsync();
+    }
+    catch (OperationCanceledException)
+    {
+    }
+}
+
+Task[] StartAll(CancellationToken token) =>
+    steps.Select(s => { Log($"{s.Name}: started"); return Step(s.Name, s.Seconds, s.Failure, token); }).ToArray();
+
+async Task Step(string name, double seconds, string? failure, CancellationToken token)
+{
+    // A cancelled token makes Task.Delay throw; the exception leaves this method and
+    // the task ends Canceled, not Faulted.
+    await Task.Delay(TimeSpan.FromSeconds(seconds), token);
+    if (failure is not null)
+    {
+        Log($"{name}: failed: {failure}");
+        throw new StepFailed(failure);
+    }
+    Log($"{name}: finished");
+}
+
+void Log(string message) => Console.Write($"[{clock.Elapsed.TotalSeconds:F1}s] {message}\n");
+
+class StepFailed(string reason) : Exception(reason);

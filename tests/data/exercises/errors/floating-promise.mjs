@@ -1,0 +1,53 @@
+// Errors in JavaScript: Promise.all rejects with the first reason and the other promises
+// run on; nothing can stop them from outside, so an AbortController stops the siblings.
+import { setTimeout as sleep } from "node:timers/promises";
+
+const steps = [["stock", 0.4, null], ["card", 0.2, "card declined"], ["shipping", 0.6, "no courier"]];
+const start = performance.now();
+const seconds = () => (performance.now() - start) / 1000;
+const log = (message) => console.log(`[${seconds().toFixed(1)}s] ${message}`);
+
+async function step(name, duration, failure, signal) {
+  await sleep(duration * 1000, undefined, { signal }); // rejects with an AbortError when aborted
+  if (failure) {
+    log(`${name}: failed: ${failure}`);
+    throw new Error(failure);
+  }
+  log(`${name}: finished`);
+}
+
+function startAll(signal) {
+  return steps.map(([name, duration, failure]) => {
+    log(`${name}: started`);
+    return step(name, duration, failure, signal); // already running when it returns
+  });
+}
+
+async function stopAll(controller, jobs) {
+  controller.abort();
+  (await Promise.allSettled(jobs)).forEach((outcome, i) => {
+    if (outcome.status === "rejected" && outcome.reason.name === "AbortError") log(`${steps[i][0]}: cancelled`);
+  });
+}
+
+log("order 1: let the others run");
+let jobs = startAll();
+try {
+  await Promise.all(jobs);
+} catch (error) { // rejected at the first failure; later rejections are absorbed, not unhandled
+  log(`order 1: failed: ${error.message}`);
+}
+// allSettled waits for every promise and never rejects.
+const outcomes = await Promise.allSettled(jobs);
+const reasons = outcomes.filter((o) => o.status === "rejected").map((o) => o.reason.message);
+log(`order 1: every failure: ${reasons.join(", ")}`);
+
+log("order 2: stop the others at the first failure");
+const controller = new AbortController();
+jobs = startAll(controller.signal);
+try {
+  await Promise.all(jobs);
+} catch (error) {
+  stopAll(controller, jobs);
+  log(`order 2: failed: ${error.message}`);
+}
