@@ -35,8 +35,11 @@ def _errors():
         code = EXIT_ENVIRONMENT if isinstance(exc, EnvironmentProblem) else EXIT_INPUT
         raise Exit(f"error: {exc}", code=code)
     except KeyboardInterrupt:
-        raise Exit("interrupted: every container the run started was removed; results of lessons "
-                   "that had finished are kept under results/", code=EXIT_INTERRUPTED)
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the cleanup is done: a second Ctrl-C changes nothing
+        raise Exit("interrupted: everything the run had started (containers, volumes, processes) was removed; "
+                   "the results of lessons that had finished are kept under results/", code=EXIT_INTERRUPTED)
     except BrokenPipeError:
         # The reader went away (`invoke run-all | head`): stop quietly, as other command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -71,31 +74,46 @@ def list_(c):
 
 def _run(c, slugs, lang, backend, repeat, as_json):
     from runner import backends, workflow
-    from runner.results import save_report
+    from runner.results import save_report, to_json
     from runner.terminal import show_all, show_lesson
 
     registry, lessons = _load()
     chosen = [find_lesson(lessons, s) for s in slugs] if slugs else list(lessons.values())
     languages = registry.select(lang)
+    if not languages:
+        raise KitError(f"--lang {lang!r} names no language: expected one or more of {', '.join(registry.names)}")
     repeat = _repeat(repeat)
     out, err = _consoles()
     engine = backends.choose(backend or c.rosetta.backend, lambda msg: err.print(f"[yellow]warning:[/] {msg}"))
     problems = engine.check(languages, err.print)
     if problems:
         raise EnvironmentProblem("\n".join(problems))
-    reports = []
+    results_dir, unsaved = Path(c.rosetta.results), []
+
+    def save(report):
+        try:
+            save_report(report, results_dir)
+        except EnvironmentProblem as exc:  # a full disk, say: show what ran, then say so
+            unsaved.append(str(exc))
+
     with err.status("starting") as status:
-        for lesson in chosen:
-            report = workflow.run_lesson(lesson, languages, engine, repeat, progress=status.update)
-            save_report(report, Path(c.rosetta.results))
-            reports.append(report)
+        course = workflow.run_lessons(chosen, languages, engine, repeat, status.update, save)
+    reports = list(course.reports)
     if as_json:
         data = [r.to_dict() for r in reports]
-        print(json.dumps(data if not slugs else data[0], indent=2, ensure_ascii=False))
+        print(to_json(data if not slugs else data[0]))
     elif slugs:
         show_lesson(out, reports[0], registry)
     else:
         show_all(out, reports, registry)
+    if course.lost:
+        saved = course.finished - len(unsaved)
+        raise EnvironmentProblem(f"{course.lost}\nThe results of the {saved} lesson(s) that had finished are saved "
+                                 f"under {results_dir / engine.name}; the other {len(reports) - course.finished} "
+                                 "did not run.")
+    if unsaved:
+        more = f"\n(and {len(unsaved) - 1} more lesson(s) could not be saved)" if len(unsaved) > 1 else ""
+        raise EnvironmentProblem(unsaved[0] + more)
     if not all(reports):
         raise Exit(code=EXIT_FAILED)
 

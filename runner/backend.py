@@ -2,15 +2,39 @@
 from __future__ import annotations
 
 import re
+import signal
 from dataclasses import dataclass
 from typing import Callable, ContextManager, Protocol
 
+from runner import EnvironmentProblem
 from runner.languages import Language
 from runner.results import RunResult, Status
 from runner.services import RunningService, ServiceSpec
 
 OUTPUT_LIMIT = 1_000_000  # bytes of stdout and stderr together, per run
 Progress = Callable[[str], None]
+# How runtimes say they gave up for want of memory before the kernel stopped them (.NET's GC keeps
+# under the container's limit and throws; Node's heap has a limit of its own; Python raises).
+RUNTIME_OUT_OF_MEMORY = re.compile(r"OutOfMemoryException|^Out of memory\.|JavaScript heap out of memory|"
+                                   r"Array buffer allocation failed|^MemoryError\b", re.MULTILINE)
+# What a learner should know about the signals that usually end a program.
+SIGNAL_HINTS = {
+    "SIGSEGV": "a segmentation fault: it read or wrote memory that is not its own",
+    "SIGBUS": "a bus error: it touched memory that cannot be there",
+    "SIGABRT": "it aborted itself, as a runtime does on a fatal error",
+    "SIGFPE": "an arithmetic error such as an integer division by zero",
+    "SIGKILL": "killed from outside",
+}
+
+
+class BackendUnavailable(EnvironmentProblem):
+    """The backend itself stopped working (say, the Docker engine went away): nothing more runs on it.
+
+    `summary` is the few words shown beside each run that could not happen."""
+
+    def __init__(self, message: str, summary: str = ""):
+        super().__init__(message)
+        self.summary = summary or message
 
 
 @dataclass(frozen=True)
@@ -26,6 +50,7 @@ class Outcome:
     process_ms: float | None  # the program's own wall time
     wall_ms: float  # the program plus the backend's own overhead
     peak_memory_bytes: int | None
+    pids_refused: int = 0  # new processes or threads the sandbox's pids limit refused
 
 
 class Example(Protocol):
@@ -58,19 +83,11 @@ class ExampleContext(Protocol):
 
 
 def _signal_name(code: int) -> str | None:
-    import signal
-
-    if code > 128:
-        try:
-            return signal.Signals(code - 128).name
-        except ValueError:
-            return None
-    if code < 0:
-        try:
-            return signal.Signals(-code).name
-        except ValueError:
-            return None
-    return None
+    number = code - 128 if code > 128 else -code if code < 0 else 0
+    try:
+        return signal.Signals(number).name if number else None
+    except ValueError:
+        return None
 
 
 def fill_env(env: tuple[tuple[str, str], ...], home: str) -> dict[str, str]:
@@ -94,8 +111,8 @@ def build_result(language: Language, backend: str, outcome: Outcome, timeout: fl
     return RunResult(status=Status.OK, **base)
 
 
-def run_result(language: Language, backend: str, outcome: Outcome, timeout: float, memory_mb: int,
-               build: RunResult | None, **common) -> RunResult:
+def run_result(language: Language, backend: str, outcome: Outcome, timeout: float, memory_mb: int | None,
+               build: RunResult | None, pids: int | None = None, **common) -> RunResult:
     """The result of a run: the status that explains how the program ended."""
     base = dict(
         language=language.name, backend=backend, exit_code=outcome.exit_code, stdout=outcome.stdout,
@@ -105,22 +122,33 @@ def run_result(language: Language, backend: str, outcome: Outcome, timeout: floa
         build_ms=build.build_ms if build else None, build_output=build.build_output if build else "",
         **common,
     )
+    status, message = _how_it_ended(outcome, timeout, memory_mb)
+    if outcome.pids_refused and pids:
+        refused = (f"it tried to run more than {pids} processes and threads at once (the sandbox's pids "
+                   f"limit), which refused {outcome.pids_refused} of them")
+        message = f"{message}; {refused}" if message else refused
+    return RunResult(status=status, message=message, **base)
+
+
+def _how_it_ended(outcome: Outcome, timeout: float, memory_mb: int | None) -> tuple[Status, str]:
+    limit = f"limit {memory_mb} MB" if memory_mb else "no limit here: the machine's own memory ran short"
     if outcome.truncated:
-        return RunResult(status=Status.OUTPUT_LIMIT, message=(
-            f"the program printed more than {OUTPUT_LIMIT // 1000} kB; it was stopped and the first "
-            "part of its output is kept"), **base)
+        return Status.OUTPUT_LIMIT, (f"the program printed more than {OUTPUT_LIMIT // 1000} kB; it was "
+                                     "stopped and the first part of its output is kept")
     if outcome.timed_out:
-        return RunResult(status=Status.TIMEOUT, message=(
-            f"the program was still running after {timeout:g}s (the lesson's timeout) and was stopped"),
-            **base)
+        return Status.TIMEOUT, (f"the program was still running after {timeout:g}s (the lesson's timeout) "
+                                "and was stopped")
     if outcome.oom:
-        return RunResult(status=Status.OOM, message=f"the program ran out of memory (limit {memory_mb} MB)",
-                         **base)
+        return Status.OOM, f"the program ran out of memory ({limit}) and was stopped"
+    if outcome.exit_code != 0 and RUNTIME_OUT_OF_MEMORY.search(outcome.stderr[-4000:]):
+        return Status.OOM, f"the program ran out of memory ({limit}): its runtime gave up"
     if outcome.exit_code != 0:
-        signal = _signal_name(outcome.exit_code or 0)
-        how = f"was killed by {signal}" if signal else f"exited with code {outcome.exit_code}"
-        return RunResult(status=Status.FAILED, message=f"the program {how}", **base)
-    return RunResult(status=Status.OK, **base)
+        name = _signal_name(outcome.exit_code or 0)
+        if name:
+            hint = SIGNAL_HINTS.get(name)
+            return Status.FAILED, f"the program was killed by {name}" + (f" ({hint})" if hint else "")
+        return Status.FAILED, f"the program exited with code {outcome.exit_code}"
+    return Status.OK, ""
 
 
 def version_tuple(text: str) -> tuple[int, ...]:

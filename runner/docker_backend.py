@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
-from pathlib import Path
 
 from runner import EnvironmentProblem, docker_engine
 from runner.backend import OUTPUT_LIMIT, Progress, build_result, fill_env, run_result
@@ -67,7 +66,7 @@ class DockerBackend:
     @contextmanager
     def service(self, spec: ServiceSpec, image_language: Language, labels: dict[str, str]):
         """The service in a container with loopback only; examples join its network namespace."""
-        labels = {docker_engine.KIT_LABEL: "async-rosetta", **labels, "org.async-rosetta.phase": "service"}
+        labels = {docker_engine.KIT_LABEL: "async-rosetta", **labels, docker_engine.PHASE_LABEL: "service"}
         name = docker_engine.start_service(self.client, self.image(image_language), spec.script.read_bytes(),
                                            spec.port, labels, READY_PREFIX, START_TIMEOUT)
         try:
@@ -79,39 +78,41 @@ class DockerBackend:
     def example(self, language: Language, source: bytes, filename: str, timeout: float,
                 labels: dict[str, str], service: RunningService | None = None):
         labels = {docker_engine.KIT_LABEL: "async-rosetta", **labels}
+        image = self.image(language)
         volume = docker_engine.create_volume(self.client, labels)
         try:
-            yield _DockerExample(self, language, source, filename, timeout, labels, volume, service)
+            # Copied in once, before anything runs: every container then mounts it read-only, and
+            # only a build writes (its output, to /job/build).
+            docker_engine.fill_volume(self.client, volume, image, {f"src/{filename}": source}, ("src", "build"),
+                                      {**labels, docker_engine.PHASE_LABEL: "copy"})
+            yield _DockerExample(self, language, image, filename, timeout, labels, volume, service)
         finally:
             docker_engine.remove_volume(self.client, volume)
 
 
 class _DockerExample:
-    def __init__(self, backend: DockerBackend, language: Language, source: bytes, filename: str,
+    def __init__(self, backend: DockerBackend, language: Language, image: str, filename: str,
                  timeout: float, labels: dict[str, str], volume: str, service: RunningService | None):
         self.backend, self.language, self.timeout, self.labels, self.volume = (
             backend, language, timeout, labels, volume)
         self.service = service
-        self.image = backend.image(language)
+        self.image = image
         self.version = backend.runtime_version(language)
         self.source = f"{SOURCE_DIR}/{filename}"
         self.env = fill_env(language.env, "/tmp")
-        self.files = {f"src/{filename}": source}
         self.build = None
         if language.build:
             limits = language.build_limits
             build_timeout = limits.timeout or timeout
             box = docker_engine.Sandbox(
                 image=self.image, command=language.command(language.build, self.source, BUILD_DIR),
-                labels={**labels, "org.async-rosetta.phase": "build"}, env=self.env,
+                labels={**labels, docker_engine.PHASE_LABEL: "build"}, env=self.env,
                 memory_mb=limits.memory_mb, pids=limits.pids, timeout=build_timeout,
-                output_limit=OUTPUT_LIMIT, volume=volume, volume_writable=True, files=self.files,
-                folders=("src", "build"),
+                output_limit=OUTPUT_LIMIT, volume=volume, volume_writable=True,
             )
             outcome = docker_engine.run_sandboxed(backend.client, box)
             self.build = build_result(language, NAME, outcome, build_timeout, limits.memory_mb,
                                       runtime_version=self.version, image=self.image)
-            self.files = {}
 
     def run(self, repeat: int) -> RunResult:
         if self.build is not None and self.build.status is not Status.OK:
@@ -119,15 +120,12 @@ class _DockerExample:
         limits = self.language.limits
         box = docker_engine.Sandbox(
             image=self.image, command=self.language.command(self.language.run, self.source, BUILD_DIR),
-            labels={**self.labels, "org.async-rosetta.phase": "run"},
+            labels={**self.labels, docker_engine.PHASE_LABEL: "run"},
             env={**self.env, **(self.service.env if self.service else {})},
             network=self.service.network if self.service else "none",
             memory_mb=limits.memory_mb, pids=limits.pids, timeout=self.timeout,
             output_limit=OUTPUT_LIMIT, volume=self.volume,
-            # The first container of an example receives the source; later ones only read it.
-            volume_writable=bool(self.files), files=self.files, folders=("src",) if self.files else (),
         )
-        self.files = {}
         outcome = docker_engine.run_sandboxed(self.backend.client, box)
         return run_result(self.language, NAME, outcome, self.timeout, limits.memory_mb, self.build,
-                          runtime_version=self.version, image=self.image, repeat=repeat)
+                          pids=limits.pids, runtime_version=self.version, image=self.image, repeat=repeat)

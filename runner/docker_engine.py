@@ -2,41 +2,63 @@
 from __future__ import annotations
 
 import io
+import ipaddress
+import re
+import signal
 import tarfile
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
 import docker
 import docker.errors
+import docker.types
 import requests.exceptions
 
 from runner import EnvironmentProblem, KitError
-from runner.backend import Outcome
+from runner.backend import BackendUnavailable, Outcome
 
 KIT_LABEL = "org.async-rosetta.kit"
 RUN_LABEL = "org.async-rosetta.run"
 RECIPE_LABEL = "org.async-rosetta.recipe"
+PHASE_LABEL = "org.async-rosetta.phase"  # copy, build, run or service
 MARK = "#async-rosetta#"
 
-# Runs the program, then reports its own wall time and the container's peak memory on stderr,
-# read from the container's own cgroup (v2: memory.peak; v1: memory.max_usage_in_bytes).
+# PID 1 of every sandbox: runs the program, then reports on stderr what it measured - the program's
+# wall time (from /proc/uptime, in centiseconds), the container's peak memory and how many times the
+# pids limit refused a new process or thread (from the container's own cgroup, v2 or v1). After the
+# program it uses shell builtins only, so that it can still report when a bomb has used up every pid.
+# SIGTERM (the host's timeout) makes it kill every other process and report; a host SIGKILL follows
+# if it does not. The program runs in the background so that `wait` can be interrupted by the trap;
+# `env --default-signal` undoes the SIGINT/SIGQUIT ignoring that sh gives background commands.
 WRAPPER = r"""
-s=$(date +%s%N); "$@"; rc=$?; e=$(date +%s%N)
+trap 'kill -KILL -1 2>/dev/null; stopped=1' TERM
+reset=; env --default-signal=INT,QUIT true 2>/dev/null && reset="env --default-signal=INT,QUIT"
+read s _ < /proc/uptime
+$reset "$@" &
+program=$!
+wait $program 2>/dev/null; rc=$?
+if [ -n "$stopped" ]; then wait $program 2>/dev/null; again=$?; [ $again -ne 127 ] && rc=$again; fi
+read e _ < /proc/uptime
 peak=; for f in /sys/fs/cgroup/memory.peak /sys/fs/cgroup/memory/memory.max_usage_in_bytes; do
-  if [ -r "$f" ]; then peak=$(cat "$f"); break; fi; done
-printf '\n%s rc=%s ns=%s peak=%s\n' "$MARK" "$rc" "$((e - s))" "$peak" >&2
+  if [ -r "$f" ]; then read -r peak < "$f"; break; fi; done
+refused=; for f in /sys/fs/cgroup/pids.events /sys/fs/cgroup/pids/pids.events; do
+  if [ -r "$f" ]; then while read -r key value; do [ "$key" = max ] && refused=$value; done < "$f"; break; fi; done
+printf '\n%s rc=%s cs=%s peak=%s pidsmax=%s\n' "$MARK" "$rc" "$(( ${e%.*}${e#*.} - ${s%.*}${s#*.} ))" \
+  "$peak" "$refused" >&2
 exit $rc
 """
+GRACE = 1.0  # seconds the wrapper has to stop the program and report before it is killed too
 
 Progress = Callable[[str], None]
 
 
-class EngineUnavailable(EnvironmentProblem):
-    pass
+class EngineUnavailable(BackendUnavailable):
+    """No Docker engine answers, or the one that did stopped answering."""
 
 
 class ImageMissing(EnvironmentProblem):
@@ -56,9 +78,7 @@ class Sandbox:
     timeout: float = 10.0
     output_limit: int = 1_000_000  # bytes of stdout and stderr together
     volume: str | None = None  # mounted at /job
-    volume_writable: bool = False
-    files: dict[str, bytes] = field(default_factory=dict)  # put under /job before start
-    folders: tuple[str, ...] = ()  # created under /job, writable by the sandbox user
+    volume_writable: bool = False  # only a build writes there; a run reads its program
     network: str = "none"
     user: str = "1000:1000"
 
@@ -76,15 +96,93 @@ def connect() -> docker.DockerClient:
         ) from None
 
 
+def _reason(exc: BaseException) -> str:
+    """The root of a connection failure in a few words, e.g. 'Connection refused'."""
+    if isinstance(exc, requests.exceptions.Timeout):
+        return "it did not answer in time"
+    stack = [exc]
+    while stack:  # requests wraps urllib3's errors, which wrap the socket's
+        item = stack.pop()
+        if isinstance(item, OSError) and item.strerror:
+            return item.strerror
+        inner = (*getattr(item, "args", ()), getattr(item, "reason", None))
+        stack += [cause for cause in inner if isinstance(cause, BaseException)]
+    found = re.search(r"\[Errno -?\d+\] ([^'\")]+)", str(exc))
+    return found.group(1) if found else exc.__class__.__name__
+
+
+def engine_lost(doing: str, exc: BaseException) -> EngineUnavailable:
+    return EngineUnavailable(
+        f"the Docker engine stopped answering while {doing} ({_reason(exc)}). Start it again (Linux, as "
+        "root: `dockerd &`; or Docker Desktop) and run again, or use the host's own toolchains with "
+        "`--backend local`. Containers and volumes it had started may remain: once it answers, "
+        "`invoke clean` removes them.",
+        summary="not run: the Docker engine stopped answering")
+
+
+@contextmanager
+def _engine(doing: str) -> Iterator[None]:
+    """Turn a lost connection to the engine into EngineUnavailable, saying what the kit was doing."""
+    try:
+        yield
+    except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+        raise engine_lost(doing, exc) from None
+
+
+_deferred: list[bool] | None = None  # Ctrl-C presses put off while a cleanup runs
+
+
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Finish a cleanup even if Ctrl-C is pressed again meanwhile; the interrupt is raised after it."""
+    global _deferred
+    if _deferred is not None or threading.current_thread() is not threading.main_thread():
+        yield  # inside a cleanup already, or not the thread that Ctrl-C interrupts
+        return
+    _deferred = []
+    previous = signal.signal(signal.SIGINT, lambda *_: _deferred.append(True))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        pressed, _deferred = bool(_deferred), None
+    if pressed:
+        raise KeyboardInterrupt
+
+
+def _remove(container) -> None:
+    """Remove a container, whatever state it is in; a lost engine is reported by the next call."""
+    _remove_id(container.client, container.id)
+
+
+def _remove_id(client, container_id: str) -> None:
+    with _uninterrupted():
+        try:
+            client.api.remove_container(container_id, force=True)
+        except (docker.errors.NotFound, requests.exceptions.ConnectionError):
+            pass
+
+
+def _containers(client, filters: dict) -> list[dict]:
+    """The containers that match, as the engine lists them. (The SDK's `containers.list` asks for each
+    one again, and fails when one goes away meanwhile, as short-lived containers of other runs do.)"""
+    return client.api.containers(all=True, filters=filters)
+
+
+def _name(container: dict) -> str:
+    return (container.get("Names") or ["/" + container["Id"][:12]])[0].lstrip("/")
+
+
 def engine_version(client) -> str:
     return client.version().get("Version", "?")
 
 
 def image_id(client, tag: str) -> str | None:
-    try:
-        return client.images.get(tag).id
-    except docker.errors.ImageNotFound:
-        return None
+    with _engine(f"looking for the image {tag}"):
+        try:
+            return client.images.get(tag).id
+        except docker.errors.ImageNotFound:
+            return None
 
 
 def image_labels(client, tag: str) -> dict[str, str]:
@@ -94,20 +192,21 @@ def image_labels(client, tag: str) -> dict[str, str]:
         return {}
 
 
+NO_REGISTRY = ("Without a registry, build the images offline with `invoke images --offline`, or load "
+               "them with `invoke images --load FILE`.")
+
+
 def pull(client, image: str, progress: Progress) -> None:
     repo, _, tag = image.rpartition(":") if ":" in image.split("/")[-1] else (image, "", "latest")
     try:
         for event in client.api.pull(repo, tag=tag, stream=True, decode=True):
             if "error" in event:
-                raise KitError(f"pulling {image} failed: {event['error']}")
+                raise EnvironmentProblem(f"pulling {image} failed: {event['error']}. {NO_REGISTRY}")
             status = event.get("status", "")
             detail = event.get("progress", "")
             progress(f"{image}: {status} {detail}".strip())
     except (docker.errors.APIError, requests.exceptions.RequestException) as exc:
-        raise KitError(
-            f"cannot pull {image}: {exc}. Without a registry, build the images offline with "
-            "`invoke images --offline`, or load them with `invoke images --load FILE`."
-        ) from None
+        raise EnvironmentProblem(f"cannot pull {image}: {exc}. {NO_REGISTRY}") from None
 
 
 def import_rootfs(client, tar_path: Path, tag: str, changes: list[str]) -> None:
@@ -149,28 +248,51 @@ def load_images(client, path: Path, progress: Progress) -> None:
 
 def version_of(client, image: str, command: list[str], env: dict[str, str]) -> str:
     """What a runtime says its version is, run in a throw-away container."""
-    output = client.containers.run(
-        image, command, environment=env, network_mode="none", remove=True, user="1000:1000",
-        labels={KIT_LABEL: "version"}, stdout=True, stderr=True,
-    )
+    with _engine(f"asking {image} for its version"):
+        output = client.containers.run(
+            image, command, environment=env, network_mode="none", remove=True, user="1000:1000",
+            labels={KIT_LABEL: "version"}, stdout=True, stderr=True,
+        )
     return output.decode("utf-8", "replace").strip().splitlines()[-1]
 
 
 def create_volume(client, labels: dict[str, str]) -> str:
-    return client.volumes.create(name=f"async-rosetta-{uuid.uuid4().hex[:12]}", labels=labels).name
+    with _engine("creating a volume for an example"):
+        return client.volumes.create(name=f"async-rosetta-{uuid.uuid4().hex[:12]}", labels=labels).name
 
 
 def remove_volume(client, name: str) -> None:
-    """Remove a run's volume, and first any container still using it (after a failed removal, say)."""
-    for container in client.containers.list(all=True, filters={"volume": name}):
+    """Remove a run's volume, and first any container still using it (after a failed removal, say).
+
+    Quiet when the engine has gone: the next call says so, and `invoke clean` removes it later."""
+    with _uninterrupted():
         try:
-            container.remove(force=True)
-        except docker.errors.NotFound:
+            for container in _containers(client, {"volume": name}):
+                _remove_id(client, container["Id"])
+            client.api.remove_volume(name, force=True)
+        except (docker.errors.NotFound, requests.exceptions.ConnectionError):
             pass
-    try:
-        client.volumes.get(name).remove(force=True)
-    except docker.errors.NotFound:
-        pass
+
+
+def fill_volume(client, volume: str, image: str, files: dict[str, bytes], folders: tuple[str, ...],
+                labels: dict[str, str]) -> None:
+    """Copy files into a volume through a container that is created for it and never started, so that
+    every container that runs a program can mount the volume read-only."""
+    with _engine("copying an example into its volume"):
+        try:
+            container = client.containers.create(image, ["true"], labels=labels, network_mode="none",
+                                                 volumes={volume: {"bind": "/job", "mode": "rw"}})
+        except docker.errors.ImageNotFound:
+            raise _image_missing(image) from None
+        try:
+            container.put_archive("/job", _archive(files, folders))
+        finally:
+            _remove(container)
+
+
+def _image_missing(image: str) -> ImageMissing:
+    return ImageMissing(f"the image {image} is not on this Docker engine: run `invoke images` (or, with no "
+                        "registry, `invoke images --offline` or `invoke images --load FILE`)")
 
 
 def _archive(files: dict[str, bytes], folders: tuple[str, ...]) -> bytes:
@@ -217,11 +339,11 @@ class _Reader(threading.Thread):
             pass  # the container was killed or removed: what was read is kept
 
 
-def _kill(container) -> None:
+def _kill(container, how: str = "SIGKILL") -> None:
     try:
-        container.kill()
-    except docker.errors.APIError:
-        pass  # it had already stopped
+        container.kill(signal=how)
+    except (docker.errors.APIError, requests.exceptions.ConnectionError):
+        pass  # it had already stopped, or the engine has gone (the next call says so)
 
 
 def _parse_mark(stderr: str) -> tuple[str, dict[str, str]]:
@@ -232,73 +354,87 @@ def _parse_mark(stderr: str) -> tuple[str, dict[str, str]]:
     return (head[:-1] if head.endswith("\n") else head), values
 
 
+def _number(values: dict[str, str], key: str) -> int | None:
+    return int(values[key]) if values.get(key, "").isdigit() else None
+
+
+def _create(client, box: Sandbox):
+    try:
+        return client.containers.create(
+            box.image,
+            ["sh", "-c", WRAPPER, "sh", *box.command],
+            environment={**box.env, "MARK": MARK, "HOME": "/tmp"},
+            user=box.user,
+            working_dir="/work",
+            labels=box.labels,
+            network_mode=box.network,
+            read_only=True,
+            tmpfs={"/tmp": "rw,nosuid,size=256m", "/work": "rw,nosuid,size=64m,uid=1000,gid=1000,mode=0755"},
+            cap_drop=["ALL"],
+            security_opt=["no-new-privileges"],
+            mem_limit=f"{box.memory_mb}m",
+            memswap_limit=f"{box.memory_mb}m",
+            pids_limit=box.pids,
+            # A crash writes no core file: it would fill /work's memory and tell a learner nothing.
+            ulimits=[docker.types.Ulimit(name="core", soft=0, hard=0)],
+            volumes={box.volume: {"bind": "/job", "mode": "rw" if box.volume_writable else "ro"}}
+            if box.volume
+            else None,
+        )
+    except docker.errors.ImageNotFound:
+        raise _image_missing(box.image) from None
+
+
+def _wait(container, timeout: float) -> tuple[int | None, bool]:
+    """The exit code, and whether the time limit ran out first (then the program was stopped)."""
+    started = time.monotonic()
+    try:
+        return container.wait(timeout=timeout).get("StatusCode"), False
+    except requests.exceptions.ReadTimeout:
+        pass
+    except requests.exceptions.ConnectionError:
+        # The engine sends the answer's headers at once, so a timeout while reading the body comes
+        # wrapped as a connection error; anything sooner is the engine going away.
+        if time.monotonic() - started < timeout * 0.99:
+            raise
+    _kill(container, "SIGTERM")  # the wrapper kills the program and reports what it measured
+    try:
+        return container.wait(timeout=GRACE).get("StatusCode"), True
+    except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError):
+        _kill(container)
+        return container.wait(timeout=30).get("StatusCode"), True
+
+
 def run_sandboxed(client, box: Sandbox) -> Outcome:
     """Run one hardened container to its end, its time limit or its output limit, then remove it."""
-    container = None
-    try:
+    with _engine(f"running a program in {box.image}"):
+        container = _create(client, box)
         try:
-            container = client.containers.create(
-                box.image,
-                ["sh", "-c", WRAPPER, "sh", *box.command],
-                environment={**box.env, "MARK": MARK, "HOME": "/tmp"},
-                user=box.user,
-                working_dir="/work",
-                labels=box.labels,
-                network_mode=box.network,
-                read_only=True,
-                tmpfs={"/tmp": "rw,nosuid,size=256m", "/work": "rw,nosuid,size=64m,uid=1000,gid=1000,mode=0755"},
-                cap_drop=["ALL"],
-                security_opt=["no-new-privileges"],
-                mem_limit=f"{box.memory_mb}m",
-                memswap_limit=f"{box.memory_mb}m",
-                pids_limit=box.pids,
-                volumes={box.volume: {"bind": "/job", "mode": "rw" if box.volume_writable else "ro"}}
-                if box.volume
-                else None,
-            )
-        except docker.errors.ImageNotFound:
-            raise ImageMissing(
-                f"the image {box.image} is not on this Docker engine: run `invoke images` "
-                "(or `invoke images --offline` where no registry can be reached)"
-            ) from None
-        if box.files or box.folders:
-            container.put_archive("/job", _archive(box.files, box.folders))
-        reader = _Reader(client, container.id, box.output_limit, lambda: _kill(container))
-        started = time.monotonic()
-        container.start()
-        reader.start()
-        timed_out = False
-        try:
-            status = container.wait(timeout=box.timeout)
-            exit_code = status.get("StatusCode")
-        except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError):
-            timed_out = True
-            _kill(container)
-            exit_code = container.wait(timeout=30).get("StatusCode")
-        wall_ms = (time.monotonic() - started) * 1000
-        reader.join(timeout=10)
-        container.reload()
-        oom = bool(container.attrs["State"].get("OOMKilled"))
-        stderr, mark = _parse_mark(reader.err.decode("utf-8", "replace"))
-        process_ms = int(mark["ns"]) / 1e6 if mark.get("ns", "").isdigit() else None
-        peak = int(mark["peak"]) if mark.get("peak", "").isdigit() else None
-        return Outcome(
-            exit_code=exit_code,
-            stdout=reader.out.decode("utf-8", "replace"),
-            stderr=stderr,
-            timed_out=timed_out,
-            oom=oom,
-            truncated=reader.truncated,
-            process_ms=process_ms,
-            wall_ms=wall_ms,
-            peak_memory_bytes=peak,
-        )
-    finally:
-        if container is not None:
-            try:
-                container.remove(force=True)
-            except docker.errors.NotFound:
-                pass
+            reader = _Reader(client, container.id, box.output_limit, lambda: _kill(container))
+            started = time.monotonic()
+            container.start()
+            reader.start()
+            exit_code, timed_out = _wait(container, box.timeout)
+            wall_ms = (time.monotonic() - started) * 1000
+            reader.join(timeout=10)
+            container.reload()
+            oom = bool(container.attrs["State"].get("OOMKilled"))
+        finally:
+            _remove(container)
+    stderr, mark = _parse_mark(reader.err.decode("utf-8", "replace"))
+    centiseconds = _number(mark, "cs")
+    return Outcome(
+        exit_code=exit_code,
+        stdout=reader.out.decode("utf-8", "replace"),
+        stderr=stderr,
+        timed_out=timed_out,
+        oom=oom,
+        truncated=reader.truncated,
+        process_ms=centiseconds * 10 if centiseconds is not None else None,
+        wall_ms=wall_ms,
+        peak_memory_bytes=_number(mark, "peak"),
+        pids_refused=_number(mark, "pidsmax") or 0,
+    )
 
 
 def start_service(client, image: str, script: bytes, port: int, labels: dict[str, str], ready: str,
@@ -309,6 +445,12 @@ def start_service(client, image: str, script: bytes, port: int, labels: dict[str
     the service on 127.0.0.1 and nothing else - no route to the host, other containers or the internet.
     """
     name = f"async-rosetta-service-{uuid.uuid4().hex[:12]}"
+    with _engine("starting the kit's service"):
+        return _start_service(client, name, image, script, port, labels, ready, wait)
+
+
+def _start_service(client, name: str, image: str, script: bytes, port: int, labels: dict[str, str],
+                   ready: str, wait: float) -> str:
     try:
         # The script travels as the command's argument: no file to copy into a read-only container.
         container = client.containers.create(
@@ -328,8 +470,7 @@ def start_service(client, image: str, script: bytes, port: int, labels: dict[str
             time.sleep(0.05)
     except docker.errors.ImageNotFound:
         stop_service(client, name)
-        raise ImageMissing(f"the image {image} that runs the kit's services is not on this Docker "
-                           "engine: run `invoke images` (or `invoke images --offline`)") from None
+        raise _image_missing(image) from None
     except BaseException:
         stop_service(client, name)
         raise
@@ -337,26 +478,51 @@ def start_service(client, image: str, script: bytes, port: int, labels: dict[str
 
 
 def stop_service(client, name: str) -> None:
-    try:
-        client.containers.get(name).remove(force=True)
-    except docker.errors.NotFound:
-        pass
+    with _uninterrupted():
+        try:
+            client.containers.get(name).remove(force=True)
+        except (docker.errors.NotFound, requests.exceptions.ConnectionError):
+            pass
 
 
-def leftovers(client) -> dict[str, list[str]]:
-    """Containers and volumes the kit started and did not remove (after a crash, say)."""
-    flt = {"label": KIT_LABEL}
-    return {
-        "containers": [c.name for c in client.containers.list(all=True, filters=flt)],
-        "volumes": [v.name for v in client.volumes.list(filters=flt)],
-    }
+def _filters(labels: dict[str, str] | None) -> dict:
+    return {"label": [KIT_LABEL] + [f"{key}={value}" for key, value in (labels or {}).items()]}
 
 
-def remove_leftovers(client) -> dict[str, list[str]]:
-    found = leftovers(client)
-    flt = {"label": KIT_LABEL}
-    for container in client.containers.list(all=True, filters=flt):
-        container.remove(force=True)
-    for volume in client.volumes.list(filters=flt):
-        volume.remove(force=True)
+def leftovers(client, labels: dict[str, str] | None = None) -> dict[str, list[str]]:
+    """Containers and volumes the kit started and did not remove (after a crash, say); only those with
+    these labels, if given."""
+    with _engine("listing what the kit left behind"):
+        return {
+            "containers": [_name(c) for c in _containers(client, _filters(labels))],
+            "volumes": [v["Name"] for v in client.api.volumes(filters=_filters(labels)).get("Volumes") or []],
+        }
+
+
+def bridge_gateway(client) -> str | None:
+    """This machine's address on the engine's default bridge: where a container with a network finds it."""
+    with _engine("looking at the bridge network"):
+        try:
+            configs = client.networks.get("bridge").attrs.get("IPAM", {}).get("Config") or []
+        except docker.errors.NotFound:
+            return None
+    for config in configs:
+        if config.get("Gateway"):
+            return config["Gateway"]
+        if config.get("Subnet"):  # the engine gives its bridge the subnet's first address
+            return str(next(ipaddress.ip_network(config["Subnet"]).hosts()))
+    return None
+
+
+def remove_leftovers(client, labels: dict[str, str] | None = None) -> dict[str, list[str]]:
+    """Remove what `leftovers` finds (a container first, then the volume it used)."""
+    found = leftovers(client, labels)
+    with _engine("removing what the kit left behind"):
+        for container in _containers(client, _filters(labels)):
+            _remove_id(client, container["Id"])
+        for volume in found["volumes"]:
+            try:
+                client.api.remove_volume(volume, force=True)
+            except docker.errors.NotFound:
+                pass
     return found

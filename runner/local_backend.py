@@ -9,6 +9,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,6 +20,9 @@ from runner.results import RunResult, Status
 from runner.services import READY_PREFIX, START_TIMEOUT, RunningService, ServiceSpec
 
 NAME = "local"
+# Every process of a run carries this variable, set to "<the kit's pid>-<run id>", and passes it on to
+# its children: so the kit finds and kills a run's orphans too, even those in a session of their own.
+RUN_VARIABLE = "ASYNC_ROSETTA_RUN"
 
 
 class _Capture(threading.Thread):
@@ -77,13 +81,43 @@ def _kill_group(pid: int) -> None:
         pass
 
 
+def marked_processes(marker: str) -> list[int]:
+    """Processes whose environment carries RUN_VARIABLE starting with `marker` (Linux /proc; else none)."""
+    needle = f"{RUN_VARIABLE}={marker}".encode()
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            environ = (entry / "environ").read_bytes()
+        except OSError:
+            continue  # gone already, or not ours to read
+        if any(item.startswith(needle) for item in environ.split(b"\0")):
+            found.append(int(entry.name))
+    return found
+
+
+def _kill_run(pid: int, marker: str) -> None:
+    """Kill the program's process group and every process that carries the run's marker."""
+    _kill_group(pid)
+    for _ in range(10):  # a process may fork while its siblings are being killed
+        strays = marked_processes(marker)
+        if not strays:
+            return
+        for stray in strays:
+            try:
+                os.kill(stray, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.01)
+
+
 def run_process(command: list[str], cwd: Path, env: dict[str, str], timeout: float,
                 limit: int = OUTPUT_LIMIT) -> Outcome:
     """Run a command in its own process group with a timeout and an output cap."""
     started = time.monotonic()
-    proc = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
-    budget = _Budget(limit, lambda: _kill_group(proc.pid))
+    marker = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
+    proc = subprocess.Popen(command, cwd=cwd, env={**env, RUN_VARIABLE: marker}, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    budget = _Budget(limit, lambda: _kill_run(proc.pid, marker))
     readers = [_Capture(proc.stdout, budget), _Capture(proc.stderr, budget)]
     for reader in readers:
         reader.start()
@@ -102,10 +136,10 @@ def run_process(command: list[str], cwd: Path, env: dict[str, str], timeout: flo
         waiter.join(timeout)
         timed_out = waiter.is_alive()
         if timed_out:
-            _kill_group(proc.pid)
+            _kill_run(proc.pid, marker)
             waiter.join()
     finally:
-        _kill_group(proc.pid)  # children that outlived the program go with it
+        _kill_run(proc.pid, marker)  # children that outlived the program go with it
         if waiter.is_alive():
             waiter.join(5)
     for reader in readers:
@@ -212,5 +246,6 @@ class _LocalExample:
             return self.build.with_(repeat=repeat)
         command = self.language.command(self.language.run, str(self.source), str(self.folder / "build"))
         outcome = run_process(command, self.folder / "work", self.env, self.timeout)
-        return run_result(self.language, NAME, outcome, self.timeout, self.language.limits.memory_mb,
-                          self.build, runtime_version=self.version, repeat=repeat)
+        # No memory or pids limit here: the local backend is for trusted code.
+        return run_result(self.language, NAME, outcome, self.timeout, None, self.build,
+                          runtime_version=self.version, repeat=repeat)

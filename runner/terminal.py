@@ -1,6 +1,8 @@
 """The terminal view of a run: a rich table, the outputs side by side, and the diff."""
 from __future__ import annotations
 
+import re
+
 from rich import box
 from rich.console import Console, Group
 from rich.markup import escape
@@ -18,6 +20,27 @@ STATUS_STYLE = {
     Status.OUTPUT_LIMIT: "red", Status.ERROR: "bold red",
 }
 SIDE_BY_SIDE_WIDTH = 110
+# A program's output is shown, never obeyed: characters that would steer the terminal (ESC starts
+# colour, cursor, title and clipboard sequences; CR and BS overwrite; BEL rings) appear as \x1b etc.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+SHOWN_LINES, SHOWN_LINE_CHARS = 200, 2000  # more is cut here, with a note; results keep all of it
+
+
+def printable(text: str) -> str:
+    """A program's text made safe to print: control characters (but newline and tab) as visible escapes."""
+    return _CONTROLS.sub(lambda m: "\\r" if m.group() == "\r" else f"\\x{ord(m.group()):02x}",
+                         text.replace("\r\n", "\n"))
+
+
+def shown(text: str) -> str:
+    """A program's text as the terminal shows it: escaped, and cut where it would flood the screen."""
+    lines = text.split("\n")
+    kept = [line if len(line) <= SHOWN_LINE_CHARS
+            else f"{line[:SHOWN_LINE_CHARS]}... ({len(line) - SHOWN_LINE_CHARS} more characters)"
+            for line in lines[:SHOWN_LINES]]
+    if len(lines) > SHOWN_LINES:
+        kept.append(f"... ({len(lines) - SHOWN_LINES} more lines: the results file and --json keep them all)")
+    return printable("\n".join(kept))
 
 
 def _ms(t: Timing | None) -> str:
@@ -83,12 +106,12 @@ def outputs(report: LessonReport, registry: Registry, width: int):
     panels = []
     for lang in report.languages:
         run = report.runs_of(lang)[0]
-        body = Text(run.stdout.rstrip("\n") or "(no output)")
+        body = Text(shown(run.stdout.rstrip("\n")) or "(no output)", overflow="fold")  # cut nothing short
         extra = [run.message] if run.message else []
         if run.stderr.strip():
             extra.append("stderr:\n" + run.stderr.strip()[-1500:])
         if extra:
-            body.append("\n\n" + "\n".join(extra), style="red")
+            body.append("\n\n" + printable("\n".join(extra)), style="red")
         title = registry.languages[lang].title if lang in registry.languages else lang
         panels.append((title, body, STATUS_STYLE[run.status]))
     if width >= SIDE_BY_SIDE_WIDTH and len(panels) > 1:
@@ -112,7 +135,7 @@ def _show_verdict(console: Console, report: LessonReport) -> None:
             console.print(Text(f"differs by design: {item['why']}", "yellow"))
     if report.diff:
         console.print(Text(f"{report.lesson}: what differs", "bold red"))
-        console.print(Syntax(report.diff, "diff", theme="ansi_dark", background_color="default",
+        console.print(Syntax(shown(report.diff), "diff", theme="ansi_dark", background_color="default",
                              word_wrap=True))
     console.print(Text.assemble(f"{report.lesson}: ", _verdict(report)))
 
@@ -129,8 +152,9 @@ def show_all(console: Console, reports: list[LessonReport], registry: Registry) 
 def show_verdict(console: Console, verdict) -> None:
     """An exercise's verdict: pass, or each thing that is wrong; then what the program printed."""
     if verdict.run is not None and verdict.run.stdout.strip():
-        console.print(Panel(Text(verdict.run.stdout.rstrip("\n")), title="your program printed", border_style="dim"))
+        console.print(Panel(Text(shown(verdict.run.stdout.rstrip("\n"))), title="your program printed",
+                            border_style="dim"))
     style = "bold green" if verdict.passed else "bold red"
     console.print(Text(f"{'PASS' if verdict.passed else 'NOT YET'}: {verdict.lesson} in {verdict.language}", style))
     for message in verdict.messages:
-        console.print(Text(f"- {message}", "green" if verdict.passed else ""))
+        console.print(Text(f"- {printable(message)}", "green" if verdict.passed else ""))

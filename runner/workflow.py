@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import uuid
 from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
-from runner import KitError, compare
-from runner.backend import Backend, Progress, too_old
+from runner import ROOT, KitError, compare
+from runner.backend import Backend, BackendUnavailable, Progress, too_old
 from runner.languages import Language, load_registry
 from runner.lessons import Lesson
 from runner.results import LessonReport, RunResult, Status, host_facts, now
@@ -14,6 +16,23 @@ from runner.services import SERVICES, RunningService
 
 LESSON_LABEL = "org.async-rosetta.lesson"
 LANGUAGE_LABEL = "org.async-rosetta.language"
+MAX_EXAMPLE = 1_000_000  # bytes: an example is a page of code, not a data file
+
+
+def source_problem(path: Path, source: bytes) -> str | None:
+    """Why a file cannot be run as an example, if it cannot: the runtimes would fail unclearly or not
+    at all (Node and .NET run text that is not UTF-8 with its characters replaced)."""
+    path = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    if len(source) > MAX_EXAMPLE:
+        return (f"{path} is {len(source) // 1000} kB: an example is a page of code "
+                f"(at most {MAX_EXAMPLE // 1000} kB)")
+    if not source.strip():
+        return f"{path} is empty: write the example, or start from a stub with `invoke new-lesson`"
+    try:
+        source.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"{path} is not UTF-8 text (byte {exc.start} is {source[exc.start]:#04x}): save it as UTF-8"
+    return None
 
 
 def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: int, run_id: str,
@@ -28,6 +47,13 @@ def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: i
                           "does not exist", **base)]
     try:
         source = path.read_bytes()
+    except OSError as exc:
+        return [RunResult(status=Status.ERROR, message=f"cannot read the example {path}: {exc.strerror or exc}",
+                          **base)]
+    problem = source_problem(path, source)
+    if problem:
+        return [RunResult(status=Status.ERROR, message=f"not run: {problem}", **base)]
+    try:
         version = backend.runtime_version(language)
         required = lesson.required_version(language.name)
         if too_old(version, required):
@@ -47,6 +73,8 @@ def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: i
                 results.append(result.with_(events=compare.events(result.stdout),
                                             run_ms=compare.program_time_ms(result.stdout)))
         return results
+    except BackendUnavailable:
+        raise  # nothing more can run on this backend: the caller stops (see run_lessons)
     except KitError as exc:
         return [RunResult(status=Status.ERROR, message=str(exc), **base)]
 
@@ -109,6 +137,8 @@ def run_lesson(lesson: Lesson, languages: list[Language], backend: Backend, repe
         with _service(lesson, backend, run_id, progress) as service:
             for language in languages:
                 runs += run_language(lesson, language, backend, repeat, run_id, progress, service)
+    except BackendUnavailable:
+        raise
     except KitError as exc:  # the service did not start: no example can run
         runs = [RunResult(language=lang.name, backend=backend.name, status=Status.ERROR, message=(
             f"the lesson's service {lesson.service!r} is not available: {exc}")) for lang in languages]
@@ -117,3 +147,39 @@ def run_lesson(lesson: Lesson, languages: list[Language], backend: Backend, repe
         lesson=lesson.slug, title=lesson.title, equivalent=equivalent, diff=diff, runs=tuple(runs),
         backend=backend.name, declared_differences=tuple(declared), host=host_facts(), date=now(),
     )
+
+
+def not_run(lesson: Lesson, languages: list[Language], backend: Backend,
+            reason: BackendUnavailable) -> LessonReport:
+    """The report of a lesson that could not run because the backend had stopped working."""
+    runs = tuple(RunResult(language=lang.name, backend=backend.name, status=Status.ERROR, message=reason.summary)
+                 for lang in languages)
+    return LessonReport(lesson=lesson.slug, title=lesson.title, equivalent=False, diff="", runs=runs,
+                        backend=backend.name, host=host_facts(), date=now())
+
+
+@dataclass(frozen=True)
+class Course:
+    """What running several lessons gave: a report each, how many ran to the end, what stopped it."""
+
+    reports: tuple[LessonReport, ...]
+    finished: int  # the first `finished` reports ran to the end (and were saved)
+    lost: BackendUnavailable | None = None  # the backend stopped working; the rest did not run
+
+
+def run_lessons(lessons: list[Lesson], languages: list[Language], backend: Backend, repeat: int,
+                progress: Progress, save: Callable[[LessonReport], None]) -> Course:
+    """Each lesson in turn, each report saved as soon as it is complete.
+
+    When the backend stops working (the Docker engine goes away, say) the lesson under way and the ones
+    after it are reported as not run, and not saved: the results of an earlier run stay as they were."""
+    reports: list[LessonReport] = []
+    for i, lesson in enumerate(lessons):
+        try:
+            report = run_lesson(lesson, languages, backend, repeat, progress)
+        except BackendUnavailable as lost:
+            rest = tuple(not_run(later, languages, backend, lost) for later in lessons[i:])
+            return Course(tuple(reports) + rest, len(reports), lost)
+        save(report)
+        reports.append(report)
+    return Course(tuple(reports), len(reports))

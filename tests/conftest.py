@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -82,11 +83,57 @@ def make_lesson(root: Path, slug: str, examples: dict[str, str], extra: str = ""
     return folder
 
 
+NOTHING = {"containers": [], "volumes": []}
+FOREIGN_WAIT = 120.0  # seconds for the runs of other sessions on the same engine to end
+
+
 @pytest.fixture
 def no_leftovers():
-    """Asserts after the test that the kit left no container or volume behind."""
-    yield
+    """Asserts after the test that the kit left no container or volume behind.
+
+    Other sessions may use the same engine meanwhile: what was there before the test does not count,
+    and what appeared during it counts only if it is still there FOREIGN_WAIT seconds later (someone
+    else's run ends and removes its containers; a leftover stays)."""
     from runner import docker_engine
 
-    found = docker_engine.leftovers(docker_engine.connect())
-    assert found == {"containers": [], "volumes": []}, f"left behind: {found}"
+    client = docker_engine.connect()
+    before = docker_engine.leftovers(client)
+    yield
+    deadline = time.monotonic() + FOREIGN_WAIT
+    while True:
+        now = docker_engine.leftovers(client)
+        found = {kind: sorted(set(names) - set(before[kind])) for kind, names in now.items()}
+        if found == NOTHING or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert found == NOTHING, f"left behind: {found}"
+
+
+@pytest.fixture
+def no_stray_processes():
+    """Asserts after the test that no process of a local run outlived it (orphans included)."""
+    yield
+    from runner.local_backend import marked_processes
+
+    strays = marked_processes(f"{os.getpid()}-")
+    assert not strays, f"processes of local runs still alive: {[_command_line(pid) for pid in strays]}"
+
+
+def _command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return str(pid)
+
+
+def processes_running(command: list[str]) -> list[int]:
+    """Processes on this machine (in containers too) whose command line is exactly `command`."""
+    wanted = b"\0".join(part.encode() for part in command) + b"\0"
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if (entry / "cmdline").read_bytes() == wanted:
+                found.append(int(entry.name))
+        except OSError:
+            pass
+    return found

@@ -1,0 +1,400 @@
+"""Faults and bad input, as a user meets them on the command line: no engine, an engine that goes away,
+a missing image, Ctrl-C, two runs at once, a full disk, broken lessons and example files.
+
+Each must end with a message that says what went wrong and what to do (never a traceback), keep the
+results written before, and leave nothing behind."""
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from runner import EnvironmentProblem, workflow
+from runner.lessons import load_lessons
+from runner.results import LessonReport, RunResult, Status, load_report, save_report
+from tests.conftest import make_lesson, unavailable
+
+LESSON_LABEL = workflow.LESSON_LABEL
+NO_ENGINE = "unix:///nonexistent/async-rosetta/docker.sock"
+PREVIOUS = '{"a result": "saved by an earlier run"}\n'
+
+
+def invoke(*args, cwd, env=None, timeout=300):
+    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def start_invoke(*args, cwd) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "invoke", *args], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def course(root: Path, lessons: dict[str, str], extra: str = "") -> list[str]:
+    """Replace the kit copy's lessons with small Python ones, in this order; their slugs are unique, so
+    that their containers are told apart from those of anyone else using the engine."""
+    shutil.rmtree(root / "lessons")
+    slugs = []
+    for order, (name, source) in enumerate(lessons.items(), 1):
+        slug = f"{name}-{uuid.uuid4().hex[:6]}"
+        make_lesson(root, slug, {f"python/{slug}.py": source}, extra=f"order: {order}\n{extra}")
+        slugs.append(slug)
+    return slugs
+
+
+def previous(root: Path, backend: str, slug: str) -> Path:
+    """A results file as an earlier run left it."""
+    path = root / "results" / backend / f"{slug}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(PREVIOUS)
+    return path
+
+
+def wait_for(condition, seconds: float = 60, what: str = "") -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {seconds:g}s for {what}"
+        time.sleep(0.05)
+
+
+def said(done) -> str:
+    """What a run said on stderr, with rich's line wrapping undone."""
+    return " ".join(done.stderr.split())
+
+
+def no_traceback(done) -> None:
+    assert "Traceback" not in done.stderr and "Traceback" not in done.stdout, done.stderr
+
+
+# --- the Docker engine -------------------------------------------------------------------------------
+
+def test_no_engine_says_start_one_or_use_the_local_backend(kit_copy):
+    saved = previous(kit_copy, "docker", "kitchen")
+    done = invoke("run-lesson", "kitchen", "--backend", "docker", cwd=kit_copy, env={"DOCKER_HOST": NO_ENGINE})
+    assert done.returncode == 3, done.stderr
+    assert "no Docker engine answers" in done.stderr and "No such file or directory" in done.stderr
+    assert "`dockerd &`" in done.stderr and "--backend local" in done.stderr
+    no_traceback(done)
+    assert saved.read_text() == PREVIOUS
+
+
+@pytest.mark.local
+def test_no_engine_with_backend_auto_runs_locally_with_a_warning(kit_copy):
+    done = invoke("run-lesson", "kitchen", "--lang", "python", "--json", cwd=kit_copy,
+                  env={"DOCKER_HOST": NO_ENGINE})
+    assert done.returncode == 0, done.stderr
+    assert "no Docker engine answers, so the examples run on this machine's own toolchains" in said(done)
+    assert json.loads(done.stdout)["backend"] == "local"
+
+
+# Runs invoke with the Docker client made to fail as a stopped engine does (connection refused), from
+# the first time it waits for a container after the second lesson has created its volume.
+ENGINE_STOPS = """
+import sys
+import requests
+from runner import docker_engine
+
+connect = docker_engine.connect
+
+
+def failing_connect():
+    client = connect()
+    send, state = client.api.send, {"volumes": 0, "gone": False}
+
+    def send_or_fail(request, **kwargs):
+        path = request.path_url.split("?")[0]
+        state["volumes"] += path.endswith("/volumes/create")
+        if state["volumes"] >= 2 and path.endswith("/wait"):
+            state["gone"] = True
+        if state["gone"]:
+            raise requests.exceptions.ConnectionError(ConnectionRefusedError(111, "Connection refused"))
+        return send(request, **kwargs)
+
+    client.api.send = send_or_fail
+    return client
+
+
+docker_engine.connect = failing_connect
+from invoke.main import program
+program.run(["invoke", *sys.argv[1:]])
+"""
+
+
+@pytest.mark.docker
+def test_the_engine_stops_in_the_middle_of_run_all(docker_backend, kit_copy, no_leftovers):
+    from runner import docker_engine
+
+    first, second, third = course(kit_copy, {"first": "print('[0.0s] one')\n", "second": "print('[0.0s] two')\n",
+                                             "third": "print('[0.0s] three')\n"})
+    third_before = previous(kit_copy, "docker", third)
+    done = subprocess.run([sys.executable, "-c", ENGINE_STOPS, "run-all", "--backend", "docker", "--lang", "python",
+                           "--json"],
+                          cwd=kit_copy, capture_output=True, text=True, timeout=300)
+    try:
+        assert done.returncode == 3, done.stderr
+        no_traceback(done)
+        for words in ("the Docker engine stopped answering while running a program", "Connection refused",
+                      "Start it again", "--backend local", "`invoke clean`",
+                      "The results of the 1 lesson(s) that had finished are saved", "the other 2 did not run"):
+            assert words in done.stderr
+        reports = {r["lesson"]: r for r in json.loads(done.stdout)}
+        assert [r["status"] for r in reports[first]["runs"]] == ["ok"]
+        for slug in (second, third):
+            assert [(r["status"], r["message"]) for r in reports[slug]["runs"]] == [
+                ("error", "not run: the Docker engine stopped answering")]
+        assert load_report(kit_copy / "results" / "docker" / f"{first}.json").equivalent
+        assert not (kit_copy / "results" / "docker" / f"{second}.json").exists()
+        assert third_before.read_text() == PREVIOUS
+    finally:
+        # What the "stopped" engine could not remove: `invoke clean` would, but it removes everyone's.
+        docker_engine.remove_leftovers(docker_backend.client, {LESSON_LABEL: second})
+
+
+@pytest.mark.docker
+def test_a_missing_image_says_images_offline_or_load(docker_backend, kit_copy):
+    ghost = """
+ghost:
+  title: Ghost
+  folder: ghost
+  extension: .ghost
+  lexer: text
+  image: IMAGE
+  offline_image: async-rosetta-test/ghost:offline
+  run: [ghost, "{source}"]
+  version: [ghost, --version]
+"""
+    registry_file = kit_copy / "runner" / "languages.yaml"
+    registry_file.write_text(registry_file.read_text() + ghost.replace("IMAGE", "async-rosetta-test/ghost:none"))
+    done = invoke("run-lesson", "kitchen", "--lang", "ghost", "--backend", "docker", cwd=kit_copy)
+    assert done.returncode == 3, done.stderr
+    assert "no image for Ghost" in done.stderr and "`invoke images --offline`" in done.stderr
+    assert "`invoke images --load FILE`" in done.stderr
+    no_traceback(done)
+    # No registry: one on this machine's loopback where nothing listens (never a machine outside).
+    registry_file.write_text(ghost.replace("IMAGE", "127.0.0.1:9/async-rosetta-test/ghost:none"))
+    done = invoke("images", cwd=kit_copy)
+    assert done.returncode == 3, done.stderr
+    assert "cannot pull 127.0.0.1:9/async-rosetta-test/ghost:none" in done.stderr
+    assert "`invoke images --offline`" in done.stderr and "`invoke images --load FILE`" in done.stderr
+    no_traceback(done)
+
+
+# --- Ctrl-C -----------------------------------------------------------------------------------------
+
+def _interrupt(proc: subprocess.Popen, times: int = 1) -> subprocess.CompletedProcess:
+    for _ in range(times):
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.03)
+    out, err = proc.communicate(timeout=60)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def _started(client, slug: str, phase: str):
+    from runner import docker_engine
+
+    labels = {LESSON_LABEL: slug, docker_engine.PHASE_LABEL: phase}
+    return lambda: docker_engine.leftovers(client, labels)["containers"]
+
+
+@pytest.mark.docker
+def test_ctrl_c_during_a_build_removes_everything(docker_backend, kit_copy, no_leftovers):
+    [slug] = course(kit_copy, {"build": ""})
+    (kit_copy / "csharp" / f"{slug}.cs").write_text('Console.Write("[0.0s] built\\n");\n')
+    proc = start_invoke("run-lesson", slug, "--lang", "csharp", "--backend", "docker", cwd=kit_copy)
+    wait_for(_started(docker_backend.client, slug, "build"), what="the build to start")
+    time.sleep(0.5)  # well into the build
+    done = _interrupt(proc)
+    assert done.returncode == 130, done.stderr
+    assert "interrupted: everything the run had started" in done.stderr
+    no_traceback(done)
+    assert not (kit_copy / "results").exists()
+
+
+@pytest.mark.docker
+def test_ctrl_c_twice_during_run_all_keeps_the_finished_results(docker_backend, kit_copy, no_leftovers):
+    first, second, third = course(kit_copy, {
+        "quick": "print('[0.0s] quick')\n",
+        "slow": "import time\nprint('[0.0s] sleeping', flush=True)\ntime.sleep(30)\n",
+        "never": "print('[0.0s] never run')\n"}, extra="timeout: 60\n")
+    second_before = previous(kit_copy, "docker", second)
+    proc = start_invoke("run-all", "--lang", "python", "--backend", "docker", cwd=kit_copy)
+    wait_for(_started(docker_backend.client, second, "run"), what="the second lesson to run")
+    done = _interrupt(proc, times=2)  # an impatient user: the cleanup still finishes
+    assert done.returncode == 130, done.stderr
+    no_traceback(done)
+    assert load_report(kit_copy / "results" / "docker" / f"{first}.json").runs[0].stdout == "[0.0s] quick\n"
+    assert second_before.read_text() == PREVIOUS
+    assert not (kit_copy / "results" / "docker" / f"{third}.json").exists()
+
+
+@pytest.mark.local
+def test_ctrl_c_on_the_local_backend_kills_the_program_and_its_children(kit_copy):
+    from runner.local_backend import marked_processes
+
+    [slug] = course(kit_copy, {"children": (
+        "import subprocess, time\n"
+        "subprocess.Popen(['sleep', '986'], start_new_session=True)\n"
+        "print('[0.0s] sleeping', flush=True)\ntime.sleep(30)\n")}, extra="timeout: 60\n")
+    proc = start_invoke("run-lesson", slug, "--backend", "local", cwd=kit_copy)
+    wait_for(lambda: len(marked_processes(f"{proc.pid}-")) >= 2, what="the program and its child")
+    done = _interrupt(proc)
+    assert done.returncode == 130, done.stderr
+    no_traceback(done)
+    assert marked_processes(f"{proc.pid}-") == []
+
+
+# --- two runs at once, and the results files --------------------------------------------------------
+
+@pytest.mark.docker
+def test_two_runs_of_one_lesson_at_once_both_finish_and_the_results_are_whole(docker_backend, kit_copy,
+                                                                            no_leftovers):
+    [slug] = course(kit_copy, {"twice": "print('[0.0s] twice')\n"})
+    (kit_copy / "javascript" / f"{slug}.mjs").write_text("console.log('[0.0s] twice');\n")
+    procs = [start_invoke("run-lesson", slug, "--backend", "docker", "--lang", "python,javascript", "--json",
+                          cwd=kit_copy) for _ in range(2)]
+    outputs = [proc.communicate(timeout=300) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0], [err for _, err in outputs]
+    reports = [json.loads(out) for out, _ in outputs]
+    folder = kit_copy / "results" / "docker"
+    assert json.loads((folder / f"{slug}.json").read_text()) in reports
+    assert [p.name for p in folder.iterdir()] == [f"{slug}.json"]  # no temporary file left over
+
+
+def _report(n: int, size: int) -> LessonReport:
+    run = RunResult(language="python", backend="local", status=Status.OK, stdout=f"[0.0s] writer {n}\n" * size)
+    return LessonReport("atomic", "atomic", True, "", (run,), "local", date=str(n))
+
+
+def test_a_results_file_is_never_seen_half_written(tmp_path):
+    """Writers replace the file again and again while a reader reads it: every read is a whole report."""
+    reports = [_report(n, 20_000 + n * 5_000) for n in range(4)]  # 0.3 to 0.7 MB each
+    save_report(reports[0], tmp_path)
+    path, stop, seen, bad = tmp_path / "local" / "atomic.json", threading.Event(), set(), []
+
+    def write(report):
+        for _ in range(15):
+            save_report(report, tmp_path)
+
+    def read():
+        while not stop.is_set():
+            try:
+                seen.add(load_report(path).date)
+            except ValueError as exc:
+                bad.append(exc)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    writers = [threading.Thread(target=write, args=(r,)) for r in reports]
+    for thread in writers:
+        thread.start()
+    for thread in writers:
+        thread.join()
+    stop.set()
+    reader.join()
+    assert not bad, bad[:1]
+    assert len(seen) > 1  # the reader did see the file change under it
+    assert sorted(p.name for p in path.parent.iterdir()) == ["atomic.json"]
+
+
+def test_a_failed_write_keeps_the_previous_results_and_says_why(tmp_path, monkeypatch):
+    save_report(_report(1, 10), tmp_path)
+
+    def no_space(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", no_space)
+    with pytest.raises(EnvironmentProblem) as caught:
+        save_report(_report(2, 10), tmp_path)
+    assert "cannot save the results of atomic" in str(caught.value)
+    assert "No space left on device" in str(caught.value) and "unchanged" in str(caught.value)
+    assert load_report(tmp_path / "local" / "atomic.json").date == "1"
+    assert [p.name for p in (tmp_path / "local").iterdir()] == ["atomic.json"]
+
+
+@pytest.mark.local
+def test_a_full_disk_shows_the_run_and_says_the_results_could_not_be_saved(kit_copy):
+    if os.geteuid() != 0:
+        unavailable("a tiny tmpfs needs root to mount")
+    [slug] = course(kit_copy, {"full": "print('[0.0s] the disk is full')\n"})
+    results = kit_copy / "results"
+    results.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(results)], check=True)
+    try:
+        saved = previous(kit_copy, "local", slug)
+        with open(results / "filler", "wb", buffering=0) as filler:  # take every block that is left
+            try:
+                while True:
+                    filler.write(b"\0" * 4096)
+                    filler.flush()
+            except OSError as exc:
+                assert exc.errno == errno.ENOSPC
+        done = invoke("run-lesson", slug, "--backend", "local", cwd=kit_copy)
+        assert done.returncode == 3, done.stderr
+        assert f"cannot save the results of {slug}" in done.stderr and "No space left on device" in done.stderr
+        assert "The results saved there before are unchanged" in done.stderr
+        no_traceback(done)
+        assert "[0.0s] the disk is full" in done.stdout  # the run itself is still shown
+        assert saved.read_text() == PREVIOUS
+        assert sorted(p.name for p in saved.parent.iterdir()) == [saved.name]
+    finally:
+        subprocess.run(["umount", str(results)], check=True)
+
+
+# --- bad input ----------------------------------------------------------------------------------------
+
+def test_broken_lesson_files_are_all_listed_with_file_line_and_key_and_nothing_runs(kit_copy):
+    lessons = kit_copy / "lessons"
+    (lessons / "gather" / "lesson.yaml").write_text("title: Gather\nsummary: [unclosed\n")
+    kitchen = lessons / "kitchen" / "lesson.yaml"
+    kitchen.write_text(kitchen.read_text() + "colour: blue\n")
+    timeouts = lessons / "timeouts" / "lesson.yaml"
+    timeouts.write_text(timeouts.read_text().replace("\ntimeout: 10\n", "\ntimeout: ten\n"))
+    errors = lessons / "errors" / "lesson.yaml"
+    errors.write_text(errors.read_text() + "requires: {rust: '1.80'}\n")
+    for folder, extension in (("python", ".py"), ("javascript", ".mjs"), ("csharp", ".cs")):
+        (kit_copy / folder / f"race{extension}").unlink()
+    done = invoke("run-lesson", "kitchen", "--backend", "docker", cwd=kit_copy)
+    assert done.returncode == 2, done.stderr
+    no_traceback(done)
+    text = done.stderr
+    assert "invalid lessons" in text and "nothing was run" in text
+    assert "lessons/gather/lesson.yaml:3: not valid YAML" in text  # where the parser found the end
+    line = kitchen.read_text().splitlines().index("colour: blue") + 1
+    assert f"lessons/kitchen/lesson.yaml:{line}: colour: unknown key" in text
+    line = timeouts.read_text().splitlines().index("timeout: ten") + 1
+    assert f"lessons/timeouts/lesson.yaml:{line}: timeout: expected seconds" in text and "got 'ten'" in text
+    assert "lessons/errors/lesson.yaml:" in text and "requires.rust: unknown language" in text
+    assert "lessons/race/lesson.yaml: no example in any language" in text
+    assert not (kit_copy / "results").exists()
+
+
+@pytest.mark.local
+@pytest.mark.parametrize("content, words", [
+    (b"", "is empty"),
+    (b" \n\t\n", "is empty"),
+    (b"print('caf\xe9')\n", "is not UTF-8 text (byte 10 is 0xe9): save it as UTF-8"),
+    (b"# padding\n" * 110_000 + b"print('[0.0s] hi')\n", "is 1100 kB: an example is a page of code"),
+], ids=["empty", "blank", "latin-1", "huge"])
+def test_an_unusable_example_file_is_an_error_that_says_why(tmp_path, registry, local_backend, content, words):
+    make_lesson(tmp_path, "unusable", {"python/unusable.py": "print('[0.0s] hi')\n"})
+    (tmp_path / "python" / "unusable.py").write_bytes(content)
+    lesson = load_lessons(registry, tmp_path / "lessons")["unusable"]
+    run = workflow.run_lesson(lesson, registry.select("python"), local_backend).runs[0]
+    assert run.status is Status.ERROR and run.message.startswith("not run: ") and words in run.message
+    assert "python/unusable.py" in run.message
+
+
+def test_a_lang_flag_that_names_no_language_names_the_choices(kit_copy):
+    done = invoke("run-lesson", "kitchen", "--lang", ",", "--backend", "local", cwd=kit_copy)
+    assert done.returncode == 2
+    assert "--lang ',' names no language: expected one or more of python, javascript, csharp" in done.stderr
+    no_traceback(done)
