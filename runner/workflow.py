@@ -1,6 +1,8 @@
 """A lesson run as a chain of steps: select languages, run each, compare, report."""
 from __future__ import annotations
 
+import os
+import platform
 import uuid
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -16,6 +18,16 @@ from runner.services import SERVICES, RunningService
 
 LESSON_LABEL = "org.async-rosetta.lesson"
 LANGUAGE_LABEL = "org.async-rosetta.language"
+OWNER_LABEL = "org.async-rosetta.owner"
+OWNER_VARIABLE = "ASYNC_ROSETTA_OWNER"
+
+
+def owner() -> str:
+    """Who started a run, so that containers on an engine shared by several users (or test sessions)
+    can be told apart; OWNER_VARIABLE names it for a whole session, processes started from it included."""
+    return os.environ.get(OWNER_VARIABLE) or f"{platform.node()}:{os.getpid()}"
+
+
 MAX_EXAMPLE = 1_000_000  # bytes: an example is a page of code, not a data file
 
 
@@ -59,7 +71,8 @@ def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: i
         if too_old(version, required):
             return [RunResult(status=Status.SKIPPED, runtime_version=version, message=(
                 f"the lesson needs {language.title} {required} or newer; this runtime is {version}"), **base)]
-        labels = {"org.async-rosetta.run": run_id, LESSON_LABEL: lesson.slug, LANGUAGE_LABEL: language.name}
+        labels = {"org.async-rosetta.run": run_id, OWNER_LABEL: owner(), LESSON_LABEL: lesson.slug,
+                  LANGUAGE_LABEL: language.name}
         if language.build:
             progress(f"{lesson.slug}: building {language.title}")
         results = []
@@ -114,7 +127,7 @@ def _service(lesson: Lesson, backend: Backend, run_id: str, progress: Progress):
         return nullcontext()
     spec = SERVICES[lesson.service]
     progress(f"{lesson.slug}: starting the {spec.name} service")
-    labels = {"org.async-rosetta.run": run_id, LESSON_LABEL: lesson.slug}
+    labels = {"org.async-rosetta.run": run_id, OWNER_LABEL: owner(), LESSON_LABEL: lesson.slug}
     return backend.service(spec, load_registry().get(spec.image_language), labels)
 
 

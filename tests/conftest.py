@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -84,28 +84,36 @@ def make_lesson(root: Path, slug: str, examples: dict[str, str], extra: str = ""
 
 
 NOTHING = {"containers": [], "volumes": []}
-FOREIGN_WAIT = 120.0  # seconds for the runs of other sessions on the same engine to end
+
+
+@pytest.fixture(scope="session", autouse=True)
+def owner():
+    """One owner for everything this test session starts on the engine, in this process and in the
+    `invoke` processes it starts: other sessions on the same engine then never count as leftovers."""
+    from runner.workflow import OWNER_VARIABLE
+
+    name = f"tests-{uuid.uuid4().hex[:12]}"
+    previous = os.environ.get(OWNER_VARIABLE)
+    os.environ[OWNER_VARIABLE] = name
+    yield name
+    if previous is None:
+        del os.environ[OWNER_VARIABLE]
+    else:
+        os.environ[OWNER_VARIABLE] = previous
 
 
 @pytest.fixture
-def no_leftovers():
-    """Asserts after the test that the kit left no container or volume behind.
-
-    Other sessions may use the same engine meanwhile: what was there before the test does not count,
-    and what appeared during it counts only if it is still there FOREIGN_WAIT seconds later (someone
-    else's run ends and removes its containers; a leftover stays)."""
+def no_leftovers(owner):
+    """Asserts after the test that the kit left no container or volume behind (of this test session's:
+    others may use the same engine meanwhile)."""
     from runner import docker_engine
+    from runner.workflow import OWNER_LABEL
 
     client = docker_engine.connect()
-    before = docker_engine.leftovers(client)
+    before = docker_engine.leftovers(client, {OWNER_LABEL: owner})
     yield
-    deadline = time.monotonic() + FOREIGN_WAIT
-    while True:
-        now = docker_engine.leftovers(client)
-        found = {kind: sorted(set(names) - set(before[kind])) for kind, names in now.items()}
-        if found == NOTHING or time.monotonic() > deadline:
-            break
-        time.sleep(0.5)
+    now = docker_engine.leftovers(client, {OWNER_LABEL: owner})
+    found = {kind: sorted(set(names) - set(before[kind])) for kind, names in now.items()}
     assert found == NOTHING, f"left behind: {found}"
 
 
