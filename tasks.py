@@ -381,13 +381,22 @@ def doctor(c):
             raise Exit(code=EXIT_ENVIRONMENT)
 
 
-@task
-def clean(c):
-    """Remove containers and volumes the kit left behind (after a crash, say)."""
+@task(help={"cache": "also empty the build cache (built C# programs kept between runs)"})
+def clean(c, cache=False):
+    """Remove containers and volumes the kit left behind (after a crash, say); --cache: the built programs too."""
     with _errors():
-        from runner import docker_engine
+        from runner import build_cache, docker_engine, workflow
 
-        removed = docker_engine.remove_leftovers(docker_engine.connect())
+        if cache:
+            print(f"removed {build_cache.clear()} build(s) from the build cache ({build_cache.folder()})")
+        try:
+            client = docker_engine.connect()
+        except docker_engine.EngineUnavailable:
+            if cache:
+                print("no Docker engine answers: no container or volume to look for")
+                return
+            raise
+        removed = docker_engine.remove_leftovers(client, spare=workflow.owner_still_running)
         print(f"removed {len(removed['containers'])} container(s) and {len(removed['volumes'])} volume(s)")
 
 

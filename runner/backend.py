@@ -111,6 +111,12 @@ def build_result(language: Language, backend: str, outcome: Outcome, timeout: fl
     return RunResult(status=Status.OK, **base)
 
 
+def cached_build(language: Language, backend: str, **common) -> RunResult:
+    """The result of a build phase that the build cache made unnecessary."""
+    return RunResult(language=language.name, backend=backend, status=Status.OK, build_ms=0.0, build_cached=True,
+                     **common)
+
+
 def run_result(language: Language, backend: str, outcome: Outcome, timeout: float, memory_mb: int | None,
                build: RunResult | None, pids: int | None = None, **common) -> RunResult:
     """The result of a run: the status that explains how the program ended."""
@@ -120,6 +126,7 @@ def run_result(language: Language, backend: str, outcome: Outcome, timeout: floa
         else outcome.wall_ms, wall_ms=outcome.wall_ms, peak_memory_bytes=outcome.peak_memory_bytes,
         truncated=outcome.truncated,
         build_ms=build.build_ms if build else None, build_output=build.build_output if build else "",
+        build_cached=build.build_cached if build else False,
         **common,
     )
     status, message = _how_it_ended(outcome, timeout, memory_mb)

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from contextlib import contextmanager
 
-from runner import EnvironmentProblem, docker_engine
-from runner.backend import OUTPUT_LIMIT, Progress, build_result, fill_env, run_result
+from runner import EnvironmentProblem, build_cache, docker_engine
+from runner.backend import OUTPUT_LIMIT, Progress, build_result, cached_build, fill_env, run_result
 from runner.cache import cache_dir
 from runner.languages import Language
 from runner.results import RunResult, Status, write_atomically
@@ -79,20 +79,30 @@ class DockerBackend:
                 labels: dict[str, str], service: RunningService | None = None):
         labels = {docker_engine.KIT_LABEL: "async-rosetta", **labels}
         image = self.image(language)
+        files = {f"src/{filename}": source}
+        entry = None
+        if language.build:
+            # The image's id names the toolchain: the same image always builds the same program.
+            entry = build_cache.key(language, source, filename, docker_engine.image_id(self.client, image))
+            built = build_cache.get(entry)
+            if built is not None:
+                files.update({f"build/{name}": data for name, data in built.items()})
+                entry = None  # nothing to build, nothing to keep
         volume = docker_engine.create_volume(self.client, labels)
         try:
             # Copied in once, before anything runs: every container then mounts it read-only, and
             # only a build writes (its output, to /job/build).
-            docker_engine.fill_volume(self.client, volume, image, {f"src/{filename}": source}, ("src", "build"),
+            docker_engine.fill_volume(self.client, volume, image, files, ("src", "build"),
                                       {**labels, docker_engine.PHASE_LABEL: "copy"})
-            yield _DockerExample(self, language, image, filename, timeout, labels, volume, service)
+            yield _DockerExample(self, language, image, filename, timeout, labels, volume, service, entry)
         finally:
             docker_engine.remove_volume(self.client, volume)
 
 
 class _DockerExample:
     def __init__(self, backend: DockerBackend, language: Language, image: str, filename: str,
-                 timeout: float, labels: dict[str, str], volume: str, service: RunningService | None):
+                 timeout: float, labels: dict[str, str], volume: str, service: RunningService | None,
+                 cache_entry: str | None):
         self.backend, self.language, self.timeout, self.labels, self.volume = (
             backend, language, timeout, labels, volume)
         self.service = service
@@ -101,7 +111,9 @@ class _DockerExample:
         self.source = f"{SOURCE_DIR}/{filename}"
         self.env = fill_env(language.env, "/tmp")
         self.build = None
-        if language.build:
+        if language.build and cache_entry is None:
+            self.build = cached_build(language, NAME, runtime_version=self.version, image=self.image)
+        elif language.build:
             limits = language.build_limits
             build_timeout = limits.timeout or timeout
             box = docker_engine.Sandbox(
@@ -113,6 +125,9 @@ class _DockerExample:
             outcome = docker_engine.run_sandboxed(backend.client, box)
             self.build = build_result(language, NAME, outcome, build_timeout, limits.memory_mb,
                                       runtime_version=self.version, image=self.image)
+            if self.build.status is Status.OK:
+                build_cache.put(cache_entry, docker_engine.read_volume(
+                    backend.client, volume, image, "build", {**labels, docker_engine.PHASE_LABEL: "copy"}))
 
     def run(self, repeat: int) -> RunResult:
         if self.build is not None and self.build.status is not Status.OK:

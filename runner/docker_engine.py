@@ -290,6 +290,25 @@ def fill_volume(client, volume: str, image: str, files: dict[str, bytes], folder
             _remove(container)
 
 
+def read_volume(client, volume: str, image: str, folder: str, labels: dict[str, str]) -> dict[str, bytes]:
+    """The files under a folder of a volume (paths relative to it), through a container never started."""
+    with _engine("copying a build out of its volume"):
+        container = client.containers.create(image, ["true"], labels=labels, network_mode="none",
+                                             volumes={volume: {"bind": "/job", "mode": "ro"}})
+        try:
+            stream, _ = container.get_archive(f"/job/{folder}")
+            data = b"".join(stream)
+        finally:
+            _remove(container)
+    files = {}
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        for member in tar.getmembers():
+            if member.isfile():
+                reader = tar.extractfile(member)
+                files[member.name.partition("/")[2]] = reader.read() if reader else b""
+    return files
+
+
 def _image_missing(image: str) -> ImageMissing:
     return ImageMissing(f"the image {image} is not on this Docker engine: run `invoke images` (or, with no "
                         "registry, `invoke images --offline` or `invoke images --load FILE`)")
@@ -514,15 +533,22 @@ def bridge_gateway(client) -> str | None:
     return None
 
 
-def remove_leftovers(client, labels: dict[str, str] | None = None) -> dict[str, list[str]]:
-    """Remove what `leftovers` finds (a container first, then the volume it used)."""
-    found = leftovers(client, labels)
+def remove_leftovers(client, labels: dict[str, str] | None = None,
+                     spare: Callable[[dict[str, str]], bool] = lambda _: False) -> dict[str, list[str]]:
+    """Remove what `leftovers` finds (a container first, then the volume it used), except what has labels
+    that `spare` says belong to a run still going."""
+    removed = {"containers": [], "volumes": []}
     with _engine("removing what the kit left behind"):
         for container in _containers(client, _filters(labels)):
-            _remove_id(client, container["Id"])
-        for volume in found["volumes"]:
+            if not spare(container.get("Labels") or {}):
+                _remove_id(client, container["Id"])
+                removed["containers"].append(_name(container))
+        for volume in client.api.volumes(filters=_filters(labels)).get("Volumes") or []:
+            if spare(volume.get("Labels") or {}):
+                continue
             try:
-                client.api.remove_volume(volume, force=True)
+                client.api.remove_volume(volume["Name"], force=True)
+                removed["volumes"].append(volume["Name"])
             except docker.errors.NotFound:
                 pass
-    return found
+    return removed

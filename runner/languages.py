@@ -38,6 +38,7 @@ class Language:
     offline_from: str = "debian"  # where the offline image's runtime comes from: OFFLINE_SOURCES
     stub: Path | None = None  # the example `invoke new-lesson` starts from, if the language has one
     exit_codes: tuple[tuple[int, str], ...] = ()  # what the runtime means by an exit code, for learners
+    build_script: str = ""  # the text of a shell script that the build command runs as {script}
 
     def example_path(self, slug: str, root: Path = ROOT) -> Path:
         return root / self.folder / f"{slug}{self.extension}"
@@ -45,7 +46,8 @@ class Language:
     def command(self, template: tuple[str, ...], source: str, build_dir: str) -> list[str]:
         """Fill a command template for a source file at `source` inside the sandbox."""
         stem = Path(source).stem
-        return [part.format(source=source, build=build_dir, stem=stem) for part in template]
+        return [part.format(source=source, build=build_dir, stem=stem, script=self.build_script)
+                for part in template]
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ class Registry:
 
 
 _REQUIRED = ("title", "folder", "extension", "lexer", "image", "offline_image", "run", "version")
-_OPTIONAL = ("build", "env", "limits", "build_limits", "offline_from", "stub", "exit_codes")
+_OPTIONAL = ("build", "env", "limits", "build_limits", "offline_from", "stub", "exit_codes", "build_script")
 OFFLINE_SOURCES = ("debian", "node", "host-dotnet")
 
 
@@ -115,6 +117,9 @@ def load_registry(path: Path = REGISTRY_FILE) -> Registry:
         if entry.get("stub") and not (path.parent / entry["stub"]).is_file():
             problems.append(f"{where}: stub: no such file {path.parent / entry['stub']}")
             continue
+        if entry.get("build_script") and not (path.parent / entry["build_script"]).is_file():
+            problems.append(f"{where}: build_script: no such file {path.parent / entry['build_script']}")
+            continue
         if missing or unknown:
             continue
         try:
@@ -133,6 +138,8 @@ def load_registry(path: Path = REGISTRY_FILE) -> Registry:
                 limits=_limits(entry.get("limits") or {}, Limits(), f"{where}: limits"),
                 offline_from=str(entry.get("offline_from", "debian")),
                 stub=path.parent / entry["stub"] if entry.get("stub") else None,
+                build_script=(path.parent / entry["build_script"]).read_text(encoding="utf-8")
+                if entry.get("build_script") else "",
                 exit_codes=tuple((int(k), str(v)) for k, v in (entry.get("exit_codes") or {}).items()),
                 build_limits=_limits(
                     entry.get("build_limits") or {}, Language.build_limits, f"{where}: build_limits"

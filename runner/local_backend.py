@@ -13,8 +13,8 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-from runner import KitError
-from runner.backend import OUTPUT_LIMIT, Outcome, Progress, build_result, fill_env, run_result
+from runner import KitError, build_cache
+from runner.backend import OUTPUT_LIMIT, Outcome, Progress, build_result, cached_build, fill_env, run_result
 from runner.languages import Language
 from runner.results import RunResult, Status
 from runner.services import READY_PREFIX, START_TIMEOUT, RunningService, ServiceSpec
@@ -232,14 +232,28 @@ class _LocalExample:
             **fill_env(language.env, str(folder)),
             **(service.env if service else {}),
         }
-        self.build = None
-        if language.build:
-            limits = language.build_limits
-            build_timeout = limits.timeout or timeout
-            outcome = run_process(language.command(language.build, str(self.source), str(folder / "build")),
-                                  folder / "work", self.env, build_timeout)
-            self.build = build_result(language, NAME, outcome, build_timeout, limits.memory_mb,
-                                      runtime_version=self.version)
+        self.build = self._build(source, filename) if language.build else None
+
+    def _build(self, source: bytes, filename: str) -> RunResult:
+        """Build the example, or take the program from the build cache when this source was built before."""
+        language, build_dir = self.language, self.folder / "build"
+        toolchain = f"{NAME}:{shutil.which(language.build[0])}:{self.version}"
+        entry = build_cache.key(language, source, filename, toolchain)
+        files = build_cache.get(entry)
+        if files is not None:
+            for name, data in files.items():
+                (build_dir / name).parent.mkdir(parents=True, exist_ok=True)
+                (build_dir / name).write_bytes(data)
+            return cached_build(language, NAME, runtime_version=self.version)
+        limits = language.build_limits
+        build_timeout = limits.timeout or self.timeout
+        outcome = run_process(language.command(language.build, str(self.source), str(build_dir)),
+                              self.folder / "work", self.env, build_timeout)
+        result = build_result(language, NAME, outcome, build_timeout, limits.memory_mb,
+                              runtime_version=self.version)
+        if result.status is Status.OK:
+            build_cache.put(entry, build_cache.read_folder(build_dir))
+        return result
 
     def run(self, repeat: int) -> RunResult:
         if self.build is not None and self.build.status is not Status.OK:

@@ -57,6 +57,7 @@ class RunResult:
     stderr: str = ""
     build_output: str = ""
     build_ms: float | None = None
+    build_cached: bool = False  # the build came from the build cache: nothing was compiled
     run_ms: float | None = None  # in-program time: the last time stamp the program printed
     process_ms: float | None = None  # wall time of the program's process, start-up included
     wall_ms: float | None = None  # the run as the backend saw it: process plus sandbox overhead

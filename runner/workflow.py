@@ -23,9 +23,24 @@ OWNER_VARIABLE = "ASYNC_ROSETTA_OWNER"
 
 
 def owner() -> str:
-    """Who started a run, so that containers on an engine shared by several users (or test sessions)
-    can be told apart; OWNER_VARIABLE names it for a whole session, processes started from it included."""
+    """Who started a run (this machine and process), so that containers on an engine shared by several
+    users or test sessions can be told apart; OWNER_VARIABLE names it for processes started from one."""
     return os.environ.get(OWNER_VARIABLE) or f"{platform.node()}:{os.getpid()}"
+
+
+def owner_still_running(labels: dict[str, str]) -> bool:
+    """Whether the process that owns a container or volume still runs on this machine: then it is not
+    left behind but in use, and will be removed by its owner."""
+    host, _, pid = labels.get(OWNER_LABEL, "").rpartition(":")
+    if host != platform.node() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 MAX_EXAMPLE = 1_000_000  # bytes: an example is a page of code, not a data file

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from pathlib import Path
 
 import pytest
@@ -90,9 +89,9 @@ NOTHING = {"containers": [], "volumes": []}
 def owner():
     """One owner for everything this test session starts on the engine, in this process and in the
     `invoke` processes it starts: other sessions on the same engine then never count as leftovers."""
-    from runner.workflow import OWNER_VARIABLE
+    from runner.workflow import OWNER_VARIABLE, owner as process_owner
 
-    name = f"tests-{uuid.uuid4().hex[:12]}"
+    name = process_owner()  # this process: `invoke clean` spares what a session still running owns
     previous = os.environ.get(OWNER_VARIABLE)
     os.environ[OWNER_VARIABLE] = name
     yield name
@@ -100,6 +99,30 @@ def owner():
         del os.environ[OWNER_VARIABLE]
     else:
         os.environ[OWNER_VARIABLE] = previous
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_build_cache(tmp_path_factory):
+    """A build cache of the test session's own, in this process and in the `invoke` processes it starts:
+    the first build of each source in a session is a real one, whatever earlier sessions kept."""
+    from runner.build_cache import FOLDER_VARIABLE
+
+    previous = os.environ.get(FOLDER_VARIABLE)
+    os.environ[FOLDER_VARIABLE] = str(tmp_path_factory.mktemp("build-cache"))
+    yield Path(os.environ[FOLDER_VARIABLE])
+    if previous is None:
+        del os.environ[FOLDER_VARIABLE]
+    else:
+        os.environ[FOLDER_VARIABLE] = previous
+
+
+@pytest.fixture
+def empty_build_cache(tmp_path, monkeypatch):
+    """An empty build cache for one test: whatever it builds is built."""
+    from runner.build_cache import FOLDER_VARIABLE
+
+    monkeypatch.setenv(FOLDER_VARIABLE, str(tmp_path / "build-cache"))
+    return tmp_path / "build-cache"
 
 
 @pytest.fixture

@@ -206,7 +206,7 @@ def _started(client, slug: str, phase: str):
 
 
 @pytest.mark.docker
-def test_ctrl_c_during_a_build_removes_everything(docker_backend, kit_copy, no_leftovers):
+def test_ctrl_c_during_a_build_removes_everything(docker_backend, kit_copy, no_leftovers, empty_build_cache):
     [slug] = course(kit_copy, {"build": ""})
     (kit_copy / "csharp" / f"{slug}.cs").write_text('Console.Write("[0.0s] built\\n");\n')
     proc = start_invoke("run-lesson", slug, "--lang", "csharp", "--backend", "docker", cwd=kit_copy)
