@@ -72,7 +72,7 @@ def list_(c):
         out.print(lessons_table(list(lessons.values()), registry))
 
 
-def _run(c, slugs, lang, backend, repeat, as_json):
+def _run(c, slugs, lang, backend, repeat, as_json, serial=False):
     from runner import backends, workflow
     from runner.results import save_report, to_json
     from runner.terminal import show_all, show_lesson
@@ -97,7 +97,9 @@ def _run(c, slugs, lang, backend, repeat, as_json):
             unsaved.append(str(exc))
 
     with err.status("starting") as status:
-        course = workflow.run_lessons(chosen, languages, engine, repeat, status.update, save)
+        # The kit's own examples: in warm sandboxes, and side by side where the lesson measures only time.
+        course = workflow.run_lessons(chosen, languages, engine, repeat, status.update, save, warm=True,
+                                      side_by_side=not serial)
     reports = list(course.reports)
     if as_json:
         data = [r.to_dict() for r in reports]
@@ -126,14 +128,16 @@ def _run(c, slugs, lang, backend, repeat, as_json):
         "backend": "auto (Docker when an engine answers), docker, or local (host toolchains; trusted code only)",
         "repeat": "run each language N times; timings are reported as median, min and max",
         "json": "print one JSON document instead of tables",
+        "serial": "run the languages one after another (by default they run side by side, except in lessons "
+                  "that measure CPU or memory)",
     },
 )
-def run_lesson(c, lesson=None, lang=None, backend=None, repeat=1, json=False):
+def run_lesson(c, lesson=None, lang=None, backend=None, repeat=1, json=False, serial=False):
     """Run one lesson in every language and say whether the outputs are equivalent."""
     with _errors():
         if not lesson:
             raise KitError("which lesson? e.g. `invoke run-lesson kitchen`; `invoke list` shows them all")
-        _run(c, [lesson], lang, backend, repeat, json)
+        _run(c, [lesson], lang, backend, repeat, json, serial)
 
 
 @task(help={
@@ -141,11 +145,12 @@ def run_lesson(c, lesson=None, lang=None, backend=None, repeat=1, json=False):
     "backend": "auto, docker or local",
     "repeat": "run each language N times",
     "json": "print a JSON list, one document per lesson",
+    "serial": "run the languages one after another (default: side by side where the lesson allows)",
 })
-def run_all(c, lang=None, backend=None, repeat=1, json=False):
+def run_all(c, lang=None, backend=None, repeat=1, json=False, serial=False):
     """Run every lesson in every language; one table row per lesson and language."""
     with _errors():
-        _run(c, [], lang, backend, repeat, json)
+        _run(c, [], lang, backend, repeat, json, serial)
 
 
 @task(positional=["slug"], help={"slug": "the new lesson's name: lower-case words joined by '-'"})

@@ -74,7 +74,15 @@ class Backend(Protocol):
         """Start a service a lesson needs; examples run while it is up reach it through its env."""
 
     def example(self, language: Language, source: bytes, filename: str, timeout: float,
-                labels: dict[str, str], service: RunningService | None = None) -> "ExampleContext": ...
+                labels: dict[str, str], service: RunningService | None = None,
+                fresh: bool = False) -> "ExampleContext":
+        """An example made ready; `fresh`: each run in a sandbox of its own even inside `keep_warm`."""
+
+    def keep_warm(self) -> ContextManager[None]:
+        """Within the block, examples may run in sandboxes kept up between runs (faster to start)."""
+
+    def abort(self, run_id: str) -> None:
+        """Stop everything a run has going, from another thread: its runs end at once, as failed."""
 
 
 class ExampleContext(Protocol):

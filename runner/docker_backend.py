@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from contextlib import contextmanager
 
 from runner import EnvironmentProblem, build_cache, docker_engine
@@ -29,6 +30,7 @@ class DockerBackend:
 
     def __init__(self, client=None):
         self.client = client or docker_engine.connect()
+        self._warm: dict[str, docker_engine.Warm] | None = None  # warm containers, by language, in keep_warm
         self._versions_file = cache_dir() / "runtime-versions.json"
 
     def check(self, languages: list[Language], progress: Progress) -> list[str]:
@@ -74,60 +76,93 @@ class DockerBackend:
         finally:
             docker_engine.stop_service(self.client, name)
 
+    def abort(self, run_id: str) -> None:
+        """Remove the run's containers and the warm ones: what ran in them ends at once."""
+        docker_engine.remove_leftovers(self.client, {docker_engine.RUN_LABEL: run_id})
+        for container in list((self._warm or {}).values()):
+            docker_engine.stop_warm(self.client, container)
+
+    @contextmanager
+    def keep_warm(self):
+        """For the length of the block, examples run in one warm container per language (see `example`)."""
+        if self._warm is not None:  # already warm: the outer block keeps them
+            yield
+            return
+        self._warm = {}
+        try:
+            yield
+        finally:
+            warm, self._warm = self._warm, None
+            for container in warm.values():
+                docker_engine.stop_warm(self.client, container)
+
     @contextmanager
     def example(self, language: Language, source: bytes, filename: str, timeout: float,
-                labels: dict[str, str], service: RunningService | None = None):
+                labels: dict[str, str], service: RunningService | None = None, fresh: bool = False):
+        """An example ready to run: built (or taken from the build cache), then run in a warm container
+        inside `keep_warm` - unless `fresh` is asked or it talks to a service - else in a fresh one each run."""
         labels = {docker_engine.KIT_LABEL: "async-rosetta", **labels}
         image = self.image(language)
-        files = {f"src/{filename}": source}
-        entry = None
-        if language.build:
-            # The image's id names the toolchain: the same image always builds the same program.
-            entry = build_cache.key(language, source, filename, docker_engine.image_id(self.client, image))
-            built = build_cache.get(entry)
-            if built is not None:
-                files.update({f"build/{name}": data for name, data in built.items()})
-                entry = None  # nothing to build, nothing to keep
+        version = self.runtime_version(language)
+        build, built = self._build(language, image, version, source, filename, timeout, labels)
+        files = {f"src/{filename}": source, **{f"build/{name}": data for name, data in built.items()}}
+        if self._warm is not None and service is None and not fresh:
+            yield _WarmExample(self, language, image, version, filename, timeout, labels, files, build)
+            return
         volume = docker_engine.create_volume(self.client, labels)
         try:
-            # Copied in once, before anything runs: every container then mounts it read-only, and
-            # only a build writes (its output, to /job/build).
+            # Copied in once, before anything runs: every container then mounts it read-only.
             docker_engine.fill_volume(self.client, volume, image, files, ("src", "build"),
                                       {**labels, docker_engine.PHASE_LABEL: "copy"})
-            yield _DockerExample(self, language, image, filename, timeout, labels, volume, service, entry)
+            yield _DockerExample(self, language, image, version, filename, timeout, labels, volume, service, build)
+        finally:
+            docker_engine.remove_volume(self.client, volume)
+
+    def _build(self, language: Language, image: str, version: str | None, source: bytes, filename: str,
+               timeout: float, labels: dict[str, str]) -> tuple[RunResult | None, dict[str, bytes]]:
+        """The build's result and the program's files: from the build cache, or built in a container of
+        its own (the only one that may write to its volume) and then kept in the cache."""
+        if not language.build:
+            return None, {}
+        # The image's id names the toolchain: the same image always builds the same program.
+        entry = build_cache.key(language, source, filename, docker_engine.image_id(self.client, image))
+        built = build_cache.get(entry)
+        if built is not None:
+            return cached_build(language, NAME, runtime_version=version, image=image), built
+        volume = docker_engine.create_volume(self.client, labels)
+        try:
+            copy = {**labels, docker_engine.PHASE_LABEL: "copy"}
+            docker_engine.fill_volume(self.client, volume, image, {f"src/{filename}": source}, ("src", "build"), copy)
+            limits = language.build_limits
+            build_timeout = limits.timeout or timeout
+            box = docker_engine.Sandbox(
+                image=image, command=language.command(language.build, f"{SOURCE_DIR}/{filename}", BUILD_DIR),
+                labels={**labels, docker_engine.PHASE_LABEL: "build"}, env=fill_env(language.env, "/tmp"),
+                memory_mb=limits.memory_mb, pids=limits.pids, timeout=build_timeout,
+                output_limit=OUTPUT_LIMIT, volume=volume, volume_writable=True,
+            )
+            outcome = docker_engine.run_sandboxed(self.client, box)
+            result = build_result(language, NAME, outcome, build_timeout, limits.memory_mb,
+                                  runtime_version=version, image=image)
+            if result.status is not Status.OK:
+                return result, {}
+            built = docker_engine.read_volume(self.client, volume, image, "build", copy)
+            build_cache.put(entry, built)
+            return result, built
         finally:
             docker_engine.remove_volume(self.client, volume)
 
 
 class _DockerExample:
-    def __init__(self, backend: DockerBackend, language: Language, image: str, filename: str,
-                 timeout: float, labels: dict[str, str], volume: str, service: RunningService | None,
-                 cache_entry: str | None):
-        self.backend, self.language, self.timeout, self.labels, self.volume = (
-            backend, language, timeout, labels, volume)
-        self.service = service
-        self.image = image
-        self.version = backend.runtime_version(language)
+    """Each run in a fresh container that mounts the example's volume read-only."""
+
+    def __init__(self, backend: DockerBackend, language: Language, image: str, version: str | None,
+                 filename: str, timeout: float, labels: dict[str, str], volume: str,
+                 service: RunningService | None, build: RunResult | None):
+        self.backend, self.language, self.image, self.version = backend, language, image, version
+        self.timeout, self.labels, self.volume, self.service, self.build = timeout, labels, volume, service, build
         self.source = f"{SOURCE_DIR}/{filename}"
         self.env = fill_env(language.env, "/tmp")
-        self.build = None
-        if language.build and cache_entry is None:
-            self.build = cached_build(language, NAME, runtime_version=self.version, image=self.image)
-        elif language.build:
-            limits = language.build_limits
-            build_timeout = limits.timeout or timeout
-            box = docker_engine.Sandbox(
-                image=self.image, command=language.command(language.build, self.source, BUILD_DIR),
-                labels={**labels, docker_engine.PHASE_LABEL: "build"}, env=self.env,
-                memory_mb=limits.memory_mb, pids=limits.pids, timeout=build_timeout,
-                output_limit=OUTPUT_LIMIT, volume=volume, volume_writable=True,
-            )
-            outcome = docker_engine.run_sandboxed(backend.client, box)
-            self.build = build_result(language, NAME, outcome, build_timeout, limits.memory_mb,
-                                      runtime_version=self.version, image=self.image)
-            if self.build.status is Status.OK:
-                build_cache.put(cache_entry, docker_engine.read_volume(
-                    backend.client, volume, image, "build", {**labels, docker_engine.PHASE_LABEL: "copy"}))
 
     def run(self, repeat: int) -> RunResult:
         if self.build is not None and self.build.status is not Status.OK:
@@ -142,5 +177,50 @@ class _DockerExample:
             output_limit=OUTPUT_LIMIT, volume=self.volume,
         )
         outcome = docker_engine.run_sandboxed(self.backend.client, box)
+        return run_result(self.language, NAME, outcome, self.timeout, limits.memory_mb, self.build,
+                          pids=limits.pids, runtime_version=self.version, image=self.image, repeat=repeat)
+
+
+class _WarmExample:
+    """Each run an exec in the language's warm container, in a working folder of its own, every process it
+    started killed after it. A container that could not stop a program is replaced before the next run."""
+
+    def __init__(self, backend: DockerBackend, language: Language, image: str, version: str | None,
+                 filename: str, timeout: float, labels: dict[str, str], files: dict[str, bytes],
+                 build: RunResult | None):
+        self.backend, self.language, self.image, self.version = backend, language, image, version
+        self.timeout, self.files, self.build = timeout, files, build
+        self.job = uuid.uuid4().hex[:12]
+        self.copied_to = None  # the warm container that has the files
+        self.command = language.command(language.run, f"/job/{self.job}/src/{filename}", f"/job/{self.job}/build")
+        self.env = fill_env(language.env, "/tmp")
+        limits = language.limits
+        self.box = docker_engine.Sandbox(
+            image=image, command=[], memory_mb=limits.memory_mb, pids=limits.pids, output_limit=OUTPUT_LIMIT,
+            # It serves every lesson of the run: labelled with the run, not with this lesson.
+            labels={**{k: v for k, v in labels.items() if k != docker_engine.LESSON_LABEL},
+                    docker_engine.PHASE_LABEL: "warm"},
+        )
+
+    def _container(self) -> docker_engine.Warm:
+        warm = self.backend._warm
+        if self.language.name not in warm:
+            warm[self.language.name] = docker_engine.start_warm(self.backend.client, self.box)
+        return warm[self.language.name]
+
+    def run(self, repeat: int) -> RunResult:
+        if self.build is not None and self.build.status is not Status.OK:
+            return self.build.with_(repeat=repeat)
+        warm = self._container()
+        files = self.files if self.copied_to != warm.container else {}  # once per container
+        try:
+            outcome = docker_engine.run_warm(self.backend.client, warm, self.job, f"{self.job}-{repeat}", files,
+                                             self.command, self.env, self.timeout, OUTPUT_LIMIT)
+        except docker_engine.WarmBroken:
+            del self.backend._warm[self.language.name]
+            docker_engine.stop_warm(self.backend.client, warm)
+            raise
+        self.copied_to = warm.container
+        limits = self.language.limits
         return run_result(self.language, NAME, outcome, self.timeout, limits.memory_mb, self.build,
                           pids=limits.pids, runtime_version=self.version, image=self.image, repeat=repeat)

@@ -10,7 +10,7 @@ import threading
 import time
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -25,7 +25,8 @@ from runner.backend import BackendUnavailable, Outcome
 KIT_LABEL = "org.async-rosetta.kit"
 RUN_LABEL = "org.async-rosetta.run"
 RECIPE_LABEL = "org.async-rosetta.recipe"
-PHASE_LABEL = "org.async-rosetta.phase"  # copy, build, run or service
+PHASE_LABEL = "org.async-rosetta.phase"  # copy, build, run, warm or service
+LESSON_LABEL = "org.async-rosetta.lesson"
 MARK = "#async-rosetta#"
 
 # PID 1 of every sandbox: runs the program, then reports on stderr what it measured - the program's
@@ -331,15 +332,12 @@ def _archive(files: dict[str, bytes], folders: tuple[str, ...]) -> bytes:
 class _Reader(threading.Thread):
     """Reads a container's stdout and stderr until it ends or the output limit is passed."""
 
-    def __init__(self, client, container_id: str, limit: int, on_limit: Callable[[], None]):
+    def __init__(self, stream, limit: int, on_limit: Callable[[], None]):
         super().__init__(daemon=True)
         self.limit, self.on_limit = limit, on_limit
         self.out, self.err = bytearray(), bytearray()
         self.truncated = False
-        # Attached before the container starts, so that not a byte is missed.
-        self.stream = client.api.attach(
-            container_id, stdout=True, stderr=True, stream=True, logs=True, demux=True
-        )
+        self.stream = stream  # pairs of (stdout, stderr) chunks, either of them None
 
     def run(self) -> None:
         try:
@@ -377,11 +375,11 @@ def _number(values: dict[str, str], key: str) -> int | None:
     return int(values[key]) if values.get(key, "").isdigit() else None
 
 
-def _create(client, box: Sandbox):
+def _create(client, box: Sandbox, command: list[str] | None = None):
     try:
         return client.containers.create(
             box.image,
-            ["sh", "-c", WRAPPER, "sh", *box.command],
+            command or ["sh", "-c", WRAPPER, "sh", *box.command],
             environment={**box.env, "MARK": MARK, "HOME": "/tmp"},
             user=box.user,
             working_dir="/work",
@@ -429,7 +427,9 @@ def run_sandboxed(client, box: Sandbox) -> Outcome:
     with _engine(f"running a program in {box.image}"):
         container = _create(client, box)
         try:
-            reader = _Reader(client, container.id, box.output_limit, lambda: _kill(container))
+            # Attached before the container starts, so that not a byte is missed.
+            stream = client.api.attach(container.id, stdout=True, stderr=True, stream=True, logs=True, demux=True)
+            reader = _Reader(stream, box.output_limit, lambda: _kill(container))
             started = time.monotonic()
             container.start()
             reader.start()
@@ -452,6 +452,135 @@ def run_sandboxed(client, box: Sandbox) -> Outcome:
         process_ms=centiseconds * 10 if centiseconds is not None else None,
         wall_ms=wall_ms,
         peak_memory_bytes=_number(mark, "peak"),
+        pids_refused=_number(mark, "pidsmax") or 0,
+    )
+
+
+# An example in a warm container: an exec of this script, as user 1000, with the job's name first. It
+# does what WRAPPER does, in a working folder of its own (/work/JOB, removed after), and counts the
+# memory limit's kills and the pids limit's refusals as differences (the counters are the container's).
+# After the program it kills every process left but PID 1 (`kill -1` spares init and itself) and empties
+# /tmp, so that the next example finds nothing of this one. Its own PID is in /work/JOB.pid: the host
+# stops it through that on a timeout.
+EXEC_WRAPPER = r"""
+job=$1; shift
+echo $$ > "/work/$job.pid"; mkdir "/work/$job" && cd "/work/$job" || exit 125
+count() { for f in "$@"; do if [ -r "$f" ]; then while read -r key value; do [ "$key" = "$k" ] && echo "$value";
+  done < "$f"; return; fi; done; echo 0; }
+k=oom_kill; oom0=$(count /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control)
+k=max; pids0=$(count /sys/fs/cgroup/pids.events /sys/fs/cgroup/pids/pids.events)
+trap 'kill -KILL -1 2>/dev/null; stopped=1' TERM
+reset=; env --default-signal=INT,QUIT true 2>/dev/null && reset="env --default-signal=INT,QUIT"
+read s _ < /proc/uptime
+$reset "$@" &
+program=$!
+wait $program 2>/dev/null; rc=$?
+if [ -n "$stopped" ]; then wait $program 2>/dev/null; again=$?; [ $again -ne 127 ] && rc=$again; fi
+read e _ < /proc/uptime
+kill -KILL -1 2>/dev/null
+k=oom_kill; oom=$(( $(count /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control) - oom0 ))
+k=max; refused=$(( $(count /sys/fs/cgroup/pids.events /sys/fs/cgroup/pids/pids.events) - pids0 ))
+cd /; rm -rf "/work/$job" "/work/$job.pid" /tmp/* /tmp/.[!.]* 2>/dev/null
+printf '\n%s rc=%s cs=%s oom=%s pidsmax=%s\n' "$MARK" "$rc" "$(( ${e%.*}${e#*.} - ${s%.*}${s#*.} ))" \
+  "$oom" "$refused" >&2
+exit $rc
+"""
+
+
+# PID 1 of a warm container: waits, and so reaps the processes that examples leave to it (a program's
+# orphans, killed after it, would stay zombies otherwise). EXEC_WRAPPER's `kill -1` ends its sleep too.
+WARM_INIT = ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 3600 & wait; done"]
+
+
+@dataclass(frozen=True)
+class Warm:
+    """A hardened container that stays up while examples run in it one after another (`run_warm`), with
+    the volume they read their files from and a container, never started, through which the kit writes
+    that volume (the warm one mounts it read-only)."""
+
+    container: str
+    feeder: str
+    volume: str
+    box: Sandbox  # the image, limits and labels it was started with
+
+
+def start_warm(client, box: Sandbox) -> Warm:
+    """Start a warm container with the sandbox's image, limits, network and labels."""
+    volume = create_volume(client, box.labels)
+    container = feeder = None
+    try:
+        with _engine(f"starting a warm container of {box.image}"):
+            feeder = client.containers.create(box.image, ["true"], labels={**box.labels, PHASE_LABEL: "copy"},
+                                              network_mode="none", volumes={volume: {"bind": "/job", "mode": "rw"}})
+            container = _create(client, replace(box, volume=volume, volume_writable=False), WARM_INIT)
+            container.start()
+        return Warm(container.id, feeder.id, volume, box)
+    except BaseException:
+        for made in (container, feeder):
+            if made is not None:
+                _remove(made)
+        remove_volume(client, volume)
+        raise
+
+
+def stop_warm(client, warm: Warm) -> None:
+    """Remove a warm container, its feeder and its volume; quiet when the engine has gone."""
+    for container_id in (warm.container, warm.feeder):
+        _remove_id(client, container_id)
+    remove_volume(client, warm.volume)
+
+
+class WarmBroken(KitError):
+    """A warm container that could not stop what ran in it: it must be replaced."""
+
+
+def _exec(client, warm: Warm, command: list[str]) -> None:
+    """Run a short command in a warm container as the sandbox's user, to its end."""
+    exec_id = client.api.exec_create(warm.container, command, user=warm.box.user)["Id"]
+    client.api.exec_start(exec_id)
+
+
+def run_warm(client, warm: Warm, job: str, run: str, files: dict[str, bytes], command: list[str],
+             env: dict[str, str], timeout: float, output_limit: int) -> Outcome:
+    """Run one program in a warm container: the files copied (if given) under /job/JOB, read-only there;
+    a working folder /work/RUN of its own; its processes killed after it. Raises WarmBroken if a process
+    could not be stopped."""
+    with _engine(f"running a program in a warm container of {warm.box.image}"):
+        if files:
+            client.api.put_archive(warm.feeder, "/job", _archive({f"{job}/{n}": d for n, d in files.items()},
+                                                                  (job, f"{job}/src", f"{job}/build")))
+        exec_id = client.api.exec_create(
+            warm.container, ["sh", "-c", EXEC_WRAPPER, "sh", run, *command], stdout=True, stderr=True,
+            environment={**env, "MARK": MARK, "HOME": "/tmp"}, workdir="/work", user=warm.box.user)["Id"]
+        stop_all = ["sh", "-c", "kill -KILL -1 2>/dev/null; true"]
+        started = time.monotonic()
+        stream = client.api.exec_start(exec_id, stream=True, demux=True)
+        reader = _Reader(stream, output_limit, lambda: _exec(client, warm, stop_all))
+        reader.start()
+        reader.join(timeout)
+        timed_out = reader.is_alive()
+        if timed_out:  # the wrapper kills the program and reports what it measured
+            _exec(client, warm, ["sh", "-c", f'kill -TERM "$(cat /work/{run}.pid)" 2>/dev/null; true'])
+            reader.join(GRACE)
+            if reader.is_alive():
+                _exec(client, warm, stop_all)
+                reader.join(5)
+        wall_ms = (time.monotonic() - started) * 1000
+        if reader.is_alive():
+            raise WarmBroken(f"a program in a warm container of {warm.box.image} could not be stopped")
+        exit_code = client.api.exec_inspect(exec_id).get("ExitCode")
+    stderr, mark = _parse_mark(reader.err.decode("utf-8", "replace"))
+    centiseconds = _number(mark, "cs")
+    return Outcome(
+        exit_code=exit_code,
+        stdout=reader.out.decode("utf-8", "replace"),
+        stderr=stderr,
+        timed_out=timed_out,
+        oom=bool(_number(mark, "oom")),
+        truncated=reader.truncated,
+        process_ms=centiseconds * 10 if centiseconds is not None else None,
+        wall_ms=wall_ms,
+        peak_memory_bytes=None,  # the container's peak spans every run in it: not this program's
         pids_refused=_number(mark, "pidsmax") or 0,
     )
 

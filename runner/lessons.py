@@ -78,6 +78,17 @@ class Lesson:
     order: float = 1000.0
     service: str | None = None  # a server of the kit's own that the examples talk to (SERVICES)
     exercise: Exercise | None = None
+    measures: tuple[str, ...] = ()  # what of the machine the lesson measures besides time: MEASURES
+
+    @property
+    def runs_alone(self) -> bool:
+        """Its languages run one at a time: run side by side, they would take each other's CPU."""
+        return bool(self.measures)
+
+    @property
+    def needs_fresh_sandbox(self) -> bool:
+        """Each run in a container of its own: a warm container's memory peak spans every run in it."""
+        return "memory" in self.measures
 
     def starter(self, language: Language) -> Path:
         return self.folder / "exercise" / f"starter{language.extension}"
@@ -109,7 +120,9 @@ _KEYS = {
     "order": "a number: where the lesson stands in the course",
     "service": f"the name of a service the examples talk to: one of {', '.join(SERVICES)}",
     "exercise": "mapping with seconds, slower, hints, allow",
+    "measures": "a list of what the lesson measures besides time: cpu, memory",
 }
+MEASURES = ("cpu", "memory")
 _REQUIRED = ("title", "summary", "concepts", "notes")
 _COMPARE_KEYS = ("tolerance", "same_time_as_set", "differ")
 _EXERCISE_KEYS = ("seconds", "slower", "hints", "allow")
@@ -296,6 +309,10 @@ def load_lesson(folder: Path, registry: Registry) -> tuple[Lesson | None, list[s
         p.add("service", f"expected {_KEYS['service']}, got {service!r}")
         service = None
     exercise = _parse_exercise(raw.get("exercise"), folder, registry, p)
+    measures = raw.get("measures", [])
+    if not isinstance(measures, list) or any(m not in MEASURES for m in measures):
+        p.add("measures", f"expected {_KEYS['measures']}, got {measures!r}")
+        measures = []
     narrative_file = folder / "lesson.md"
     narrative = narrative_file.read_text(encoding="utf-8") if narrative_file.is_file() else ""
     if not narrative.strip():
@@ -321,6 +338,7 @@ def load_lesson(folder: Path, registry: Registry) -> tuple[Lesson | None, list[s
         order=float(order),
         service=service,
         exercise=exercise,
+        measures=tuple(measures),
     )
     return lesson, []
 

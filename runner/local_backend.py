@@ -10,7 +10,7 @@ import tempfile
 import threading
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from runner import KitError, build_cache
@@ -207,9 +207,20 @@ class LocalBackend:
             _kill_group(proc.pid)
             proc.wait()
 
+    def keep_warm(self):
+        return nullcontext()  # a local process has no sandbox to keep
+
+    def abort(self, run_id: str) -> None:
+        """Kill every process that a run of this kit's process started."""
+        for pid in marked_processes(f"{os.getpid()}-"):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
     @contextmanager
     def example(self, language: Language, source: bytes, filename: str, timeout: float,
-                labels: dict[str, str], service: RunningService | None = None):
+                labels: dict[str, str], service: RunningService | None = None, fresh: bool = False):
         with tempfile.TemporaryDirectory(prefix="async-rosetta-") as tmp:
             yield _LocalExample(self, language, source, filename, timeout, Path(tmp), service)
 

@@ -132,7 +132,7 @@ class LessonReport:
             "process_ms": Timing.of([r.process_ms for r in runs]),
             "overhead_ms": Timing.of([r.wall_ms - r.process_ms for r in runs
                                       if r.wall_ms is not None and r.process_ms is not None]),
-            "build_ms": Timing.of([r.build_ms for r in runs]),
+            "build_ms": Timing.of([r.build_ms for r in runs if not r.build_cached]),  # a cache hit built nothing
             "peak_memory_bytes": Timing.of([r.peak_memory_bytes for r in runs]),
         }
 

@@ -68,7 +68,8 @@ def summary_table(reports: list[LessonReport], registry: Registry) -> Table:
     many = len(reports) > 1
     table = Table(title=None if many else f"{reports[0].title} ({reports[0].lesson}) - {reports[0].backend}",
                   box=box.SIMPLE_HEAVY, pad_edge=False, collapse_padding=True,
-                  caption="program: as measured by the program; process: start to exit; memory: peak"
+                  caption="program: as measured by the program; process: start to exit; build: its time, or cached; "
+                  "memory: peak, in runs of a sandbox of their own"
                   + ("; median over repeats, min-max below" if any(run.repeat > 1 for r in reports for run in r.runs) else ""))
     table.add_column("lesson" if many else "verdict", no_wrap=True)
     for name in ("language", "status", "program", "process", "build", "memory", "version"):
@@ -83,7 +84,8 @@ def summary_table(reports: list[LessonReport], registry: Registry) -> Table:
             first = [report.lesson, _verdict(report)] if many else [_verdict(report)]
             table.add_row(first[i] if i < len(first) else "", title,
                           Text(worst.status.value, STATUS_STYLE[worst.status]), _ms(t["run_ms"]),
-                          _ms(t["process_ms"]), _ms(t["build_ms"]), _mb(t["peak_memory_bytes"]),
+                          _ms(t["process_ms"]), "cached" if worst.build_cached else _ms(t["build_ms"]),
+                          _mb(t["peak_memory_bytes"]),
                           _version(worst.runtime_version), end_section=many and i == len(report.languages) - 1)
     return table
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import platform
 import uuid
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,7 +94,8 @@ def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: i
         results = []
         # In the sandbox every file has the example's name, whatever it is called here.
         filename = lesson.example(language).name
-        with backend.example(language, source, filename, lesson.timeout, labels, service) as example:
+        with backend.example(language, source, filename, lesson.timeout, labels, service,
+                             fresh=lesson.needs_fresh_sandbox) as example:
             for i in range(1, repeat + 1):
                 counter = f" ({i}/{repeat})" if repeat > 1 else ""
                 progress(f"{lesson.slug}: running {language.title}{counter}")
@@ -157,14 +159,38 @@ def run_file(lesson: Lesson, language: Language, backend: Backend, path: Path,
         return RunResult(language=language.name, backend=backend.name, status=Status.ERROR, message=str(exc))
 
 
+def _side_by_side(lesson: Lesson, languages: list[Language], backend: Backend, repeat: int, run_id: str,
+                  progress: Progress, service: RunningService | None) -> list[RunResult]:
+    """Every language at the same time, each in a thread of its own; results in the languages' order.
+
+    On Ctrl-C or a failure the backend stops what the others run, and they end before this returns."""
+    pool = ThreadPoolExecutor(len(languages), thread_name_prefix=f"{lesson.slug}-")
+    futures = [pool.submit(run_language, lesson, language, backend, repeat, run_id, progress, service)
+               for language in languages]
+    try:
+        return [result for future in futures for result in future.result()]
+    except BaseException:
+        backend.abort(run_id)
+        wait(futures)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+
+
 def run_lesson(lesson: Lesson, languages: list[Language], backend: Backend, repeat: int = 1,
-               progress: Progress = lambda _: None) -> LessonReport:
+               progress: Progress = lambda _: None, warm: bool = False, side_by_side: bool = False) -> LessonReport:
+    """Run a lesson's examples and compare them. `warm`: in the backend's warm sandboxes (the kit's own
+    examples; never a learner's). `side_by_side`: the languages at the same time, unless the lesson
+    measures CPU or memory (then each runs alone)."""
     run_id = uuid.uuid4().hex[:12]
     runs: list[RunResult] = []
     try:
-        with _service(lesson, backend, run_id, progress) as service:
-            for language in languages:
-                runs += run_language(lesson, language, backend, repeat, run_id, progress, service)
+        with backend.keep_warm() if warm else nullcontext(), _service(lesson, backend, run_id, progress) as service:
+            if side_by_side and not lesson.runs_alone and len(languages) > 1:
+                runs = _side_by_side(lesson, languages, backend, repeat, run_id, progress, service)
+            else:
+                for language in languages:
+                    runs += run_language(lesson, language, backend, repeat, run_id, progress, service)
     except BackendUnavailable:
         raise
     except KitError as exc:  # the service did not start: no example can run
@@ -196,18 +222,21 @@ class Course:
 
 
 def run_lessons(lessons: list[Lesson], languages: list[Language], backend: Backend, repeat: int,
-                progress: Progress, save: Callable[[LessonReport], None]) -> Course:
-    """Each lesson in turn, each report saved as soon as it is complete.
+                progress: Progress, save: Callable[[LessonReport], None], warm: bool = False,
+                side_by_side: bool = False) -> Course:
+    """Each lesson in turn, each report saved as soon as it is complete; warm sandboxes, if asked, last
+    for the whole course.
 
     When the backend stops working (the Docker engine goes away, say) the lesson under way and the ones
     after it are reported as not run, and not saved: the results of an earlier run stay as they were."""
     reports: list[LessonReport] = []
-    for i, lesson in enumerate(lessons):
-        try:
-            report = run_lesson(lesson, languages, backend, repeat, progress)
-        except BackendUnavailable as lost:
-            rest = tuple(not_run(later, languages, backend, lost) for later in lessons[i:])
-            return Course(tuple(reports) + rest, len(reports), lost)
-        save(report)
-        reports.append(report)
+    with backend.keep_warm() if warm else nullcontext():
+        for i, lesson in enumerate(lessons):
+            try:
+                report = run_lesson(lesson, languages, backend, repeat, progress, warm, side_by_side)
+            except BackendUnavailable as lost:
+                rest = tuple(not_run(later, languages, backend, lost) for later in lessons[i:])
+                return Course(tuple(reports) + rest, len(reports), lost)
+            save(report)
+            reports.append(report)
     return Course(tuple(reports), len(reports))

@@ -1,0 +1,129 @@
+"""Warm containers and languages side by side: faster, and nothing else changes - examples cannot see each
+other, the limits hold, the recorded times stay within the lesson's tolerance."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from runner import workflow
+from runner.lessons import load_lessons
+from runner.results import Status
+from tests.conftest import make_lesson
+
+pytestmark = pytest.mark.docker
+
+# Leaves a file in its working folder and in /tmp, and a child that would outlive it.
+LITTERS = """\
+import os, socket, subprocess
+open('left-here', 'w').write('x'); open('/tmp/left-in-tmp', 'w').write('x')
+subprocess.Popen(['sleep', '300'], start_new_session=True)
+print('[0.0s] container', socket.gethostname())
+"""
+# Looks for what an earlier example left, and for any process but its own and the warm container's init
+# (PID 1 and the sleep it waits for).
+LOOKS = """\
+import os, socket
+def kits(pid):
+    return pid in (1, os.getpid(), os.getppid()) or open(f'/proc/{pid}/cmdline').read() == 'sleep\\x003600\\x00'
+others = [p for p in os.listdir('/proc') if p.isdigit() and not kits(int(p))]
+print('[0.0s] container', socket.gethostname())
+print('[0.0s] files', sorted(os.listdir('.')), sorted(os.listdir('/tmp')))
+print('[0.0s] processes', [open(f'/proc/{p}/cmdline').read().replace(chr(0), ' ') for p in others])
+"""
+
+
+def _course(tmp_path, registry, examples: dict[str, str], extra: str = ""):
+    for slug, source in examples.items():
+        make_lesson(tmp_path, slug, {f"python/{slug}.py": source}, extra=extra)
+    lessons = load_lessons(registry, tmp_path / "lessons")
+    return [lessons[slug] for slug in examples]
+
+
+def _run_all(backend, registry, lessons, **options):
+    saved = []
+    course = workflow.run_lessons(lessons, registry.select("python"), backend, 1, lambda _: None, saved.append,
+                                  **options)
+    return {report.lesson: report.runs[0] for report in course.reports}
+
+
+def test_examples_share_a_warm_container_but_see_nothing_of_each_other(docker_backend, registry, tmp_path,
+                                                                       no_leftovers):
+    lessons = _course(tmp_path, registry, {"litters": LITTERS, "looks": LOOKS})
+    runs = _run_all(docker_backend, registry, lessons, warm=True)
+    assert all(run.status is Status.OK for run in runs.values()), runs
+    first, second = (runs[s].stdout.splitlines() for s in ("litters", "looks"))
+    assert first[0] == second[0], "both ran in the same warm container"
+    assert second[1] == "[0.0s] files [] []", "the working folder and /tmp are fresh"
+    assert second[2] == "[0.0s] processes []", "the first example's child was killed with it"
+    assert runs["looks"].peak_memory_bytes is None  # the container's peak spans both: not recorded
+
+    fresh = _run_all(docker_backend, registry, lessons, warm=False)
+    assert fresh["litters"].stdout.splitlines()[0] != fresh["looks"].stdout.splitlines()[0]
+    assert fresh["looks"].peak_memory_bytes > 1_000_000
+
+
+@pytest.mark.parametrize("case, status, words", [
+    ("import time\nprint('[0.0s] sleeping', flush=True)\ntime.sleep(60)\n", Status.TIMEOUT, "after 3s"),
+    ("import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint('[0.0s] busy', flush=True)\n"
+     "while True: pass\n", Status.TIMEOUT, "after 3s"),
+    ("import sys\nwhile True: sys.stdout.write('x' * 65536)\n", Status.OUTPUT_LIMIT, "printed more than"),
+    ("x = bytearray(1 << 30)\n", Status.OOM, "ran out of memory"),
+    # The bomb holds every pid the container has: the kit's own stop then kills all (the wrapper too, so
+    # the pids limit's refusals go unreported here, unlike in a fresh container).
+    ("import os\nwhile True:\n    try: os.fork()\n    except OSError: pass\n", Status.TIMEOUT, "after 3s"),
+])
+def test_limits_hold_in_a_warm_container_and_it_serves_the_next_example(docker_backend, registry, tmp_path,
+                                                                        case, status, words, no_leftovers):
+    lessons = _course(tmp_path, registry, {"hostile": case, "looks": LOOKS}, extra="timeout: 3\n")
+    started = time.monotonic()
+    runs = _run_all(docker_backend, registry, lessons, warm=True)
+    assert runs["hostile"].status is status and words in runs["hostile"].message, runs["hostile"]
+    assert runs["looks"].status is Status.OK, runs["looks"]
+    assert runs["looks"].stdout.splitlines()[1:] == ["[0.0s] files [] []", "[0.0s] processes []"]
+    assert time.monotonic() - started < 3 + 2 + 10  # the limit, the grace, two short runs
+
+
+def test_a_lesson_that_measures_memory_runs_in_a_fresh_container(docker_backend, registry, tmp_path,
+                                                                 no_leftovers):
+    lessons = _course(tmp_path, registry, {"plain": LOOKS}) + _course(
+        tmp_path, registry, {"memory": LOOKS}, extra="measures: [memory]\n")
+    runs = _run_all(docker_backend, registry, lessons, warm=True)
+    assert runs["plain"].peak_memory_bytes is None and runs["memory"].peak_memory_bytes > 1_000_000
+    assert runs["plain"].stdout.splitlines()[0] != runs["memory"].stdout.splitlines()[0]
+
+
+@pytest.mark.parametrize("slug", ["kitchen", "producer-consumer"])
+def test_side_by_side_records_the_same_times_as_one_at_a_time(docker_backend, registry, lessons, slug):
+    lesson = lessons[slug]
+    languages = list(registry.languages.values())
+    serial = workflow.run_lesson(lesson, languages, docker_backend, warm=True)
+    parallel = workflow.run_lesson(lesson, languages, docker_backend, warm=True, side_by_side=True)
+    assert serial.equivalent and parallel.equivalent, (serial.diff, parallel.diff)
+    tolerance = lesson.compare.tolerance
+    for one, other in zip(serial.runs, parallel.runs):
+        assert one.language == other.language
+        assert abs(one.run_ms - other.run_ms) / 1000 <= tolerance, (one.language, one.run_ms, other.run_ms)
+        for a, b in zip(one.events, other.events):
+            assert abs(a.time - b.time) <= tolerance, (one.language, a, b)
+
+
+def test_a_lesson_that_measures_cpu_runs_its_languages_one_at_a_time(local_backend, registry, tmp_path):
+    stamp = "import time\nprint(f'[0.0s] {time.time():.3f}')\ntime.sleep(1)\nprint(f'[1.0s] {time.time():.3f}')\n"
+    node = "const t = () => (Date.now() / 1000).toFixed(3);\nconsole.log(`[0.0s] ${t()}`);\n" \
+           "setTimeout(() => console.log(`[1.0s] ${t()}`), 1000);\n"
+    for slug, extra in (("alone", "measures: [cpu]\n"), ("together", "")):
+        make_lesson(tmp_path, slug, {f"python/{slug}.py": stamp, f"javascript/{slug}.mjs": node},
+                    extra=extra + "compare: {differ: [{match: '.', why: clocks}]}\n")
+    lessons = load_lessons(registry, tmp_path / "lessons")
+    spans = {}
+    for slug in ("alone", "together"):
+        report = workflow.run_lesson(lessons[slug], registry.select("python,javascript"), local_backend,
+                                     side_by_side=True)
+        (py_start, py_end), (js_start, js_end) = (
+            [float(line.split()[1]) for line in run.stdout.splitlines()] for run in report.runs)
+        spans[slug] = (py_start, py_end, js_start, js_end)
+    py_start, py_end, js_start, js_end = spans["alone"]
+    assert js_start >= py_end, "one after the other"
+    py_start, py_end, js_start, js_end = spans["together"]
+    assert js_start < py_end and py_start < js_end, "at the same time"
