@@ -386,6 +386,37 @@ def doctor(c):
             raise Exit(code=EXIT_ENVIRONMENT)
 
 
+@task(help={"repeat": "runs per measured figure (median, min and max are reported)",
+            "json": "print one JSON document instead of tables"})
+def bench(c, repeat=5, json=False):
+    """Measure what the kit adds to the examples' own time: native, local, Docker fresh and warm, C# builds,
+    run-all; then say which speed targets this machine meets."""
+    with _errors():
+        from runner import backends, bench as benchmark
+        from runner.docker_backend import DockerBackend
+        from runner.local_backend import LocalBackend
+        from runner.results import to_json
+        from runner.terminal import bench_tables
+
+        registry, lessons = _load()
+        repeat = _repeat(repeat)
+        languages = list(registry.languages.values())
+        local, docker = LocalBackend(), backends.choose("docker", lambda _: None)
+        problems = local.check(languages, print) + docker.check(languages, print)
+        if problems:
+            raise EnvironmentProblem("the benchmark needs both backends:\n" + "\n".join(problems))
+        out, err = _consoles()
+        with err.status("measuring") as status:
+            result = benchmark.measure(registry, lessons, local, DockerBackend, repeat, status.update)
+        if json:
+            print(to_json(result.to_dict()))
+        else:
+            for table in bench_tables(result, registry):
+                out.print(table)
+        if not all(t.passed for t in result.targets):
+            raise Exit(code=EXIT_FAILED)
+
+
 @task(help={"cache": "also empty the build cache (built C# programs kept between runs)"})
 def clean(c, cache=False):
     """Remove containers and volumes the kit left behind (after a crash, say); --cache: the built programs too."""
@@ -412,7 +443,7 @@ def test(c, k=None, x=False):
     raise Exit(code=subprocess.call(args, cwd=ROOT))
 
 
-ns = Collection(list_, run_lesson, run_all, new_lesson, exercise, check, hint, render, serve, handout, images,
+ns = Collection(list_, run_lesson, run_all, new_lesson, exercise, check, hint, render, serve, handout, images, bench,
                 doctor, clean, test)
 ns.configure({"rosetta": {"backend": "auto", "results": str(ROOT / "results"), "site": str(ROOT / "site"),
                           "handouts": str(ROOT / "handouts")}})

@@ -79,8 +79,7 @@ class DockerBackend:
     def abort(self, run_id: str) -> None:
         """Remove the run's containers and the warm ones: what ran in them ends at once."""
         docker_engine.remove_leftovers(self.client, {docker_engine.RUN_LABEL: run_id})
-        for container in list((self._warm or {}).values()):
-            docker_engine.stop_warm(self.client, container)
+        docker_engine.stop_warm(self.client, *(self._warm or {}).values())
 
     @contextmanager
     def keep_warm(self):
@@ -93,8 +92,7 @@ class DockerBackend:
             yield
         finally:
             warm, self._warm = self._warm, None
-            for container in warm.values():
-                docker_engine.stop_warm(self.client, container)
+            docker_engine.stop_warm(self.client, *warm.values())
 
     @contextmanager
     def example(self, language: Language, source: bytes, filename: str, timeout: float,

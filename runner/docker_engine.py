@@ -516,18 +516,22 @@ def start_warm(client, box: Sandbox) -> Warm:
             container.start()
         return Warm(container.id, feeder.id, volume, box)
     except BaseException:
-        for made in (container, feeder):
-            if made is not None:
-                _remove(made)
-        remove_volume(client, volume)
+        with _uninterrupted():
+            for made in (container, feeder):
+                if made is not None:
+                    _remove(made)
+            remove_volume(client, volume)
         raise
 
 
-def stop_warm(client, warm: Warm) -> None:
-    """Remove a warm container, its feeder and its volume; quiet when the engine has gone."""
-    for container_id in (warm.container, warm.feeder):
-        _remove_id(client, container_id)
-    remove_volume(client, warm.volume)
+def stop_warm(client, *warms: Warm) -> None:
+    """Remove warm containers, their feeders and volumes, all of them even if Ctrl-C is pressed meanwhile;
+    quiet when the engine has gone."""
+    with _uninterrupted():
+        for warm in warms:
+            for container_id in (warm.container, warm.feeder):
+                _remove_id(client, container_id)
+            remove_volume(client, warm.volume)
 
 
 class WarmBroken(KitError):

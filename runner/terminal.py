@@ -160,3 +160,32 @@ def show_verdict(console: Console, verdict) -> None:
     console.print(Text(f"{'PASS' if verdict.passed else 'NOT YET'}: {verdict.lesson} in {verdict.language}", style))
     for message in verdict.messages:
         console.print(Text(f"- {printable(message)}", "green" if verdict.passed else ""))
+
+
+def bench_tables(result, registry: Registry) -> list[Table]:
+    """`invoke bench`: the figures per language, the course, and the targets as pass/fail lines."""
+    def cell(figure) -> str:
+        if figure is None:
+            return "-"
+        return f"{figure.median:.0f} ({min(figure.samples):.0f}-{max(figure.samples):.0f})"
+
+    columns = ("native", "local", "docker fresh", "docker warm", "docker build cold", "docker build cached")
+    per_language = Table(title=f"One run of an example, wall time in ms: median (min-max) of {result.repeat}",
+                         box=box.SIMPLE_HEAVY)
+    per_language.add_column("language")
+    for name in columns:
+        per_language.add_column(name, justify="right")
+    for language in registry.languages.values():
+        per_language.add_row(language.title, *(cell(result.figure(name, language.name)) for name in columns))
+    course = Table(title="run-all on Docker (all lessons, all languages), s", box=box.SIMPLE_HEAVY)
+    for name in ("caches warm", "caches empty", "floor: the slowest language's in-program time, summed"):
+        course.add_column(name, justify="right")
+    course.add_row(*(f"{result.figure(what).median / 1000:.1f}" for what in ("run-all warm", "run-all cold",
+                                                                             "run-all floor")))
+    targets = Table(title="Targets", box=box.SIMPLE_HEAVY)
+    for name in ("", "target", "measured"):
+        targets.add_column(name)
+    for target in result.targets:
+        targets.add_row(Text("pass", "green") if target.passed else Text("FAIL", "bold red"), target.text,
+                        target.measured)
+    return [per_language, course, targets]

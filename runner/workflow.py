@@ -17,6 +17,7 @@ from runner.lessons import Lesson
 from runner.results import LessonReport, RunResult, Status, host_facts, now
 from runner.services import SERVICES, RunningService
 
+RUN_LABEL = "org.async-rosetta.run"
 LESSON_LABEL = "org.async-rosetta.lesson"
 LANGUAGE_LABEL = "org.async-rosetta.language"
 OWNER_LABEL = "org.async-rosetta.owner"
@@ -87,7 +88,7 @@ def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: i
         if too_old(version, required):
             return [RunResult(status=Status.SKIPPED, runtime_version=version, message=(
                 f"the lesson needs {language.title} {required} or newer; this runtime is {version}"), **base)]
-        labels = {"org.async-rosetta.run": run_id, OWNER_LABEL: owner(), LESSON_LABEL: lesson.slug,
+        labels = {RUN_LABEL: run_id, OWNER_LABEL: owner(), LESSON_LABEL: lesson.slug,
                   LANGUAGE_LABEL: language.name}
         if language.build:
             progress(f"{lesson.slug}: building {language.title}")
@@ -144,7 +145,7 @@ def _service(lesson: Lesson, backend: Backend, run_id: str, progress: Progress):
         return nullcontext()
     spec = SERVICES[lesson.service]
     progress(f"{lesson.slug}: starting the {spec.name} service")
-    labels = {"org.async-rosetta.run": run_id, OWNER_LABEL: owner(), LESSON_LABEL: lesson.slug}
+    labels = {RUN_LABEL: run_id, OWNER_LABEL: owner(), LESSON_LABEL: lesson.slug}
     return backend.service(spec, load_registry().get(spec.image_language), labels)
 
 

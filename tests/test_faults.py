@@ -97,7 +97,7 @@ def test_no_engine_with_backend_auto_runs_locally_with_a_warning(kit_copy):
 
 
 # Runs invoke with the Docker client made to fail as a stopped engine does (connection refused), from
-# the first time it waits for a container after the second lesson has created its volume.
+# the start of the second program run in a warm container (run-all runs the second lesson then).
 ENGINE_STOPS = """
 import sys
 import requests
@@ -108,12 +108,12 @@ connect = docker_engine.connect
 
 def failing_connect():
     client = connect()
-    send, state = client.api.send, {"volumes": 0, "gone": False}
+    send, state = client.api.send, {"runs": 0, "gone": False}
 
     def send_or_fail(request, **kwargs):
         path = request.path_url.split("?")[0]
-        state["volumes"] += path.endswith("/volumes/create")
-        if state["volumes"] >= 2 and path.endswith("/wait"):
+        state["runs"] += "/exec/" in path and path.endswith("/start")
+        if state["runs"] >= 2:
             state["gone"] = True
         if state["gone"]:
             raise requests.exceptions.ConnectionError(ConnectionRefusedError(111, "Connection refused"))
@@ -130,7 +130,7 @@ program.run(["invoke", *sys.argv[1:]])
 
 
 @pytest.mark.docker
-def test_the_engine_stops_in_the_middle_of_run_all(docker_backend, kit_copy, no_leftovers):
+def test_the_engine_stops_in_the_middle_of_run_all(docker_backend, kit_copy, owner, no_leftovers):
     from runner import docker_engine
 
     first, second, third = course(kit_copy, {"first": "print('[0.0s] one')\n", "second": "print('[0.0s] two')\n",
@@ -155,8 +155,8 @@ def test_the_engine_stops_in_the_middle_of_run_all(docker_backend, kit_copy, no_
         assert not (kit_copy / "results" / "docker" / f"{second}.json").exists()
         assert third_before.read_text() == PREVIOUS
     finally:
-        # What the "stopped" engine could not remove: `invoke clean` would, but it removes everyone's.
-        docker_engine.remove_leftovers(docker_backend.client, {LESSON_LABEL: second})
+        # What the "stopped" engine could not remove (the warm container among them), as `invoke clean` would.
+        docker_engine.remove_leftovers(docker_backend.client, {workflow.OWNER_LABEL: owner})
 
 
 @pytest.mark.docker
@@ -205,6 +205,20 @@ def _started(client, slug: str, phase: str):
     return lambda: docker_engine.leftovers(client, labels)["containers"]
 
 
+def _running_in_warm(client, owner: str):
+    """Whether a program runs in a warm container of this test session (run-all's examples run there)."""
+    from runner import docker_engine
+
+    def running() -> bool:
+        labels = {workflow.OWNER_LABEL: owner, docker_engine.PHASE_LABEL: "warm"}
+        for container in client.api.containers(filters={"label": [f"{k}={v}" for k, v in labels.items()]}):
+            for exec_id in client.api.inspect_container(container["Id"]).get("ExecIDs") or []:
+                if client.api.exec_inspect(exec_id).get("Running"):
+                    return True
+        return False
+    return running
+
+
 @pytest.mark.docker
 def test_ctrl_c_during_a_build_removes_everything(docker_backend, kit_copy, no_leftovers, empty_build_cache):
     [slug] = course(kit_copy, {"build": ""})
@@ -220,14 +234,15 @@ def test_ctrl_c_during_a_build_removes_everything(docker_backend, kit_copy, no_l
 
 
 @pytest.mark.docker
-def test_ctrl_c_twice_during_run_all_keeps_the_finished_results(docker_backend, kit_copy, no_leftovers):
+def test_ctrl_c_twice_during_run_all_keeps_the_finished_results(docker_backend, kit_copy, owner, no_leftovers):
     first, second, third = course(kit_copy, {
         "quick": "print('[0.0s] quick')\n",
         "slow": "import time\nprint('[0.0s] sleeping', flush=True)\ntime.sleep(30)\n",
         "never": "print('[0.0s] never run')\n"}, extra="timeout: 60\n")
     second_before = previous(kit_copy, "docker", second)
     proc = start_invoke("run-all", "--lang", "python", "--backend", "docker", cwd=kit_copy)
-    wait_for(_started(docker_backend.client, second, "run"), what="the second lesson to run")
+    wait_for(lambda: (kit_copy / "results" / "docker" / f"{first}.json").exists(), what="the first lesson's results")
+    wait_for(_running_in_warm(docker_backend.client, owner), what="the second lesson to run")
     done = _interrupt(proc, times=2)  # an impatient user: the cleanup still finishes
     assert done.returncode == 130, done.stderr
     no_traceback(done)
