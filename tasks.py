@@ -311,9 +311,9 @@ def check(c, lesson, lang=None, file=None, backend=None, json=False):
         with err.status("checking") as status:
             verdict = check_file(chosen, language, path, engine, status.update)
         if json:
-            import json as json_module
+            from runner.results import to_json
 
-            print(json_module.dumps(verdict.to_dict(), indent=2, ensure_ascii=False))
+            print(to_json(verdict.to_dict()))
         else:
             from runner.terminal import show_verdict
 

@@ -82,6 +82,7 @@ class Sandbox:
     volume_writable: bool = False  # only a build writes there; a run reads its program
     network: str = "none"
     user: str = "1000:1000"
+    cpu_shares: int | None = None  # CPU weight against other containers (the engine's default: 1024)
 
 
 def connect() -> docker.DockerClient:
@@ -392,6 +393,7 @@ def _create(client, box: Sandbox, command: list[str] | None = None):
             mem_limit=f"{box.memory_mb}m",
             memswap_limit=f"{box.memory_mb}m",
             pids_limit=box.pids,
+            cpu_shares=box.cpu_shares,
             # A crash writes no core file: it would fill /work's memory and tell a learner nothing.
             ulimits=[docker.types.Ulimit(name="core", soft=0, hard=0)],
             volumes={box.volume: {"bind": "/job", "mode": "rw" if box.volume_writable else "ro"}}

@@ -23,6 +23,7 @@ NAME = "local"
 # Every process of a run carries this variable, set to "<the kit's pid>-<run id>", and passes it on to
 # its children: so the kit finds and kills a run's orphans too, even those in a session of their own.
 RUN_VARIABLE = "ASYNC_ROSETTA_RUN"
+BUILD_NICENESS = 10
 
 
 class _Capture(threading.Thread):
@@ -111,12 +112,14 @@ def _kill_run(pid: int, marker: str) -> None:
 
 
 def run_process(command: list[str], cwd: Path, env: dict[str, str], timeout: float,
-                limit: int = OUTPUT_LIMIT) -> Outcome:
-    """Run a command in its own process group with a timeout and an output cap."""
+                limit: int = OUTPUT_LIMIT, niceness: int = 0) -> Outcome:
+    """Run a command in its own process group with a timeout and an output cap (and a lower CPU
+    priority, with `niceness`)."""
     started = time.monotonic()
     marker = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
     proc = subprocess.Popen(command, cwd=cwd, env={**env, RUN_VARIABLE: marker}, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=(lambda: os.nice(niceness)) if niceness else None)
     budget = _Budget(limit, lambda: _kill_run(proc.pid, marker))
     readers = [_Capture(proc.stdout, budget), _Capture(proc.stderr, budget)]
     for reader in readers:
@@ -258,8 +261,9 @@ class _LocalExample:
             return cached_build(language, NAME, runtime_version=self.version)
         limits = language.build_limits
         build_timeout = limits.timeout or self.timeout
+        # A build yields the CPU to programs being timed, as in Docker.
         outcome = run_process(language.command(language.build, str(self.source), str(build_dir)),
-                              self.folder / "work", self.env, build_timeout)
+                              self.folder / "work", self.env, build_timeout, niceness=BUILD_NICENESS)
         result = build_result(language, NAME, outcome, build_timeout, limits.memory_mb,
                               runtime_version=self.version)
         if result.status is Status.OK:

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from runner import ROOT, KitError, compare
+from runner import ROOT, KitError, compare, slots
 from runner.backend import Backend, BackendUnavailable, Progress, too_old
 from runner.languages import Language, load_registry
 from runner.lessons import Lesson
+from runner.prebuild import Prebuilder
 from runner.results import LessonReport, RunResult, Status, host_facts, now
 from runner.services import SERVICES, RunningService
 
@@ -99,8 +100,9 @@ def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: i
                              fresh=lesson.needs_fresh_sandbox) as example:
             for i in range(1, repeat + 1):
                 counter = f" ({i}/{repeat})" if repeat > 1 else ""
-                progress(f"{lesson.slug}: running {language.title}{counter}")
-                result = example.run(i)
+                with slots.timed_run(progress):
+                    progress(f"{lesson.slug}: running {language.title}{counter}")
+                    result = example.run(i)
                 results.append(result.with_(events=compare.events(result.stdout),
                                             run_ms=compare.program_time_ms(result.stdout)))
         return results
@@ -232,12 +234,20 @@ def run_lessons(lessons: list[Lesson], languages: list[Language], backend: Backe
     after it are reported as not run, and not saved: the results of an earlier run stay as they were."""
     reports: list[LessonReport] = []
     with backend.keep_warm() if warm else nullcontext():
-        for i, lesson in enumerate(lessons):
-            try:
-                report = run_lesson(lesson, languages, backend, repeat, progress, warm, side_by_side)
-            except BackendUnavailable as lost:
-                rest = tuple(not_run(later, languages, backend, lost) for later in lessons[i:])
-                return Course(tuple(reports) + rest, len(reports), lost)
-            save(report)
-            reports.append(report)
+        prebuilder = Prebuilder(lessons[1:], languages, backend, {OWNER_LABEL: owner()}) if len(lessons) > 1 else None
+        try:
+            for i, lesson in enumerate(lessons):
+                if prebuilder is not None:
+                    # A lesson that measures CPU starts only when no build is left to take it.
+                    prebuilder.wait_all() if lesson.runs_alone else prebuilder.wait(lesson)
+                try:
+                    report = run_lesson(lesson, languages, backend, repeat, progress, warm, side_by_side)
+                except BackendUnavailable as lost:
+                    rest = tuple(not_run(later, languages, backend, lost) for later in lessons[i:])
+                    return Course(tuple(reports) + rest, len(reports), lost)
+                save(report)
+                reports.append(report)
+        finally:
+            if prebuilder is not None:
+                prebuilder.stop()
     return Course(tuple(reports), len(reports))

@@ -1,0 +1,262 @@
+"""Hostile programs through the door a learner's code comes in by: `invoke check LESSON --file PATH`.
+
+Every case of tests/hostile/ in every language goes to a real `invoke check kitchen --file PATH --json`
+process: in Docker and, at the same time, on the local backend where test_hostile deems the case safe
+there. The verdict must not pass, its run must end with the case's status (test_hostile.CASES) and say
+the case's words, the process must be back within the case's limit plus MARGIN (a timeout is the
+lesson's own: 10 s for kitchen), exit with status 1 and no traceback, and leave nothing behind. Then a
+classroom: thirty checks at once, every verdict right.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from runner import ROOT
+from runner.local_backend import marked_processes
+from runner.results import RunResult, Status
+from tests.test_exercises import _cases as exercise_cases
+from tests.test_hostile import CASES, DOCKER_CASES, EXTRA_CHECKS, GRACE, HOSTILE, LOCAL_CASES, Case
+from tests.test_services import listener  # noqa: F401 - the fixture: a listener on this machine
+
+LESSON = "kitchen"  # an exercise whose timeout (10 s) is every lesson's default
+MARGIN = GRACE + 3.0  # test_hostile's grace, plus the invoke process's own start and the sandbox's set-up
+PATIENCE = 300  # seconds before a hung `invoke check` is killed: a C# build alone may take 180
+CLASSROOM = 30
+# Where a 10 s lesson lets a case end otherwise than test_hostile's 2 s ones do. .NET's thread bomb leaks
+# memory with every thread the pids limit refuses it (about 5-7 s to its 512 MB here): it ends `oom`, or
+# `timeout` on a machine slow enough; either way the message must name the pids limit.
+LONGER = {("process-bomb", "csharp"): Case(
+    Status.OOM, ("ran out of memory", "limit {memory_mb} MB", "more than {pids} processes and threads", "pids limit"),
+    "[0.0s] ", docker_only=True)}
+SPINNING = {"infinite-loop", "ignore-sigterm"}  # busy loops: their backends take turns
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One `invoke check` process: its exit status, what it printed and how long it took."""
+
+    language: str
+    path: Path
+    exit_code: int
+    stdout: bytes
+    stderr: str
+    seconds: float  # the process's wall time
+    pid: int
+
+    @property
+    def verdict(self) -> dict:
+        return json.loads(self.stdout.decode("utf-8"))
+
+    @property
+    def run(self) -> RunResult:
+        return RunResult.from_dict(self.verdict["run"])
+
+    @property
+    def to_verdict(self) -> float:
+        """Seconds from the start of the process to its verdict, a C# build excluded (it has a limit of its own)."""
+        return self.seconds - (self.run.build_ms or 0) / 1000
+
+
+def invoke_check(lesson: str, language: str, path: Path, backend: str, *flags: str) -> Checked:
+    command = [sys.executable, "-m", "invoke", "check", lesson, "--lang", language, "--file", str(path),
+               "--backend", backend, *flags]
+    started = time.monotonic()
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out, err = proc.communicate(timeout=PATIENCE)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise AssertionError(f"`{' '.join(command)}` was still running after {PATIENCE}s") from None
+    return Checked(language, path, proc.returncode, out, err.decode("utf-8", "replace"),
+                   time.monotonic() - started, proc.pid)
+
+
+@pytest.fixture(scope="session")
+def record(tmp_path_factory):
+    """Print a line (seen with -s) and keep it in check-hostile.txt under the session's temporary folder."""
+    log = tmp_path_factory.getbasetemp() / "check-hostile.txt"
+
+    def write(line: str) -> None:
+        print(line)
+        with log.open("a") as file:
+            file.write(line + "\n")
+
+    return write
+
+
+def _sources(case: str, registry, folder: Path, replace: dict[str, str]) -> dict[str, Path]:
+    """The case's file per language; with `replace`, a copy in `folder` with it applied."""
+    sources = {}
+    for language in registry.languages.values():
+        path = HOSTILE / case / f"{case}{language.extension}"
+        if replace:
+            text = path.read_text()
+            for old, new in replace.items():
+                text = text.replace(old, new)
+            path = folder / path.name
+            path.write_text(text)
+        sources[language.name] = path
+    return sources
+
+
+def _check_everywhere(case: str, sources: dict[str, Path], backends: list[str]) -> dict[tuple[str, str], Checked]:
+    """Every language at once (while C# builds, the others run), to keep the file short; the backends at
+    once too, but for a case that spins on every core it has: three such programs are enough for two cores."""
+    checks = {}
+    for together in ([backends] if case not in SPINNING else [[backend] for backend in backends]):
+        with ThreadPoolExecutor(len(sources) * len(together)) as pool:
+            futures = {(backend, name): pool.submit(invoke_check, LESSON, name, path, backend, "--json")
+                       for backend in together for name, path in sources.items()}
+        checks.update({key: future.result() for key, future in futures.items()})
+    return checks
+
+
+def _words(case: Case, lesson_timeout: float, limits) -> list[str]:
+    """The case's words, with the lesson's timeout where test_hostile's lessons had the case's own."""
+    return [word.format(memory_mb=limits.memory_mb, pids=limits.pids)
+            .replace(f"after {case.timeout:g}s", f"after {lesson_timeout:g}s") for word in case.words]
+
+
+def _timing(case: str, backend: str, checked: Checked) -> str:
+    try:
+        run = checked.run
+    except (ValueError, KeyError):  # no verdict: the assertions below say why
+        return f"{case:15} {checked.language:10} {backend:6} exit status {checked.exit_code} after {checked.seconds:.1f}s"
+    return (f"{case:15} {checked.language:10} {backend:6} {run.status.value:12} {checked.to_verdict:5.1f}s to the "
+            f"verdict ({checked.seconds:.1f}s in all; the run itself {(run.wall_ms or 0) / 1000:.1f}s)")
+
+
+def _judge(case: str, checks: dict[tuple[str, str], Checked], registry, lesson, record) -> None:
+    for (backend, name), checked in checks.items():  # every time first, so that a failure shows them all
+        record(_timing(case, backend, checked))
+    for (backend, name), checked in checks.items():
+        expected = CASES[case]
+        limit = lesson.timeout if expected.status is Status.TIMEOUT else expected.timeout
+        if (case, name) in LONGER and checked.run.status is LONGER[case, name].status:
+            expected, limit = LONGER[case, name], lesson.timeout
+        where = f"{case} in {name} on {backend}: exit status {checked.exit_code}\n{checked.stderr[-1500:]}"
+        assert "Traceback" not in checked.stderr, where
+        assert checked.exit_code == 1, where  # not passed; neither bad input (2) nor a broken machine (3)
+        verdict, run = checked.verdict, checked.run
+        said = "\n".join(verdict["messages"])
+        where += f"\n{verdict['status']} / {run.status.value}: {said[:2000]}"
+        assert verdict["passed"] is False, where
+        assert run.status is expected.status, where
+        # A run that ended well is judged on its output; any other end is the verdict's status.
+        assert verdict["status"] == ("wrong" if expected.status is Status.OK else expected.status.value), where
+        for word in _words(expected, lesson.timeout, registry.get(name).limits):
+            assert word in said, where
+        if expected.status is Status.OK:
+            assert "its output is not what a right program prints" in said, where
+        assert run.stdout.startswith(expected.kept), f"{where}\nprinted: {run.stdout[:300]!r}"
+        if expected.status is Status.OUTPUT_LIMIT:
+            assert run.truncated and 500_000 < len(run.stdout.encode()) <= 1_000_000, where
+        assert checked.to_verdict <= limit + MARGIN, f"{where}\nthe verdict came after {checked.to_verdict:.1f}s"
+        assert marked_processes(f"{checked.pid}-") == [], f"{where}\nprocesses of the local run outlived it"
+    for backend in {backend for backend, _ in checks}:
+        EXTRA_CHECKS.get(case, lambda runs, backend: None)(
+            {name: (checked.run, checked.to_verdict) for (where, name), checked in checks.items() if where == backend},
+            backend)
+
+
+# A case safe on the local backend is checked there too, beside Docker and at the same time (so it also
+# carries the `local` marker: deselecting that leaves only the Docker-only cases).
+EVERY_CASE = [pytest.param(case, marks=pytest.mark.local) if case in LOCAL_CASES else case for case in DOCKER_CASES]
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize("case", EVERY_CASE)
+def test_a_hostile_program_checked(case, docker_backend, registry, lessons, tmp_path, monkeypatch, request,
+                                   listener, record, no_leftovers):  # noqa: F811
+    backends = ["docker"]
+    if case in LOCAL_CASES:
+        request.getfixturevalue("local_backend")  # skips (fails under CI) where a toolchain is missing
+        backends.append("local")
+    monkeypatch.setenv("ASYNC_ROSETTA_SECRET", "do-not-leak")  # in the invoke processes' environment
+    replace = {}
+    if case == "network":  # point the probe at a listener on this machine, as test_hostile does
+        from runner import docker_engine
+
+        replace = {"172.17.0.1": docker_engine.bridge_gateway(docker_backend.client) or "172.17.0.1",
+                   "47999": str(listener)}
+    checks = _check_everywhere(case, _sources(case, registry, tmp_path, replace), backends)
+    _judge(case, checks, registry, lessons[LESSON], record)
+    if case == "network":
+        for (_, name), checked in checks.items():
+            assert checked.run.stdout.splitlines()[1].startswith("[0.0s] connect: blocked ("), name
+
+
+RAW = ("\x1b", "\x07", "\x08", "\r", "\x00", "\x7f", "\x9b")
+
+
+@pytest.mark.docker
+def test_a_checked_programs_controls_reach_the_terminal_only_escaped(docker_backend, no_leftovers):
+    """What a learner reads after `invoke check` (its output and the diff) steers no terminal."""
+    done = invoke_check(LESSON, "python", HOSTILE / "bad-output" / "bad-output.py", "docker")
+    assert done.exit_code == 1 and "Traceback" not in done.stderr, done.stderr
+    shown = done.stdout.decode("utf-8")
+    assert [raw for raw in RAW if raw in shown] == []
+    for visible in ("\\x1b[2J", "\\x1b]0;pwned\\x07", "\\x9b31m", "not UTF-8: \ufffd\ufffd\ufffd("):
+        assert visible in shown  # in the program's output and in the diff against the expected output
+
+
+@pytest.mark.docker
+def test_a_checked_programs_controls_stay_escaped_in_the_json(docker_backend, no_leftovers):
+    done = invoke_check(LESSON, "python", HOSTILE / "bad-output" / "bad-output.py", "docker", "--json")
+    assert done.exit_code == 1 and "Traceback" not in done.stderr, done.stderr
+    text = done.stdout.decode("utf-8")
+    assert "C1 control: \x9b31m" in json.loads(text)["run"]["stdout"]  # the output is kept as text ...
+    assert [raw for raw in RAW if raw in text] == []  # ... with every control character escaped by JSON
+
+
+def _classroom() -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """Thirty learners' files: per language four reference solutions and six wrong ones, across the lessons."""
+    picked = []
+    for language in ("python", "javascript", "csharp"):
+        mine = [case for case in exercise_cases() if case[1] == language]
+        picked += [case for case in mine if not case[3]][::2][:4] + [case for case in mine if case[3]][::5][:6]
+    assert len(picked) == CLASSROOM
+    return picked
+
+
+@pytest.mark.docker
+def test_a_classroom_of_thirty_checks_at_once(docker_backend, tmp_path, record, no_leftovers):
+    """Thirty `invoke check` processes started at once: every verdict right, nothing left behind."""
+    picked = _classroom()
+    started = time.monotonic()
+    with ThreadPoolExecutor(len(picked)) as pool:
+        futures = [pool.submit(invoke_check, slug, language, Path(path), "docker", "--json")
+                   for slug, language, path, _ in picked]
+    checks = [future.result() for future in futures]
+    total = time.monotonic() - started
+    slowest = max(range(len(picked)), key=lambda i: checks[i].seconds)
+    wrong, refused = [], 0
+    for (slug, language, path, says), checked in zip(picked, checks):
+        name = f"{slug} {language} {Path(path).relative_to(ROOT)}"
+        if "Traceback" in checked.stderr or checked.exit_code not in (0, 1):
+            wrong.append(f"{name}: exit status {checked.exit_code}\n{checked.stderr[-1000:]}")
+            continue
+        verdict = checked.verdict
+        said = "\n".join(verdict["messages"])
+        if checked.exit_code != (1 if says else 0) or verdict["passed"] is not (not says) \
+                or any(words not in said for words in says):
+            refused += not says
+            wrong.append(f"{name}: {verdict['status']} (exit status {checked.exit_code}), expected "
+                         f"{says or 'a pass'}:\n{said[:1500]}")
+    lines = [f"{slug:17} {language:10} {Path(path).name:24} {checked.seconds:5.1f}s exit status {checked.exit_code}"
+             for (slug, language, path, _), checked in zip(picked, checks)]
+    summary = (f"{CLASSROOM} checks at once: {total:.1f}s wall in all; the slowest took {checks[slowest].seconds:.1f}s "
+               f"({picked[slowest][0]} {picked[slowest][1]} {Path(picked[slowest][2]).name}); {len(wrong)} verdict(s) "
+               f"wrong, {refused} of them a right solution refused")
+    (tmp_path / "classroom.txt").write_text("\n".join(lines + [summary]) + "\n")
+    record(summary)
+    assert not wrong, f"{len(wrong)} of {CLASSROOM} verdicts wrong:\n\n" + "\n\n".join(wrong)
