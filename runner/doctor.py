@@ -59,7 +59,7 @@ def check_all(registry: Registry) -> list[Finding]:
             f"`invoke images` pulls {language.image}; `invoke images --offline` builds "
             f"{language.offline_image}")))
     for language in registry.languages.values():
-        tool = (language.build or language.run)[0]
+        tool = language.run[0]
         version = _version(list(language.version)) if shutil.which(tool) else None
         findings.append(Finding(f"{language.title} on this machine (local backend)", version is not None,
                                 version or f"`{tool}` not found: install it for `--backend local`",

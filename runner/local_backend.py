@@ -174,10 +174,10 @@ class LocalBackend:
     def check(self, languages: list[Language], progress: Progress) -> list[str]:
         problems = []
         for language in languages:
-            tool = (language.build or language.run)[0]
-            if shutil.which(tool) is None:
-                problems.append(f"{language.title}: `{tool}` is not on PATH; install it, or use "
-                                "`--backend docker`")
+            for tool in dict.fromkeys(command[0] for command in (language.build, language.run) if command):
+                if shutil.which(tool) is None:
+                    problems.append(f"{language.title}: `{tool}` is not on PATH; install it, or use "
+                                    "`--backend docker`")
         return problems
 
     def runtime_version(self, language: Language) -> str | None:
@@ -251,7 +251,7 @@ class _LocalExample:
     def _build(self, source: bytes, filename: str) -> RunResult:
         """Build the example, or take the program from the build cache when this source was built before."""
         language, build_dir = self.language, self.folder / "build"
-        toolchain = f"{NAME}:{shutil.which(language.build[0])}:{self.version}"
+        toolchain = f"{NAME}:{shutil.which(language.run[0])}:{self.version}"
         entry = build_cache.key(language, source, filename, toolchain)
         files = build_cache.get(entry)
         if files is not None:

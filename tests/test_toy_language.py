@@ -18,6 +18,7 @@ def toy(kit_copy, tmp_path):
     registry_file.write_text(REGISTRY_FILE.read_text() + "\n" + (TOY / "languages.yaml").read_text())
     shutil.copytree(TOY / "shell", kit_copy / "shell")
     shutil.copytree(REGISTRY_FILE.parent / "stubs", tmp_path / "stubs")  # the registry names them
+    shutil.copy(REGISTRY_FILE.parent / "csharp_build.sh", tmp_path / "csharp_build.sh")
     registry = load_registry(registry_file)
     return registry, load_lessons(registry, kit_copy / "lessons")
 
