@@ -21,12 +21,11 @@ import requests.exceptions
 
 from runner import EnvironmentProblem, KitError
 from runner.backend import BackendUnavailable, Outcome
+from runner.labels import LESSON_LABEL, RUN_LABEL  # noqa: F401 - the run and lesson of a container
 
 KIT_LABEL = "org.async-rosetta.kit"
-RUN_LABEL = "org.async-rosetta.run"
 RECIPE_LABEL = "org.async-rosetta.recipe"
 PHASE_LABEL = "org.async-rosetta.phase"  # copy, build, run, warm or service
-LESSON_LABEL = "org.async-rosetta.lesson"
 MARK = "#async-rosetta#"
 
 # PID 1 of every sandbox: runs the program, then reports on stderr what it measured - the program's

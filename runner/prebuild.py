@@ -7,6 +7,7 @@ import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from runner.backend import Backend
+from runner.labels import LESSON_LABEL, RUN_LABEL
 from runner.languages import Language
 from runner.lessons import Lesson
 
@@ -14,7 +15,7 @@ from runner.lessons import Lesson
 class Prebuilder:
     def __init__(self, lessons: list[Lesson], languages: list[Language], backend: Backend, labels: dict[str, str]):
         self.backend, self.run_id = backend, uuid.uuid4().hex[:12]
-        self.labels = {**labels, "org.async-rosetta.run": self.run_id}
+        self.labels = {**labels, RUN_LABEL: self.run_id}
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="prebuild-")
         self.futures: dict[str, list[Future]] = {}
         for lesson in lessons:
@@ -25,7 +26,7 @@ class Prebuilder:
                         self.pool.submit(self._build, lesson, language, path.read_bytes(), path.name))
 
     def _build(self, lesson: Lesson, language: Language, source: bytes, filename: str) -> None:
-        labels = {**self.labels, "org.async-rosetta.lesson": lesson.slug}
+        labels = {**self.labels, LESSON_LABEL: lesson.slug}
         with self.backend.example(language, source, filename, lesson.timeout, labels):
             pass  # made ready: built, and kept in the build cache
 

@@ -1,8 +1,6 @@
 """A lesson run as a chain of steps: select languages, run each, compare, report."""
 from __future__ import annotations
 
-import os
-import platform
 import uuid
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import nullcontext
@@ -13,38 +11,12 @@ from typing import Callable
 from runner import ROOT, KitError, compare, slots
 from runner.backend import Backend, BackendUnavailable, Progress, too_old
 from runner.languages import Language, load_registry
+from runner.labels import (LANGUAGE_LABEL, LESSON_LABEL, OWNER_LABEL, OWNER_VARIABLE, RUN_LABEL,  # noqa: F401
+                            owner, owner_still_running)
 from runner.lessons import Lesson
 from runner.prebuild import Prebuilder
 from runner.results import LessonReport, RunResult, Status, host_facts, now
 from runner.services import SERVICES, RunningService
-
-RUN_LABEL = "org.async-rosetta.run"
-LESSON_LABEL = "org.async-rosetta.lesson"
-LANGUAGE_LABEL = "org.async-rosetta.language"
-OWNER_LABEL = "org.async-rosetta.owner"
-OWNER_VARIABLE = "ASYNC_ROSETTA_OWNER"
-
-
-def owner() -> str:
-    """Who started a run (this machine and process), so that containers on an engine shared by several
-    users or test sessions can be told apart; OWNER_VARIABLE names it for processes started from one."""
-    return os.environ.get(OWNER_VARIABLE) or f"{platform.node()}:{os.getpid()}"
-
-
-def owner_still_running(labels: dict[str, str]) -> bool:
-    """Whether the process that owns a container or volume still runs on this machine: then it is not
-    left behind but in use, and will be removed by its owner."""
-    host, _, pid = labels.get(OWNER_LABEL, "").rpartition(":")
-    if host != platform.node() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    return True
-
 
 MAX_EXAMPLE = 1_000_000  # bytes: an example is a page of code, not a data file
 
