@@ -251,6 +251,53 @@ def test_ctrl_c_twice_during_run_all_keeps_the_finished_results(docker_backend, 
     assert not (kit_copy / "results" / "docker" / f"{third}.json").exists()
 
 
+SLEEPERS = {"python": "import time\nprint('[0.0s] sleeping', flush=True)\ntime.sleep(30)\n",
+            "javascript": "console.log('[0.0s] sleeping');\nsetTimeout(() => {}, 30000);\n"}
+
+
+def _side_by_side(kit_copy) -> str:
+    [slug] = course(kit_copy, {"sleepers": SLEEPERS["python"]}, extra="timeout: 60\n")
+    (kit_copy / "javascript" / f"{slug}.mjs").write_text(SLEEPERS["javascript"])
+    return slug
+
+
+@pytest.mark.docker
+def test_ctrl_c_while_languages_run_side_by_side_removes_everything(docker_backend, kit_copy, owner, no_leftovers):
+    slug = _side_by_side(kit_copy)
+    proc = start_invoke("run-lesson", slug, "--lang", "python,javascript", "--backend", "docker", cwd=kit_copy)
+
+    def both_running() -> bool:
+        count = 0
+        labels = {workflow.OWNER_LABEL: owner, "org.async-rosetta.phase": "warm"}
+        for container in docker_backend.client.api.containers(
+                filters={"label": [f"{k}={v}" for k, v in labels.items()]}):
+            for exec_id in docker_backend.client.api.inspect_container(container["Id"]).get("ExecIDs") or []:
+                count += bool(docker_backend.client.api.exec_inspect(exec_id).get("Running"))
+        return count >= 2
+    wait_for(both_running, what="both languages to run")
+    started = time.monotonic()
+    done = _interrupt(proc)
+    assert done.returncode == 130, done.stderr
+    assert time.monotonic() - started < 15  # not the programs' 30s: the other thread's run is stopped too
+    no_traceback(done)
+    assert not (kit_copy / "results").exists()
+
+
+@pytest.mark.local
+def test_ctrl_c_while_languages_run_side_by_side_on_the_local_backend(kit_copy):
+    from runner.local_backend import marked_processes
+
+    slug = _side_by_side(kit_copy)
+    proc = start_invoke("run-lesson", slug, "--lang", "python,javascript", "--backend", "local", cwd=kit_copy)
+    wait_for(lambda: len(marked_processes(f"{proc.pid}-")) >= 2, what="both languages to run")
+    started = time.monotonic()
+    done = _interrupt(proc)
+    assert done.returncode == 130, done.stderr
+    assert time.monotonic() - started < 15
+    no_traceback(done)
+    assert marked_processes(f"{proc.pid}-") == []
+
+
 @pytest.mark.local
 def test_ctrl_c_on_the_local_backend_kills_the_program_and_its_children(kit_copy):
     from runner.local_backend import marked_processes
