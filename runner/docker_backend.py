@@ -191,10 +191,10 @@ class _WarmExample:
                  filename: str, timeout: float, labels: dict[str, str], files: dict[str, bytes],
                  build: RunResult | None):
         self.backend, self.language, self.image, self.version = backend, language, image, version
-        self.timeout, self.files, self.build = timeout, files, build
+        self.timeout, self.files, self.build, self.filename = timeout, files, build, filename
         self.job = uuid.uuid4().hex[:12]
-        self.copied_to = None  # the warm container that has the files
-        self.command = language.command(language.run, f"/job/{self.job}/src/{filename}", f"/job/{self.job}/build")
+        self.inline = docker_engine.fits_inline(files)
+        self.copied: tuple[str, str] | None = None  # (warm container, folder) that has the files, if copied
         self.env = fill_env(language.env, "/tmp")
         limits = language.limits
         self.box = docker_engine.Sandbox(
@@ -214,15 +214,22 @@ class _WarmExample:
         if self.build is not None and self.build.status is not Status.OK:
             return self.build.with_(repeat=repeat)
         warm = self._container()
-        files = self.files if self.copied_to != warm.container else {}  # once per container
+        run = f"{self.job}-{repeat}"
         try:
-            outcome = docker_engine.run_warm(self.backend.client, warm, self.job, f"{self.job}-{repeat}", files,
-                                             self.command, self.env, self.timeout, OUTPUT_LIMIT)
+            if self.inline:  # the files travel with the run
+                folder, files = docker_engine.inline_folder(run), self.files
+            else:  # once per container, into its volume
+                if self.copied is None or self.copied[0] != warm.container:
+                    self.copied = (warm.container, docker_engine.copy_to_warm(self.backend.client, warm, self.job,
+                                                                              self.files))
+                folder, files = self.copied[1], None
+            command = self.language.command(self.language.run, f"{folder}/src/{self.filename}", f"{folder}/build")
+            outcome = docker_engine.run_warm(self.backend.client, warm, run, command, self.env, self.timeout,
+                                             OUTPUT_LIMIT, files)
         except docker_engine.WarmBroken:
             del self.backend._warm[self.language.name]
             docker_engine.stop_warm(self.backend.client, warm)
             raise
-        self.copied_to = warm.container
         limits = self.language.limits
         return run_result(self.language, NAME, outcome, self.timeout, limits.memory_mb, self.build,
                           pids=limits.pids, runtime_version=self.version, image=self.image, repeat=repeat)

@@ -1,6 +1,7 @@
 """The one module that talks to Docker, through the Docker SDK for Python."""
 from __future__ import annotations
 
+import base64
 import io
 import ipaddress
 import re
@@ -457,15 +458,22 @@ def run_sandboxed(client, box: Sandbox) -> Outcome:
     )
 
 
-# An example in a warm container: an exec of this script, as user 1000, with the job's name first. It
-# does what WRAPPER does, in a working folder of its own (/work/JOB, removed after), and counts the
-# memory limit's kills and the pids limit's refusals as differences (the counters are the container's).
-# After the program it kills every process left but PID 1 (`kill -1` spares init and itself) and empties
-# /tmp, so that the next example finds nothing of this one. Its own PID is in /work/JOB.pid: the host
-# stops it through that on a timeout.
+# An example in a warm container: an exec of this script, as user 1000, with the run's name first, then
+# the example's files as pairs of path and base64 text up to a `--` (written under /work/RUN.files: an
+# exec's arguments cost nothing, a copy through the API some 90 ms), then the command. It does what
+# WRAPPER does, in a working folder of its own (/work/RUN, removed after), and counts the memory limit's
+# kills and the pids limit's refusals as differences (the counters are the container's). After the
+# program it kills every process left but PID 1 (`kill -1` spares init and itself) and empties /tmp, so
+# that the next example finds nothing of this one. Its own PID is in /work/RUN.pid: the host stops it
+# through that on a timeout.
 EXEC_WRAPPER = r"""
 job=$1; shift
-echo $$ > "/work/$job.pid"; mkdir "/work/$job" && cd "/work/$job" || exit 125
+echo $$ > "/work/$job.pid"
+while [ "$1" != -- ]; do
+  case $1 in */*) mkdir -p "/work/$job.files/${1%/*}" || exit 125 ;; esac
+  printf '%s' "$2" | base64 -d > "/work/$job.files/$1" || exit 125; shift 2
+done; shift
+mkdir "/work/$job" && cd "/work/$job" || exit 125
 count() { for f in "$@"; do if [ -r "$f" ]; then while read -r key value; do [ "$key" = "$k" ] && echo "$value";
   done < "$f"; return; fi; done; echo 0; }
 k=oom_kill; oom0=$(count /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control)
@@ -481,7 +489,7 @@ read e _ < /proc/uptime
 kill -KILL -1 2>/dev/null
 k=oom_kill; oom=$(( $(count /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control) - oom0 ))
 k=max; refused=$(( $(count /sys/fs/cgroup/pids.events /sys/fs/cgroup/pids/pids.events) - pids0 ))
-cd /; rm -rf "/work/$job" "/work/$job.pid" /tmp/* /tmp/.[!.]* 2>/dev/null
+cd /; rm -rf "/work/$job" "/work/$job.files" "/work/$job.pid" /tmp/* /tmp/.[!.]* 2>/dev/null
 printf '\n%s rc=%s cs=%s oom=%s pidsmax=%s\n' "$MARK" "$rc" "$(( ${e%.*}${e#*.} - ${s%.*}${s#*.} ))" \
   "$oom" "$refused" >&2
 exit $rc
@@ -545,17 +553,37 @@ def _exec(client, warm: Warm, command: list[str]) -> None:
     client.api.exec_start(exec_id)
 
 
-def run_warm(client, warm: Warm, job: str, run: str, files: dict[str, bytes], command: list[str],
-             env: dict[str, str], timeout: float, output_limit: int) -> Outcome:
-    """Run one program in a warm container: the files copied (if given) under /job/JOB, read-only there;
-    a working folder /work/RUN of its own; its processes killed after it. Raises WarmBroken if a process
-    could not be stopped."""
+INLINE_LIMIT = 96_000  # bytes of base64 per file that travel as an exec's argument (the kernel takes 128 kB)
+
+
+def inline_folder(run: str) -> str:
+    """Where `run_warm` writes the files it is given for a run."""
+    return f"/work/{run}.files"
+
+
+def fits_inline(files: dict[str, bytes]) -> bool:
+    return all(len(data) * 4 // 3 + 4 <= INLINE_LIMIT for data in files.values()) and \
+        sum(len(data) for data in files.values()) <= 8 * INLINE_LIMIT
+
+
+def copy_to_warm(client, warm: Warm, job: str, files: dict[str, bytes]) -> str:
+    """Copy files too big for `run_warm`'s arguments into the warm container's volume; their folder there
+    (read-only to the programs)."""
+    with _engine(f"copying an example into a warm container of {warm.box.image}"):
+        client.api.put_archive(warm.feeder, "/job", _archive({f"{job}/{n}": d for n, d in files.items()},
+                                                              (job, f"{job}/src", f"{job}/build")))
+    return f"/job/{job}"
+
+
+def run_warm(client, warm: Warm, run: str, command: list[str], env: dict[str, str], timeout: float,
+             output_limit: int, files: dict[str, bytes] | None = None) -> Outcome:
+    """Run one program in a warm container: the files given written under `inline_folder(run)` (see
+    `fits_inline`); a working folder /work/RUN of its own; its processes killed after it. Raises
+    WarmBroken if a process could not be stopped."""
+    inline = [part for name, data in (files or {}).items() for part in (name, base64.b64encode(data).decode())]
     with _engine(f"running a program in a warm container of {warm.box.image}"):
-        if files:
-            client.api.put_archive(warm.feeder, "/job", _archive({f"{job}/{n}": d for n, d in files.items()},
-                                                                  (job, f"{job}/src", f"{job}/build")))
         exec_id = client.api.exec_create(
-            warm.container, ["sh", "-c", EXEC_WRAPPER, "sh", run, *command], stdout=True, stderr=True,
+            warm.container, ["sh", "-c", EXEC_WRAPPER, "sh", run, *inline, "--", *command], stdout=True, stderr=True,
             environment={**env, "MARK": MARK, "HOME": "/tmp"}, workdir="/work", user=warm.box.user)["Id"]
         stop_all = ["sh", "-c", "kill -KILL -1 2>/dev/null; true"]
         started = time.monotonic()

@@ -63,6 +63,16 @@ def test_examples_share_a_warm_container_but_see_nothing_of_each_other(docker_ba
     assert fresh["looks"].peak_memory_bytes > 1_000_000
 
 
+def test_an_example_too_big_to_travel_with_its_run_is_copied_in(docker_backend, registry, tmp_path, no_leftovers):
+    big = "# " + "x" * 300_000 + "\n" + "print('[0.0s] a big file ran')\n"  # past the exec's argument limit
+    lessons = _course(tmp_path, registry, {"big": big, "small": "print('[0.0s] a small file ran')\n",
+                                           "looks": LOOKS})
+    runs = _run_all(docker_backend, registry, lessons, warm=True)
+    assert [runs[s].stdout.splitlines()[0] for s in ("big", "small")] == [
+        "[0.0s] a big file ran", "[0.0s] a small file ran"]
+    assert runs["looks"].stdout.splitlines()[1:] == ["[0.0s] files [] []", "[0.0s] processes []"]
+
+
 @pytest.mark.parametrize("case, status, words", [
     ("import time\nprint('[0.0s] sleeping', flush=True)\ntime.sleep(60)\n", Status.TIMEOUT, "after 3s"),
     ("import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint('[0.0s] busy', flush=True)\n"
