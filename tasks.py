@@ -389,8 +389,9 @@ def doctor(c):
 @task(help={"repeat": "runs per measured figure (median, min and max are reported)",
             "json": "print one JSON document instead of tables"})
 def bench(c, repeat=5, json=False):
-    """Measure what the kit adds to the examples' own time: native, local, Docker fresh and warm, C# builds,
-    run-all; then say which speed targets this machine meets."""
+    """Measure what the kit adds to the examples' own time, and which speed targets this machine meets.
+
+    Native, local, Docker fresh and warm runs, C# builds cold and cached, and run-all against its floor."""
     with _errors():
         from runner import backends, bench as benchmark
         from runner.docker_backend import DockerBackend
