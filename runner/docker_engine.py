@@ -36,7 +36,8 @@ MARK = "#async-rosetta#"
 # SIGTERM (the host's timeout) makes it kill every other process and report; a host SIGKILL follows
 # if it does not. The program runs in the background so that `wait` can be interrupted by the trap;
 # `env --default-signal` undoes the SIGINT/SIGQUIT ignoring that sh gives background commands.
-WRAPPER = r"""
+# _RUN_PROGRAM is the part of it that EXEC_WRAPPER (below) shares: start, time and stop the program.
+_RUN_PROGRAM = r"""
 trap 'kill -KILL -1 2>/dev/null; stopped=1' TERM
 reset=; env --default-signal=INT,QUIT true 2>/dev/null && reset="env --default-signal=INT,QUIT"
 read s _ < /proc/uptime
@@ -45,6 +46,8 @@ program=$!
 wait $program 2>/dev/null; rc=$?
 if [ -n "$stopped" ]; then wait $program 2>/dev/null; again=$?; [ $again -ne 127 ] && rc=$again; fi
 read e _ < /proc/uptime
+"""
+WRAPPER = _RUN_PROGRAM + r"""
 peak=; for f in /sys/fs/cgroup/memory.peak /sys/fs/cgroup/memory/memory.max_usage_in_bytes; do
   if [ -r "$f" ]; then read -r peak < "$f"; break; fi; done
 refused=; for f in /sys/fs/cgroup/pids.events /sys/fs/cgroup/pids/pids.events; do
@@ -376,6 +379,26 @@ def _number(values: dict[str, str], key: str) -> int | None:
     return int(values[key]) if values.get(key, "").isdigit() else None
 
 
+def _outcome(reader: _Reader, exit_code: int | None, timed_out: bool, wall_ms: float,
+             oom: bool = False) -> Outcome:
+    """How a program ended, from what it printed and what its wrapper reported. Only the wrapper of a
+    container of its own reports the peak memory: a warm container's spans every run in it."""
+    stderr, mark = _parse_mark(reader.err.decode("utf-8", "replace"))
+    centiseconds = _number(mark, "cs")
+    return Outcome(
+        exit_code=exit_code,
+        stdout=reader.out.decode("utf-8", "replace"),
+        stderr=stderr,
+        timed_out=timed_out,
+        oom=oom or bool(_number(mark, "oom")),
+        truncated=reader.truncated,
+        process_ms=centiseconds * 10 if centiseconds is not None else None,
+        wall_ms=wall_ms,
+        peak_memory_bytes=_number(mark, "peak"),
+        pids_refused=_number(mark, "pidsmax") or 0,
+    )
+
+
 def _create(client, box: Sandbox, command: list[str] | None = None):
     try:
         return client.containers.create(
@@ -442,20 +465,7 @@ def run_sandboxed(client, box: Sandbox) -> Outcome:
             oom = bool(container.attrs["State"].get("OOMKilled"))
         finally:
             _remove(container)
-    stderr, mark = _parse_mark(reader.err.decode("utf-8", "replace"))
-    centiseconds = _number(mark, "cs")
-    return Outcome(
-        exit_code=exit_code,
-        stdout=reader.out.decode("utf-8", "replace"),
-        stderr=stderr,
-        timed_out=timed_out,
-        oom=oom,
-        truncated=reader.truncated,
-        process_ms=centiseconds * 10 if centiseconds is not None else None,
-        wall_ms=wall_ms,
-        peak_memory_bytes=_number(mark, "peak"),
-        pids_refused=_number(mark, "pidsmax") or 0,
-    )
+    return _outcome(reader, exit_code, timed_out, wall_ms, oom)
 
 
 # An example in a warm container: an exec of this script, as user 1000, with the run's name first, then
@@ -478,14 +488,7 @@ count() { for f in "$@"; do if [ -r "$f" ]; then while read -r key value; do [ "
   done < "$f"; return; fi; done; echo 0; }
 k=oom_kill; oom0=$(count /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control)
 k=max; pids0=$(count /sys/fs/cgroup/pids.events /sys/fs/cgroup/pids/pids.events)
-trap 'kill -KILL -1 2>/dev/null; stopped=1' TERM
-reset=; env --default-signal=INT,QUIT true 2>/dev/null && reset="env --default-signal=INT,QUIT"
-read s _ < /proc/uptime
-$reset "$@" &
-program=$!
-wait $program 2>/dev/null; rc=$?
-if [ -n "$stopped" ]; then wait $program 2>/dev/null; again=$?; [ $again -ne 127 ] && rc=$again; fi
-read e _ < /proc/uptime
+""" + _RUN_PROGRAM + r"""
 kill -KILL -1 2>/dev/null
 k=oom_kill; oom=$(( $(count /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control) - oom0 ))
 k=max; refused=$(( $(count /sys/fs/cgroup/pids.events /sys/fs/cgroup/pids/pids.events) - pids0 ))
@@ -602,20 +605,7 @@ def run_warm(client, warm: Warm, run: str, command: list[str], env: dict[str, st
         if reader.is_alive():
             raise WarmBroken(f"a program in a warm container of {warm.box.image} could not be stopped")
         exit_code = client.api.exec_inspect(exec_id).get("ExitCode")
-    stderr, mark = _parse_mark(reader.err.decode("utf-8", "replace"))
-    centiseconds = _number(mark, "cs")
-    return Outcome(
-        exit_code=exit_code,
-        stdout=reader.out.decode("utf-8", "replace"),
-        stderr=stderr,
-        timed_out=timed_out,
-        oom=bool(_number(mark, "oom")),
-        truncated=reader.truncated,
-        process_ms=centiseconds * 10 if centiseconds is not None else None,
-        wall_ms=wall_ms,
-        peak_memory_bytes=None,  # the container's peak spans every run in it: not this program's
-        pids_refused=_number(mark, "pidsmax") or 0,
-    )
+    return _outcome(reader, exit_code, timed_out, wall_ms)
 
 
 def start_service(client, image: str, script: bytes, port: int, labels: dict[str, str], ready: str,

@@ -205,17 +205,17 @@ def _started(client, slug: str, phase: str):
     return lambda: docker_engine.leftovers(client, labels)["containers"]
 
 
-def _running_in_warm(client, owner: str):
-    """Whether a program runs in a warm container of this test session (run-all's examples run there)."""
+def _running_in_warm(client, owner: str, at_least: int = 1):
+    """Whether programs run in warm containers of this test session (run-all's examples run there)."""
     from runner import docker_engine
 
     def running() -> bool:
+        count = 0
         labels = {workflow.OWNER_LABEL: owner, docker_engine.PHASE_LABEL: "warm"}
         for container in client.api.containers(filters={"label": [f"{k}={v}" for k, v in labels.items()]}):
             for exec_id in client.api.inspect_container(container["Id"]).get("ExecIDs") or []:
-                if client.api.exec_inspect(exec_id).get("Running"):
-                    return True
-        return False
+                count += bool(client.api.exec_inspect(exec_id).get("Running"))
+        return count >= at_least
     return running
 
 
@@ -265,16 +265,7 @@ def _side_by_side(kit_copy) -> str:
 def test_ctrl_c_while_languages_run_side_by_side_removes_everything(docker_backend, kit_copy, owner, no_leftovers):
     slug = _side_by_side(kit_copy)
     proc = start_invoke("run-lesson", slug, "--lang", "python,javascript", "--backend", "docker", cwd=kit_copy)
-
-    def both_running() -> bool:
-        count = 0
-        labels = {workflow.OWNER_LABEL: owner, "org.async-rosetta.phase": "warm"}
-        for container in docker_backend.client.api.containers(
-                filters={"label": [f"{k}={v}" for k, v in labels.items()]}):
-            for exec_id in docker_backend.client.api.inspect_container(container["Id"]).get("ExecIDs") or []:
-                count += bool(docker_backend.client.api.exec_inspect(exec_id).get("Running"))
-        return count >= 2
-    wait_for(both_running, what="both languages to run")
+    wait_for(_running_in_warm(docker_backend.client, owner, at_least=2), what="both languages to run")
     started = time.monotonic()
     done = _interrupt(proc)
     assert done.returncode == 130, done.stderr
