@@ -51,6 +51,7 @@ class Outcome:
     wall_ms: float  # the program plus the backend's own overhead
     peak_memory_bytes: int | None
     pids_refused: int = 0  # new processes or threads the sandbox's pids limit refused
+    stall_ms: float | None = None  # the machine's CPU wait during the run (runner/noise.py); None: unknown
 
 
 class Example(Protocol):
@@ -132,7 +133,7 @@ def run_result(language: Language, backend: str, outcome: Outcome, timeout: floa
         language=language.name, backend=backend, exit_code=outcome.exit_code, stdout=outcome.stdout,
         stderr=outcome.stderr, process_ms=outcome.process_ms if outcome.process_ms is not None
         else outcome.wall_ms, wall_ms=outcome.wall_ms, peak_memory_bytes=outcome.peak_memory_bytes,
-        truncated=outcome.truncated,
+        truncated=outcome.truncated, stall_ms=outcome.stall_ms,
         build_ms=build.build_ms if build else None, build_output=build.build_output if build else "",
         build_cached=build.build_cached if build else False,
         **common,

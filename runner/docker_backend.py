@@ -5,7 +5,7 @@ import json
 import uuid
 from contextlib import contextmanager
 
-from runner import EnvironmentProblem, build_cache, docker_engine
+from runner import EnvironmentProblem, build_cache, docker_engine, slots
 from runner.backend import OUTPUT_LIMIT, Progress, build_result, cached_build, fill_env, run_result
 from runner.cache import cache_dir
 from runner.languages import Language
@@ -130,6 +130,7 @@ class DockerBackend:
         built = build_cache.get(entry)
         if built is not None:
             return cached_build(language, NAME, runtime_version=version, image=image), built
+        slots.wait_for_gate()  # a build never starts while a program has the machine to itself
         volume = docker_engine.create_volume(self.client, labels)
         try:
             copy = {**labels, docker_engine.PHASE_LABEL: "copy"}

@@ -31,7 +31,9 @@ MARK = "#async-rosetta#"
 
 # PID 1 of every sandbox: runs the program, then reports on stderr what it measured - the program's
 # wall time (from /proc/uptime, in centiseconds), the container's peak memory and how many times the
-# pids limit refused a new process or thread (from the container's own cgroup, v2 or v1). After the
+# pids limit refused a new process or thread (from the container's own cgroup, v2 or v1), and the machine's
+# CPU pressure over the run (runner/noise.py says why; microseconds): the container's own where cgroup v2
+# keeps one, else the machine's. After the
 # program it uses shell builtins only, so that it can still report when a bomb has used up every pid.
 # SIGTERM (the host's timeout) makes it kill every other process and report; a host SIGKILL follows
 # if it does not. The program runs in the background so that `wait` can be interrupted by the trap;
@@ -40,20 +42,25 @@ MARK = "#async-rosetta#"
 _RUN_PROGRAM = r"""
 trap 'kill -KILL -1 2>/dev/null; stopped=1' TERM
 reset=; env --default-signal=INT,QUIT true 2>/dev/null && reset="env --default-signal=INT,QUIT"
+pressure() { p=; for f in /sys/fs/cgroup/cpu.pressure /proc/pressure/cpu; do [ -r $f ] || continue
+  while read -r kind _ _ _ total; do [ "$kind" = some ] && p=${total#total=}; done < $f 2>/dev/null
+  [ -n "$p" ] && return; done; }
+pressure; p0=$p
 read s _ < /proc/uptime
 $reset "$@" &
 program=$!
 wait $program 2>/dev/null; rc=$?
 if [ -n "$stopped" ]; then wait $program 2>/dev/null; again=$?; [ $again -ne 127 ] && rc=$again; fi
 read e _ < /proc/uptime
+pressure; stall=; [ -n "$p0" ] && [ -n "$p" ] && stall=$(( p - p0 ))
 """
 WRAPPER = _RUN_PROGRAM + r"""
 peak=; for f in /sys/fs/cgroup/memory.peak /sys/fs/cgroup/memory/memory.max_usage_in_bytes; do
   if [ -r "$f" ]; then read -r peak < "$f"; break; fi; done
 refused=; for f in /sys/fs/cgroup/pids.events /sys/fs/cgroup/pids/pids.events; do
   if [ -r "$f" ]; then while read -r key value; do [ "$key" = max ] && refused=$value; done < "$f"; break; fi; done
-printf '\n%s rc=%s cs=%s peak=%s pidsmax=%s\n' "$MARK" "$rc" "$(( ${e%.*}${e#*.} - ${s%.*}${s#*.} ))" \
-  "$peak" "$refused" >&2
+printf '\n%s rc=%s cs=%s peak=%s pidsmax=%s stall=%s\n' "$MARK" "$rc" "$(( ${e%.*}${e#*.} - ${s%.*}${s#*.} ))" \
+  "$peak" "$refused" "$stall" >&2
 exit $rc
 """
 GRACE = 1.0  # seconds the wrapper has to stop the program and report before it is killed too
@@ -396,6 +403,7 @@ def _outcome(reader: _Reader, exit_code: int | None, timed_out: bool, wall_ms: f
         wall_ms=wall_ms,
         peak_memory_bytes=_number(mark, "peak"),
         pids_refused=_number(mark, "pidsmax") or 0,
+        stall_ms=stall / 1000 if (stall := _number(mark, "stall")) is not None else None,
     )
 
 
@@ -493,8 +501,8 @@ kill -KILL -1 2>/dev/null
 k=oom_kill; oom=$(( $(count /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control) - oom0 ))
 k=max; refused=$(( $(count /sys/fs/cgroup/pids.events /sys/fs/cgroup/pids/pids.events) - pids0 ))
 cd /; rm -rf "/work/$job" "/work/$job.files" "/work/$job.pid" /tmp/* /tmp/.[!.]* 2>/dev/null
-printf '\n%s rc=%s cs=%s oom=%s pidsmax=%s\n' "$MARK" "$rc" "$(( ${e%.*}${e#*.} - ${s%.*}${s#*.} ))" \
-  "$oom" "$refused" >&2
+printf '\n%s rc=%s cs=%s oom=%s pidsmax=%s stall=%s\n' "$MARK" "$rc" "$(( ${e%.*}${e#*.} - ${s%.*}${s#*.} ))" \
+  "$oom" "$refused" "$stall" >&2
 exit $rc
 """
 

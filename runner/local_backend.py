@@ -13,7 +13,7 @@ import uuid
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-from runner import KitError, build_cache
+from runner import KitError, build_cache, noise, slots
 from runner.backend import OUTPUT_LIMIT, Outcome, Progress, build_result, cached_build, fill_env, run_result
 from runner.languages import Language
 from runner.results import RunResult, Status
@@ -115,6 +115,7 @@ def run_process(command: list[str], cwd: Path, env: dict[str, str], timeout: flo
                 limit: int = OUTPUT_LIMIT, niceness: int = 0) -> Outcome:
     """Run a command in its own process group with a timeout and an output cap (and a lower CPU
     priority, with `niceness`)."""
+    pressure = noise.cpu_pressure_us()
     started = time.monotonic()
     marker = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
     proc = subprocess.Popen(command, cwd=cwd, env={**env, RUN_VARIABLE: marker}, stdin=subprocess.DEVNULL,
@@ -145,6 +146,7 @@ def run_process(command: list[str], cwd: Path, env: dict[str, str], timeout: flo
         _kill_run(proc.pid, marker)  # children that outlived the program go with it
         if waiter.is_alive():
             waiter.join(5)
+    stall = noise.stall_ms(pressure, noise.cpu_pressure_us())
     for reader in readers:
         reader.join(5)
     status = waited.get("status", 0)
@@ -160,6 +162,7 @@ def run_process(command: list[str], cwd: Path, env: dict[str, str], timeout: flo
         process_ms=elapsed,
         wall_ms=elapsed,
         peak_memory_bytes=peak.peak,
+        stall_ms=stall,
     )
 
 
@@ -261,7 +264,8 @@ class _LocalExample:
             return cached_build(language, NAME, runtime_version=self.version)
         limits = language.build_limits
         build_timeout = limits.timeout or self.timeout
-        # A build yields the CPU to programs being timed, as in Docker.
+        # A build yields the CPU to programs being timed, as in Docker, and waits while one has the machine alone.
+        slots.wait_for_gate()
         outcome = run_process(language.command(language.build, str(self.source), str(build_dir)),
                               self.folder / "work", self.env, build_timeout, niceness=BUILD_NICENESS)
         result = build_result(language, NAME, outcome, build_timeout, limits.memory_mb,

@@ -62,6 +62,8 @@ class RunResult:
     process_ms: float | None = None  # wall time of the program's process, start-up included
     wall_ms: float | None = None  # the run as the backend saw it: process plus sandbox overhead
     peak_memory_bytes: int | None = None
+    stall_ms: float | None = None  # the machine's CPU wait during the run (runner/noise.py); None: unknown
+    rerun: str = ""  # why this is a second run, with the machine to itself; empty for a first run
     runtime_version: str | None = None
     image: str | None = None
     truncated: bool = False
@@ -134,7 +136,14 @@ class LessonReport:
                                       if r.wall_ms is not None and r.process_ms is not None]),
             "build_ms": Timing.of([r.build_ms for r in runs if not r.build_cached]),  # a cache hit built nothing
             "peak_memory_bytes": Timing.of([r.peak_memory_bytes for r in runs]),
+            "stall_ms": Timing.of([r.stall_ms for r in runs]),
         }
+
+    @property
+    def reruns(self) -> list[RunResult]:
+        """The runs that were run again with the machine to itself, the machine's load having made the
+        first one's time stamps late."""
+        return [r for r in self.runs if r.rerun]
 
     def to_dict(self) -> dict:
         return {

@@ -69,12 +69,13 @@ def summary_table(reports: list[LessonReport], registry: Registry) -> Table:
     table = Table(title=None if many else f"{reports[0].title} ({reports[0].lesson}) - {reports[0].backend}",
                   box=box.SIMPLE_HEAVY, pad_edge=False, collapse_padding=True,
                   caption="program: as measured by the program; process: start to exit; build: its time, or cached; "
-                  "memory: peak, in runs of a sandbox of their own"
+                  "memory: peak, in runs of a sandbox of their own; cpu wait: how long programs waited for a CPU "
+                  "during the run (a busy machine makes time stamps late); again: run again with the machine to itself"
                   + ("; median over repeats, min-max below" if any(run.repeat > 1 for r in reports for run in r.runs) else ""))
     table.add_column("lesson" if many else "verdict", no_wrap=True)
-    for name in ("language", "status", "program", "process", "build", "memory", "version"):
-        table.add_column(name, no_wrap=True, justify="right" if name in ("program", "process", "build", "memory")
-                         else "left")
+    numbers = ("program", "process", "build", "memory", "cpu wait")
+    for name in ("language", "status", *numbers, "version"):
+        table.add_column(name, no_wrap=True, justify="right" if name in numbers else "left")
     for report in reports:
         for i, lang in enumerate(report.languages):
             runs = report.runs_of(lang)
@@ -82,10 +83,12 @@ def summary_table(reports: list[LessonReport], registry: Registry) -> Table:
             t = report.timings(lang)
             title = registry.languages[lang].title if lang in registry.languages else lang
             first = [report.lesson, _verdict(report)] if many else [_verdict(report)]
-            table.add_row(first[i] if i < len(first) else "", title,
-                          Text(worst.status.value, STATUS_STYLE[worst.status]), _ms(t["run_ms"]),
+            status = Text(worst.status.value, STATUS_STYLE[worst.status])
+            if any(r.rerun for r in runs):
+                status.append(", again", "yellow")
+            table.add_row(first[i] if i < len(first) else "", title, status, _ms(t["run_ms"]),
                           _ms(t["process_ms"]), "cached" if worst.build_cached else _ms(t["build_ms"]),
-                          _mb(t["peak_memory_bytes"]),
+                          _mb(t["peak_memory_bytes"]), _ms(t["stall_ms"]),
                           _version(worst.runtime_version), end_section=many and i == len(report.languages) - 1)
     return table
 
@@ -132,6 +135,9 @@ def show_lesson(console: Console, report: LessonReport, registry: Registry) -> N
 
 
 def _show_verdict(console: Console, report: LessonReport) -> None:
+    for run in report.reruns:
+        console.print(Text(f"{report.lesson}: {run.language} was run again with the machine to itself: {run.rerun}",
+                           "yellow"))
     for item in report.declared_differences:
         if len({tuple(v) for v in item["lines"].values()}) > 1:
             console.print(Text(f"differs by design: {item['why']}", "yellow"))
@@ -145,7 +151,7 @@ def _show_verdict(console: Console, report: LessonReport) -> None:
 def show_all(console: Console, reports: list[LessonReport], registry: Registry) -> None:
     console.print(summary_table(reports, registry))
     for report in reports:
-        if not report.equivalent:
+        if not report.equivalent or report.reruns:
             _show_verdict(console, report)
     good = sum(1 for r in reports if r)
     console.print(f"{good} of {len(reports)} lessons ran everywhere and are equivalent")

@@ -57,3 +57,66 @@ def test_a_slot_is_free_again_when_its_process_is_killed(tmp_path, monkeypatch):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_an_exclusive_turn_waits_for_the_runs_under_way_and_holds_back_new_ones(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASYNC_ROSETTA_CACHE", str(tmp_path))
+    monkeypatch.setenv(slots.SLOTS_VARIABLE, "2")
+    order, said = [], []
+    first_in, release = threading.Event(), threading.Event()
+
+    def running():
+        with slots.timed_run():
+            order.append("run in")
+            first_in.set()
+            release.wait(10)
+            order.append("run out")
+
+    def later():  # asks for a slot while the exclusive turn waits: a slot is free, but the gate is shut
+        with slots.timed_run(said.append):
+            order.append("later run in")
+
+    def build():
+        slots.wait_for_gate(said.append)
+        order.append("build starts")
+
+    thread = threading.Thread(target=running)
+    thread.start()
+    first_in.wait(10)
+    threading.Timer(0.2, lambda: [threading.Thread(target=later).start(), threading.Thread(target=build).start()]).start()
+    threading.Timer(0.5, release.set).start()
+    with slots.exclusive_run(said.append):
+        order.append("alone in")
+        time.sleep(0.2)
+        order.append("alone out")
+    thread.join()
+    deadline = time.monotonic() + 5
+    while len(order) < 6 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert order[:4] == ["run in", "run out", "alone in", "alone out"]
+    assert sorted(order[4:]) == ["build starts", "later run in"]
+    assert "waiting for the machine to itself, to time the program again" in said
+    assert "waiting: a program is being timed with the machine to itself" in said
+
+
+def test_an_exclusive_turn_that_waits_too_long_settles_for_an_ordinary_slot(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASYNC_ROSETTA_CACHE", str(tmp_path))
+    monkeypatch.setenv(slots.SLOTS_VARIABLE, "2")
+    monkeypatch.setattr(slots, "EXCLUSIVE_WAIT", 0.3)
+    release = threading.Event()
+    holding = threading.Event()
+
+    def running():
+        with slots.timed_run():
+            holding.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=running)
+    thread.start()
+    holding.wait(10)
+    started = time.monotonic()
+    with slots.exclusive_run():
+        waited = time.monotonic() - started
+    release.set()
+    thread.join()
+    assert 0.25 < waited < 5
