@@ -57,23 +57,34 @@ def split_declared(lines: list[str], rules: CompareRules) -> tuple[list[str], li
 
 
 def _align_as_sets(reference: list[Line], other: list[Line], tolerance: float) -> list[Line]:
-    """Reorder `other` to follow `reference` among lines printed at the same time (within the tolerance).
+    """Reorder `other` to follow `reference` within each stretch printed at one moment in both outputs.
 
-    Simultaneous events may be printed in any order, and one of them may round into the next
-    0.1 s bucket: a line is moved forward only past lines whose time stamps are that close to it.
+    Only where the reference gives a stretch of lines one time stamp, and `other` gives the same
+    stretch one time stamp too, do both say the lines happened together, so their order means
+    nothing. Lines merely within the tolerance of each other keep their order: reordering those
+    would call a jam that starts with the butter the same as one that waits for it to finish.
     """
-    aligned = list(other)
-    for i, ref in enumerate(reference):
-        if i >= len(aligned) or aligned[i].same_as(ref, tolerance) or aligned[i].stamp is None:
-            continue
-        for j in range(i + 1, len(aligned)):
-            candidate = aligned[j]
-            if candidate.stamp is None or candidate.stamp - aligned[i].stamp > tolerance + 1e-9:
-                break
-            if candidate.same_as(ref, tolerance):
-                aligned.insert(i, aligned.pop(j))
-                break
+    aligned, place, end = list(other), 0, min(len(reference), len(other))
+    while place < end:
+        moment = (reference[place].stamp, other[place].stamp)
+        stop = place + 1
+        while None not in moment and stop < end and (reference[stop].stamp, other[stop].stamp) == moment:
+            stop += 1
+        aligned[place:stop] = _follow(reference[place:stop], other[place:stop], tolerance)
+        place = stop
     return aligned
+
+
+def _follow(reference: list[Line], lines: list[Line], tolerance: float) -> list[Line]:
+    """`lines` in the order of the reference's lines they match (else share words with), the rest after."""
+    rest, ordered = list(lines), []
+    for ref in reference:
+        hit = next((c for c in rest if c.same_as(ref, tolerance)), None) or next(
+            (c for c in rest if c.template == ref.template), None)
+        if hit is not None:
+            rest.remove(hit)
+            ordered.append(hit)
+    return ordered + rest
 
 
 def matches(reference: str, other: str, rules: CompareRules) -> tuple[bool, list[str]]:

@@ -1,7 +1,11 @@
+from pathlib import Path
+
 from runner import compare
 from runner.lessons import CompareRules, DeclaredDifference
 
+DATA = Path(__file__).parent / "data" / "compare"
 RULES = CompareRules(tolerance=0.1)
+AS_SET = CompareRules(tolerance=0.1, same_time_as_set=True)
 REFERENCE = """[0.0s] water: started (boil, 0.6s)
 [0.6s] water: finished
 [0.6s] dinner ready after 0.6s
@@ -39,18 +43,37 @@ def test_same_time_lines_compare_as_a_set_only_when_declared():
     ref = "[0.0s] a: started\n[0.0s] b: started\n[0.3s] done\n"
     swapped = "[0.0s] b: started\n[0.0s] a: started\n[0.3s] done\n"
     assert not compare.matches(ref, swapped, RULES)[0]
-    assert compare.matches(ref, swapped, CompareRules(same_time_as_set=True))[0]
+    assert compare.matches(ref, swapped, AS_SET)[0]
     other = "[0.0s] b: started\n[0.0s] c: started\n[0.3s] done\n"
-    assert not compare.matches(ref, other, CompareRules(same_time_as_set=True))[0]
+    assert not compare.matches(ref, other, AS_SET)[0]
 
 
-def test_simultaneous_lines_may_round_into_the_next_bucket():
+def test_breakfast_whose_jam_does_not_wait_for_the_butter_is_not_equivalent():
+    # issue 11: every line is within the tolerance of the expected one, but the jam starts with the
+    # butter (0.3s) where a right program starts it when the butter is done (0.4s)
+    expected = (DATA / "breakfast" / "expected.txt").read_text()
+    wrong = (DATA / "breakfast" / "javascript-jam-with-butter.txt").read_text()
+    assert not compare.matches(expected, wrong, AS_SET)[0]
+    text = compare.diff("expected", expected, "javascript", wrong, AS_SET)
+    assert "+[0.3s] jam: started" in text
+
+
+def test_breakfast_with_same_moment_lines_in_another_order_is_equivalent():
+    expected = (DATA / "breakfast" / "expected.txt").read_text()
+    swapped = (DATA / "breakfast" / "csharp-same-moment.txt").read_text()
+    assert compare.matches(expected, swapped, AS_SET)[0]
+    assert not compare.matches(expected, swapped, RULES)[0]
+
+
+def test_lines_reorder_only_where_both_outputs_give_them_one_stamp():
     ref = "[0.8s] a: cancelled\n[0.8s] b: cancelled\n[1.2s] done\n"
-    spilled = "[0.8s] b: cancelled\n[0.9s] a: cancelled\n[1.2s] done\n"
-    assert compare.matches(ref, spilled, CompareRules(same_time_as_set=True))[0]
-    # but a line is never moved past one printed later than the tolerance
-    late = "[0.8s] b: cancelled\n[1.0s] a: cancelled\n[1.2s] done\n"
-    assert not compare.matches(ref, late, CompareRules(same_time_as_set=True))[0]
+    # a late machine: both lines 0.1s late, still at one moment
+    assert compare.matches(ref, "[0.9s] b: cancelled\n[0.9s] a: cancelled\n[1.2s] done\n", AS_SET)[0]
+    # one line rounded into the next bucket: the run says b came before a, the reference says not
+    assert not compare.matches(ref, "[0.8s] b: cancelled\n[0.9s] a: cancelled\n[1.2s] done\n", AS_SET)[0]
+    # and the other way round: the reference orders them, the run prints them at one moment
+    ordered = "[0.8s] a: cancelled\n[0.9s] b: cancelled\n[1.2s] done\n"
+    assert not compare.matches(ordered, "[0.9s] b: cancelled\n[0.9s] a: cancelled\n[1.2s] done\n", AS_SET)[0]
 
 
 def test_declared_differences_are_left_out_of_the_comparison():
