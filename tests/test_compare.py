@@ -99,3 +99,68 @@ def test_events_are_read_from_task_lines():
 def test_program_time_is_the_last_stamp():
     assert compare.program_time_ms(REFERENCE) == 600
     assert compare.program_time_ms("no stamps\n") is None
+
+
+LIMA = """[0.0s] lima: started
+[0.2s] lima: finished
+[0.4s] mike: finished
+[0.4s] all done after 0.4s
+"""
+
+
+def test_identical_outputs_shift_by_nothing():
+    shift = compare.time_shift(LIMA, LIMA, RULES)
+    assert shift.deltas == (0.0, 0.0, 0.0, 0.0, 0.0)
+    assert (shift.worst, shift.worst_at, shift.late_from, shift.late_by) == (0.0, None, None, None)
+    assert shift.describe() == "the time stamps and durations are the same"
+
+
+def test_one_line_late():
+    shift = compare.time_shift(LIMA, LIMA.replace("[0.2s] lima", "[0.4s] lima"), RULES)
+    assert shift.deltas == (0.0, 0.2, 0.0, 0.0, 0.0)
+    assert (shift.worst, shift.worst_at, shift.late_from) == (0.2, 2, None)
+    assert shift.describe() == "the time values differ by up to 0.2 s, the most on line 2 ('[0.2s] lima: finished')"
+    # the last line late is also every line from it on
+    last = compare.time_shift(LIMA, LIMA.replace("[0.4s] all done", "[0.6s] all done"), RULES)
+    assert (last.late_from, last.late_by) == (4, 0.2)
+
+
+def test_every_line_from_one_on_late():
+    late = "[0.0s] lima: started\n[0.4s] lima: finished\n[0.6s] mike: finished\n[0.6s] all done after 0.6s\n"
+    shift = compare.time_shift(LIMA, late, RULES)
+    assert shift.deltas == (0.0, 0.2, 0.2, 0.2, 0.2)
+    assert (shift.late_from, shift.late_by, shift.worst) == (2, 0.2, 0.2)
+    assert shift.describe() == "every line from line 2 ('[0.2s] lima: finished') on is 0.2 s late"
+    # a designed duration does not move with its line
+    boil = "[0.1s] water: started (boil, 0.6s)\n[0.7s] water: finished\n"
+    later = compare.time_shift(boil, "[0.3s] water: started (boil, 0.6s)\n[0.9s] water: finished\n", RULES)
+    assert (later.late_from, later.late_by) == (1, 0.2)
+    # lines late by different amounts are not that pattern
+    uneven = "[0.0s] lima: started\n[0.4s] lima: finished\n[0.8s] mike: finished\n[0.8s] all done after 0.8s\n"
+    assert compare.time_shift(LIMA, uneven, RULES).late_from is None
+
+
+def test_a_different_duration_is_a_delta():
+    shift = compare.time_shift(LIMA, LIMA.replace("after 0.4s", "after 0.6s"), RULES)
+    assert shift.deltas == (0.0, 0.0, 0.0, 0.0, 0.2)
+    assert (shift.worst, shift.worst_at, shift.late_from) == (0.2, 4, None)
+
+
+def test_outputs_that_differ_in_more_than_time_have_no_shift():
+    assert compare.time_shift(LIMA, LIMA.replace("mike: finished", "mike: failed"), RULES) is None
+    assert compare.time_shift(LIMA, LIMA.replace("[0.4s] mike: finished\n", ""), RULES) is None
+    assert compare.time_shift(LIMA, LIMA + "[0.5s] extra\n", RULES) is None
+    expected = (DATA / "breakfast" / "expected.txt").read_text()
+    assert compare.time_shift(expected, (DATA / "breakfast" / "javascript-jam-with-butter.txt").read_text(),
+                              AS_SET) is None
+    assert compare.time_shift(expected, (DATA / "breakfast" / "csharp-same-moment.txt").read_text(),
+                              AS_SET).worst == 0.0
+
+
+def test_shift_leaves_declared_differences_out_but_counts_their_lines():
+    rules = CompareRules(differ=(DeclaredDifference(r"first line:", "the order differs by design"),))
+    a = "[0.0s] first line: main\n[0.1s] go\n[0.2s] done\n"
+    b = "[0.0s] first line: task\n[0.3s] go\n[0.4s] done\n"
+    shift = compare.time_shift(a, b, rules)
+    assert shift.deltas == (0.2, 0.2)
+    assert shift.describe() == "every line from line 2 ('[0.1s] go') on is 0.2 s late"
