@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -196,6 +197,43 @@ def _late_by(line: Line, deltas: tuple[float, ...], by: float, tolerance: float)
     stamp, durations = (deltas[0], deltas[1:]) if line.stamp is not None else (by, deltas)
     return abs(stamp - by) <= SAME_AMOUNT + 1e-9 and all(
         abs(d - by) <= SAME_AMOUNT + 1e-9 or abs(d) <= tolerance + 1e-9 for d in durations)
+
+
+Places = dict[tuple[str, int], tuple[int, float | None]]  # a line (its template, its count) -> place, time stamp
+
+
+def order_variations(outputs: list[str], rules: CompareRules) -> list[str]:
+    """The lines (their text without time values, as in Line.template) whose place in the output was not the
+    same in every run; [] when every run printed its lines in one order.
+
+    A place is an order against the other lines: two lines that swap are both named, and so is a line that
+    some run left out. Under same_time_as_set, two lines that each run prints at one time stamp may come in
+    either order: the comparison allows that, so it passes by no luck.
+    """
+    runs = [_places(_compared(output, rules)) for output in outputs]
+    varied = set()
+    for run, other in itertools.combinations(runs, 2):
+        varied |= run.keys() ^ other.keys()
+        common = [key for key in run if key in other]
+        for a, b in itertools.combinations(common, 2):
+            if (run[a][0] < run[b][0]) != (other[a][0] < other[b][0]) and not (
+                    rules.same_time_as_set and _one_moment(run, a, b) and _one_moment(other, a, b)):
+                varied |= {a, b}
+    return list(dict.fromkeys(key[0] for run in runs for key in run if key in varied))
+
+
+def _places(lines: list[Line]) -> Places:
+    """Each line, told from lines like it by how many came before it, to its place and time stamp."""
+    seen: dict[str, int] = {}
+    places = {}
+    for place, line in enumerate(lines):
+        seen[line.template] = seen.get(line.template, 0) + 1
+        places[line.template, seen[line.template]] = (place, line.stamp)
+    return places
+
+
+def _one_moment(run: Places, a: tuple[str, int], b: tuple[str, int]) -> bool:
+    return run[a][1] is not None and run[a][1] == run[b][1]
 
 
 def events(output: str) -> tuple[Event, ...]:

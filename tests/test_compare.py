@@ -164,3 +164,26 @@ def test_shift_leaves_declared_differences_out_but_counts_their_lines():
     shift = compare.time_shift(a, b, rules)
     assert shift.deltas == (0.2, 0.2)
     assert shift.describe() == "every line from line 2 ('[0.1s] go') on is 0.2 s late"
+
+
+def test_one_order_in_every_run_varies_nothing():
+    assert compare.order_variations([LIMA, LIMA], RULES) == []
+    late = "[0.0s] lima: started\n[0.4s] lima: finished\n[0.6s] mike: finished\n[0.6s] all done after 0.6s\n"
+    assert compare.order_variations([LIMA, late, LIMA], RULES) == []
+    assert compare.order_variations([LIMA], RULES) == []
+
+
+def test_lines_that_swap_in_one_run_are_both_named():
+    swapped = "[0.0s] lima: started\n[0.4s] mike: finished\n[0.4s] lima: finished\n[0.4s] all done after 0.4s\n"
+    assert compare.order_variations([LIMA, LIMA, swapped], RULES) == ["[#s] lima: finished", "[#s] mike: finished"]
+    # at one time stamp in every run, same_time_as_set lets them come in either order
+    one_moment = LIMA.replace("[0.2s] lima", "[0.4s] lima")
+    assert compare.order_variations([one_moment, swapped], AS_SET) == []
+    assert compare.order_variations([LIMA, swapped], AS_SET) == ["[#s] lima: finished", "[#s] mike: finished"]
+
+
+def test_a_line_missing_in_one_run_varies():
+    missing = LIMA.replace("[0.4s] mike: finished\n", "")
+    assert compare.order_variations([LIMA, missing, LIMA], RULES) == ["[#s] mike: finished"]
+    ticks = "[0.1s] tick\n[0.2s] tick\n[0.3s] done\n"
+    assert compare.order_variations([ticks, ticks.replace("[0.2s] tick\n", "")], RULES) == ["[#s] tick"]
