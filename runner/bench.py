@@ -144,16 +144,25 @@ def _fill_build_cache(backend: Backend, lessons: list[Lesson], languages: list[L
                     pass
 
 
+def process_floor(lesson: Lesson, runs: list[RunResult]) -> float:
+    """What no runner can beat for one lesson: its languages' process times (start-up to exit), the
+    slowest of them where they run side by side, all of them added up where they run one at a time."""
+    times = [r.process_ms or 0 for r in runs]
+    return sum(times) if lesson.runs_alone else max(times, default=0)
+
+
 def _run_all(lessons: list[Lesson], languages: list[Language], make_backend: Callable[[], Backend],
-             progress: Progress) -> tuple[float, float]:
-    """The wall time of running the whole course as `invoke run-all` does, and its floor: the sum over
-    lessons of the slowest language's in-program time."""
+             progress: Progress) -> tuple[float, float, float]:
+    """The wall time of running the whole course as `invoke run-all` does, and two floors: the sum over
+    lessons of the slowest language's in-program time, and of `process_floor`."""
     started = time.monotonic()
     course = workflow.run_lessons(lessons, languages, make_backend(), 1, progress, lambda _: None,
                                   warm=True, side_by_side=True)
     wall = (time.monotonic() - started) * 1000
-    floor = sum(max((r.run_ms or 0) for r in report.runs) for report in course.reports)
-    return wall, floor
+    by_slug = {lesson.slug: lesson for lesson in lessons}
+    in_program = sum(max((r.run_ms or 0) for r in report.runs) for report in course.reports)
+    process = sum(process_floor(by_slug[report.lesson], list(report.runs)) for report in course.reports)
+    return wall, in_program, process
 
 
 def measure(registry: Registry, lessons: dict[str, Lesson], local: Backend, make_docker: Callable[[], Backend],
@@ -182,12 +191,13 @@ def measure(registry: Registry, lessons: dict[str, Lesson], local: Backend, make
     progress("filling the build cache")
     _fill_build_cache(docker, course, languages)
     progress("run-all on Docker, caches warm")
-    wall, floor = _run_all(course, languages, make_docker, progress)
+    wall, in_program, process = _run_all(course, languages, make_docker, progress)
     add("run-all warm", "", [wall])
-    add("run-all floor", "", [floor])
+    add("run-all floor", "", [in_program])
+    add("run-all process floor", "", [process])
     progress("run-all on Docker, caches empty")
     with _empty_caches():
-        wall, _ = _run_all(course, languages, make_docker, progress)
+        wall, _, _ = _run_all(course, languages, make_docker, progress)
     add("run-all cold", "", [wall])
     bench = Bench(tuple(figures), (), host_facts(), repeat)
     return Bench(bench.figures, tuple(targets(bench, languages)), bench.facts, repeat)
@@ -209,14 +219,14 @@ def targets(bench: Bench, languages: list[Language]) -> list[Target]:
             extra = warm.median - local.median
             found.append(Target(f"{language.title}: a warm Docker run at most 60 ms more than the local backend",
                                 f"{extra:+.0f} ms ({warm.median:.0f} / {local.median:.0f} ms)", extra <= 60))
-    floor = bench.figure("run-all floor").median
-    for what, limit in (("run-all warm", 1.3), ("run-all cold", 2.0)):
-        ratio = bench.figure(what).median / floor
+    for what, limit, floor, of in (
+            ("run-all warm", 1.15, "run-all process floor", "the process floor (per lesson the slowest "
+             "language's process time, or, where the languages run one at a time, their sum)"),
+            ("run-all cold", 2.0, "run-all floor", "the sum of the slowest language's in-program time per lesson")):
+        wall, base = bench.figure(what).median, bench.figure(floor).median
         caches = "warm" if what.endswith("warm") else "empty"
-        found.append(Target(f"run-all on Docker, caches {caches}: at most {limit}x the sum of the slowest "
-                            "language's in-program time per lesson",
-                            f"{ratio:.2f}x ({bench.figure(what).median / 1000:.1f} / {floor / 1000:.1f} s)",
-                            ratio <= limit))
+        found.append(Target(f"run-all on Docker, caches {caches}: at most {limit}x {of}",
+                            f"{wall / base:.2f}x ({wall / 1000:.1f} / {base / 1000:.1f} s)", wall / base <= limit))
     return found
 
 
