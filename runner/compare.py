@@ -149,6 +149,9 @@ class Shift:
     late_from: int | None  # the line from which every line is late by one amount; None if the pattern is not that
     late_by: float | None  # that amount, seconds
     reference: tuple[str, ...] = field(default=(), repr=False)  # the reference's lines, to quote
+    # The time stamps' deltas alone: lateness can only delay a stamp, while a duration computed from two
+    # moments ("saved 0.7s") may shrink as well as grow.
+    stamps: tuple[float, ...] = ()
 
     def describe(self) -> str:
         """One sentence, e.g. "every line from line 2 ('[0.2s] lima: finished') on is 0.2 s late"."""
@@ -174,7 +177,8 @@ def time_shift(reference: str, other: str, rules: CompareRules) -> Shift | None:
     worst = max((abs(d) for d in deltas), default=0.0)
     worst_at = next((ref.number for ref, line in zip(ref_lines, per_line) if worst and worst in map(abs, line)), None)
     late_from, late_by = _late(ref_lines, per_line, rules.tolerance) or (None, None)
-    return Shift(deltas, worst, worst_at, late_from, late_by, tuple(normalise(reference)))
+    stamps = tuple(line[0] for ref, line in zip(ref_lines, per_line) if ref.stamp is not None)
+    return Shift(deltas, worst, worst_at, late_from, late_by, tuple(normalise(reference)), stamps)
 
 
 def _late(ref_lines: list[Line], per_line: list[tuple[float, ...]], tolerance: float) -> tuple[int, float] | None:

@@ -130,7 +130,7 @@ class DockerBackend:
         built = build_cache.get(entry)
         if built is not None:
             return cached_build(language, NAME, runtime_version=version, image=image), built
-        slots.wait_for_gate()  # a build never starts while a program has the machine to itself
+        slots.wait_for_gate()  # a build never starts while a program is timed alone
         volume = docker_engine.create_volume(self.client, labels)
         try:
             copy = {**labels, docker_engine.PHASE_LABEL: "copy"}

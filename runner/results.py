@@ -63,7 +63,7 @@ class RunResult:
     wall_ms: float | None = None  # the run as the backend saw it: process plus sandbox overhead
     peak_memory_bytes: int | None = None
     stall_ms: float | None = None  # the machine's CPU wait during the run (runner/noise.py); None: unknown
-    rerun: str = ""  # why this is a second run, with the machine to itself; empty for a first run
+    rerun: str = ""  # why this is a second run, alone (slots.exclusive_run); empty for a first run
     runtime_version: str | None = None
     image: str | None = None
     truncated: bool = False
@@ -116,6 +116,9 @@ class LessonReport:
     declared_differences: tuple[dict, ...] = ()
     host: dict = field(default_factory=dict)
     date: str = ""
+    # Per language, with --repeat: the lines whose place in the output was not the same in every run
+    # (a lesson that compares equal by luck of timing).
+    order_varied: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return self.equivalent and all(self.runs)
@@ -141,7 +144,7 @@ class LessonReport:
 
     @property
     def reruns(self) -> list[RunResult]:
-        """The runs that were run again with the machine to itself, the machine's load having made the
+        """The runs that were run again alone, the machine's load having made the
         first one's time stamps late."""
         return [r for r in self.runs if r.rerun]
 
@@ -155,6 +158,7 @@ class LessonReport:
             "backend": self.backend,
             "host": self.host,
             "date": self.date,
+            "order_varied": {lang: list(lines) for lang, lines in self.order_varied.items()},
             "timings": {
                 lang: {k: (asdict(t) if t else None) for k, t in self.timings(lang).items()}
                 for lang in self.languages
@@ -174,6 +178,7 @@ class LessonReport:
             declared_differences=tuple(data.get("declared_differences", ())),
             host=data.get("host", {}),
             date=data.get("date", ""),
+            order_varied={lang: tuple(lines) for lang, lines in data.get("order_varied", {}).items()},
         )
 
 

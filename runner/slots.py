@@ -57,11 +57,11 @@ def _gate_open() -> bool:
 
 
 def wait_for_gate(waiting: Callable[[str], None] = lambda _: None) -> None:
-    """Wait while a program has the machine to itself (a build, say, starts only after it)."""
+    """Wait while a program is timed alone (a build, say, starts only after it)."""
     said = False
     while not _gate_open():
         if not said:
-            waiting("waiting: a program is being timed with the machine to itself")
+            waiting("waiting: a program is being timed alone")
             said = True
         time.sleep(POLL)
 
@@ -105,7 +105,7 @@ def exclusive_run(waiting: Callable[[str], None] = lambda _: None) -> Iterator[N
                 wanted.pop(0)
                 continue
             if not said:
-                waiting("waiting for the machine to itself, to time the program again")
+                waiting("waiting to time a program again alone: until no other program is being timed")
                 said = True
             time.sleep(POLL)
         if wanted:  # waited long enough: an ordinary turn, never a deadlock behind other turns

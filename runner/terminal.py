@@ -70,7 +70,7 @@ def summary_table(reports: list[LessonReport], registry: Registry) -> Table:
                   box=box.SIMPLE_HEAVY, pad_edge=False, collapse_padding=True,
                   caption="program: as measured by the program; process: start to exit; build: its time, or cached; "
                   "memory: peak, in runs of a sandbox of their own; cpu wait: how long programs waited for a CPU "
-                  "during the run (a busy machine makes time stamps late); again: run again with the machine to itself"
+                  "during the run (a busy machine makes time stamps late); again: run again alone: no other program timed, no build, meanwhile"
                   + ("; median over repeats, min-max below" if any(run.repeat > 1 for r in reports for run in r.runs) else ""))
     table.add_column("lesson" if many else "verdict", no_wrap=True)
     numbers = ("program", "process", "build", "memory", "cpu wait")
@@ -136,8 +136,12 @@ def show_lesson(console: Console, report: LessonReport, registry: Registry) -> N
 
 def _show_verdict(console: Console, report: LessonReport) -> None:
     for run in report.reruns:
-        console.print(Text(f"{report.lesson}: {run.language} was run again with the machine to itself: {run.rerun}",
+        console.print(Text(f"{report.lesson}: {run.language} was run again alone (no other program timed, no build, meanwhile): {run.rerun}",
                            "yellow"))
+    for language, lines in report.order_varied.items():
+        console.print(Text(f"{report.lesson}: in {language} the order of these lines varied between the runs "
+                           "(the lesson compares equal only by luck of timing, unless they are declared "
+                           "simultaneous):\n" + "\n".join(f"  {printable(line)}" for line in lines), "yellow"))
     for item in report.declared_differences:
         if len({tuple(v) for v in item["lines"].values()}) > 1:
             console.print(Text(f"differs by design: {item['why']}", "yellow"))
@@ -151,7 +155,7 @@ def _show_verdict(console: Console, report: LessonReport) -> None:
 def show_all(console: Console, reports: list[LessonReport], registry: Registry) -> None:
     console.print(summary_table(reports, registry))
     for report in reports:
-        if not report.equivalent or report.reruns:
+        if not report.equivalent or report.reruns or report.order_varied:
             _show_verdict(console, report)
     good = sum(1 for r in reports if r)
     console.print(f"{good} of {len(reports)} lessons ran everywhere and are equivalent")
@@ -184,10 +188,11 @@ def bench_tables(result, registry: Registry) -> list[Table]:
     for language in registry.languages.values():
         per_language.add_row(language.title, *(cell(result.figure(name, language.name)) for name in columns))
     course = Table(title="run-all on Docker (all lessons, all languages), s", box=box.SIMPLE_HEAVY)
-    for name in ("caches warm", "caches empty", "floor: the slowest language's in-program time, summed"):
+    for name in ("caches warm", "caches empty", "floor: the slowest language's in-program time, summed",
+                 "process floor: the slowest process per lesson (all, where they run one at a time), summed"):
         course.add_column(name, justify="right")
     course.add_row(*(f"{result.figure(what).median / 1000:.1f}" for what in ("run-all warm", "run-all cold",
-                                                                             "run-all floor")))
+                                                                             "run-all floor", "run-all process floor")))
     targets = Table(title="Targets", box=box.SIMPLE_HEAVY)
     for name in ("", "target", "measured"):
         targets.add_column(name)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from runner import ROOT, KitError, compare, slots
+from runner import ROOT, KitError, compare, noise, slots
 from runner.backend import Backend, BackendUnavailable, Progress, too_old
 from runner.languages import Language, load_registry
 from runner.labels import (LANGUAGE_LABEL, LESSON_LABEL, OWNER_LABEL, OWNER_VARIABLE, RUN_LABEL,  # noqa: F401
@@ -39,9 +39,9 @@ def source_problem(path: Path, source: bytes) -> str | None:
 
 def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: int, run_id: str,
                  progress: Progress, service: RunningService | None = None,
-                 path: Path | None = None) -> list[RunResult]:
+                 path: Path | None = None, alone: bool = False) -> list[RunResult]:
     """Every repeat of one language's example (or of the file at `path`, a learner's say); a missing or
-    unrunnable example is a result too."""
+    unrunnable example is a result too. `alone`: no other program timed and no build started meanwhile (slots.exclusive_run)."""
     path = path or lesson.example(language)
     base = dict(language=language.name, backend=backend.name)
     if not path.is_file():
@@ -72,7 +72,7 @@ def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: i
                              fresh=lesson.needs_fresh_sandbox) as example:
             for i in range(1, repeat + 1):
                 counter = f" ({i}/{repeat})" if repeat > 1 else ""
-                with slots.timed_run(progress):
+                with (slots.exclusive_run if alone else slots.timed_run)(progress):
                     progress(f"{lesson.slug}: running {language.title}{counter}")
                     result = example.run(i)
                 results.append(result.with_(events=compare.events(result.stdout),
@@ -84,24 +84,62 @@ def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: i
         return [RunResult(status=Status.ERROR, message=str(exc), **base)]
 
 
+def _reference(lesson: Lesson, ok: list[RunResult]) -> tuple[str, str, RunResult | None]:
+    """What every run is compared with: the lesson's expected output, or else the first run that ended
+    well (returned too, as its own time stamps may be late)."""
+    if lesson.expected is not None:
+        return f"expected (lessons/{lesson.slug}/lesson.yaml)", lesson.expected, None
+    if ok:
+        return ok[0].language, ok[0].stdout, ok[0]
+    return "", "", None
+
+
+def _name(run: RunResult) -> str:
+    return run.language + (f" (run {run.repeat})" if run.repeat > 1 else "")
+
+
+def late_by_load(reference: str, run: RunResult, rules, reference_run: RunResult | None = None) -> str:
+    """Why the run differs from `reference` only by time stamps that the machine's load during it (and
+    during the reference run) can have made late, or "" when that does not explain the difference."""
+    shift = compare.time_shift(reference, run.stdout, rules)
+    if shift is None or not shift.deltas:
+        return ""
+    stalls = [r.stall_ms for r in (run, reference_run) if r is not None]
+    stall = None if None in stalls else sum(stalls)
+    latest, earliest = max(0.0, *shift.deltas), max(0.0, *(-d for d in shift.stamps))
+    if not noise.explains(latest, earliest, stall, rules.tolerance):
+        return ""
+    return f"its time stamps were up to {latest:.1f} s late while {noise.describe(stall)}"
+
+
+def _difference(ref_name: str, reference: str, run: RunResult, rules) -> str:
+    """How a run's output differs from the reference, for people: one sentence when every line from some
+    point on is late by the same amount, else a diff; "" when they match."""
+    text = compare.diff(ref_name, reference, _name(run), run.stdout, rules)
+    if not text:
+        return ""
+    shift = compare.time_shift(reference, run.stdout, rules)
+    if shift is not None and shift.late_from is not None:
+        text = f"{_name(run)}: {shift.describe()}"
+    if noise.busy(run.stall_ms):
+        text += f"\n({_name(run)}: the machine was busy: {noise.describe(run.stall_ms)})"
+    if run.rerun:
+        text += f"\n({_name(run)} was run again alone (no other program timed, no build, meanwhile): {run.rerun})"
+    return text
+
+
 def verdict(lesson: Lesson, runs: list[RunResult]) -> tuple[bool, str, list[dict]]:
-    """Equivalent or not, a readable diff of what differs, and the lines that differ by design."""
+    """Equivalent or not, a readable account of what differs, and the lines that differ by design."""
     rules = lesson.compare
     judged = [r for r in runs if r.status not in (Status.MISSING, Status.SKIPPED)]
     problems = [f"{r.language}: {r.status.value} - {r.message}" for r in judged if r.status is not Status.OK]
     ok = [r for r in judged if r.status is Status.OK]
-    if lesson.expected is not None:
-        ref_name, reference = f"expected (lessons/{lesson.slug}/lesson.yaml)", lesson.expected
-    elif ok:
-        ref_name, reference = ok[0].language, ok[0].stdout
-    else:
-        ref_name, reference = "", ""
+    ref_name, reference, _ = _reference(lesson, ok)
     diffs = []
     for run in ok:
         if run.stdout is reference:
             continue
-        name = run.language + (f" (run {run.repeat})" if run.repeat > 1 else "")
-        text = compare.diff(ref_name, reference, name, run.stdout, rules)
+        text = _difference(ref_name, reference, run, rules)
         if text:
             diffs.append(text)
     declared = []
@@ -124,12 +162,13 @@ def _service(lesson: Lesson, backend: Backend, run_id: str, progress: Progress):
 
 
 def run_file(lesson: Lesson, language: Language, backend: Backend, path: Path,
-             progress: Progress = lambda _: None) -> RunResult:
-    """One run of a file written for the lesson (a learner's), in the same sandbox as the examples."""
+             progress: Progress = lambda _: None, alone: bool = False) -> RunResult:
+    """One run of a file written for the lesson (a learner's), in the same sandbox as the examples;
+    `alone`: as no other program is timed."""
     run_id = uuid.uuid4().hex[:12]
     try:
         with _service(lesson, backend, run_id, progress) as service:
-            return run_language(lesson, language, backend, 1, run_id, progress, service, path)[0]
+            return run_language(lesson, language, backend, 1, run_id, progress, service, path, alone)[0]
     except KitError as exc:
         return RunResult(language=language.name, backend=backend.name, status=Status.ERROR, message=str(exc))
 
@@ -166,6 +205,7 @@ def run_lesson(lesson: Lesson, languages: list[Language], backend: Backend, repe
             else:
                 for language in languages:
                     runs += run_language(lesson, language, backend, repeat, run_id, progress, service)
+            runs = rerun_late(lesson, languages, backend, runs, run_id, progress, service)
     except BackendUnavailable:
         raise
     except KitError as exc:  # the service did not start: no example can run
@@ -175,7 +215,44 @@ def run_lesson(lesson: Lesson, languages: list[Language], backend: Backend, repe
     return LessonReport(
         lesson=lesson.slug, title=lesson.title, equivalent=equivalent, diff=diff, runs=tuple(runs),
         backend=backend.name, declared_differences=tuple(declared), host=host_facts(), date=now(),
+        order_varied=order_varied(lesson, runs),
     )
+
+
+def order_varied(lesson: Lesson, runs: list[RunResult]) -> dict[str, tuple[str, ...]]:
+    """Per language run more than once, the lines whose order was not the same in every run."""
+    found = {}
+    for language in dict.fromkeys(r.language for r in runs):
+        outputs = [r.stdout for r in runs if r.language == language and r.status is Status.OK]
+        if len(outputs) > 1 and (lines := compare.order_variations(outputs, lesson.compare)):
+            found[language] = tuple(lines)
+    return found
+
+
+def rerun_late(lesson: Lesson, languages: list[Language], backend: Backend, runs: list[RunResult], run_id: str,
+               progress: Progress, service: RunningService | None) -> list[RunResult]:
+    """Each run whose output differs from the reference only by time stamps that the machine's load
+    explains, run once more alone: the verdict comes from that run. Never more than
+    one rerun per run; a difference the load does not explain stands at once."""
+    ok = [r for r in runs if r.status is Status.OK]
+    _, reference, reference_run = _reference(lesson, ok)
+    by_name = {language.name: language for language in languages}
+    late = {id(run): why for run in ok if run is not reference_run and not run.rerun
+            and not compare.matches(reference, run.stdout, lesson.compare)[0]
+            and (why := late_by_load(reference, run, lesson.compare, reference_run))}
+    if reference_run is not None and late:
+        late.setdefault(id(reference_run), "the runs it was compared with were late while the machine was busy")
+    settled = []
+    for run in runs:
+        why = late.get(id(run))
+        if why:
+            language = by_name[run.language]
+            progress(f"{lesson.slug}: {language.title}'s time stamps may be late from the machine's load: "
+                     "running it again, alone")
+            again = run_language(lesson, language, backend, 1, run_id, progress, service, alone=True)[0]
+            run = again.with_(repeat=run.repeat, rerun=f"in the first run {why}")
+        settled.append(run)
+    return settled
 
 
 def not_run(lesson: Lesson, languages: list[Language], backend: Backend,

@@ -95,8 +95,8 @@ def test_an_exclusive_turn_waits_for_the_runs_under_way_and_holds_back_new_ones(
         time.sleep(0.05)
     assert order[:4] == ["run in", "run out", "alone in", "alone out"]
     assert sorted(order[4:]) == ["build starts", "later run in"]
-    assert "waiting for the machine to itself, to time the program again" in said
-    assert "waiting: a program is being timed with the machine to itself" in said
+    assert "waiting to time a program again alone: until no other program is being timed" in said
+    assert "waiting: a program is being timed alone" in said
 
 
 def test_an_exclusive_turn_that_waits_too_long_settles_for_an_ordinary_slot(tmp_path, monkeypatch):
