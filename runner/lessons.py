@@ -44,7 +44,7 @@ class DeclaredDifference:
 @dataclass(frozen=True)
 class CompareRules:
     tolerance: float = 0.1  # seconds: time stamps closer than this compare equal
-    same_time_as_set: bool = False  # lines with one time stamp compare in any order
+    same_time_as_set: bool = False  # lines that both outputs print at one time stamp compare in any order
     differ: tuple[DeclaredDifference, ...] = ()
 
 
