@@ -140,3 +140,16 @@ def test_a_duration_that_shrinks_with_a_late_stamp_is_still_put_down_to_the_load
     expected = "[0.0s] started\n[0.6s] ready after 0.6s\n[0.6s] saved 0.7s\n"
     late = "[0.0s] started\n[0.8s] ready after 0.8s\n[0.8s] saved 0.5s\n"
     assert "0.2 s late" in workflow.late_by_load(expected, run(late, 300.0), RULES)
+
+
+def test_a_learners_output_late_by_one_amount_is_told_as_that_fact(tmp_path, registry):
+    folder = make_lesson(tmp_path, "late-words", {"python/late-words.py": "print()\n"}, expected=EXPECTED.strip(),
+                         extra="exercise:\n  seconds: 0.3\n  slower: are your awaits one after another?\n")
+    (folder / "exercise.md").write_text("# do it\n")
+    (folder / "exercise").mkdir()
+    (folder / "exercise" / "starter.py").write_text("print()\n")
+    lesson = load_lessons(registry, tmp_path / "lessons")["late-words"]
+    said = checker._timing_and_output(lesson, run("[0.4s] started\n[0.7s] finished\n", 0.0).with_(run_ms=700))
+    assert said == ["it finished in 0.7 s; are your awaits one after another?",
+                    "its output is what a right program prints, but late: every line from line 1 "
+                    "('[0.0s] started') on is 0.4 s late"]
