@@ -41,7 +41,8 @@ def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: i
                  progress: Progress, service: RunningService | None = None,
                  path: Path | None = None, alone: bool = False) -> list[RunResult]:
     """Every repeat of one language's example (or of the file at `path`, a learner's say); a missing or
-    unrunnable example is a result too. `alone`: no other program timed and no build started meanwhile (slots.exclusive_run)."""
+    unrunnable example is a result too. `alone`: no other program timed and no build started meanwhile
+    (slots.exclusive_run)."""
     path = path or lesson.example(language)
     base = dict(language=language.name, backend=backend.name)
     if not path.is_file():
@@ -107,6 +108,8 @@ def late_by_load(reference: str, run: RunResult, rules, reference_run: RunResult
     stalls = [r.stall_ms for r in (run, reference_run) if r is not None]
     stall = None if None in stalls else sum(stalls)
     latest, earliest = max(0.0, *shift.deltas), max(0.0, *(-d for d in shift.stamps))
+    if reference_run is not None:  # the reference may be the late one: the run then looks early
+        latest, earliest = max(latest, earliest, *(-d for d in shift.deltas)), 0.0
     if not noise.explains(latest, earliest, stall, rules.tolerance):
         return ""
     return f"its time stamps were up to {latest:.1f} s late while {noise.describe(stall)}"
@@ -237,11 +240,11 @@ def rerun_late(lesson: Lesson, languages: list[Language], backend: Backend, runs
     ok = [r for r in runs if r.status is Status.OK]
     _, reference, reference_run = _reference(lesson, ok)
     by_name = {language.name: language for language in languages}
-    late = {id(run): why for run in ok if run is not reference_run and not run.rerun
+    late = {id(run): f"in the first run {why}" for run in ok if run is not reference_run and not run.rerun
             and not compare.matches(reference, run.stdout, lesson.compare)[0]
             and (why := late_by_load(reference, run, lesson.compare, reference_run))}
-    if reference_run is not None and late:
-        late.setdefault(id(reference_run), "the runs it was compared with were late while the machine was busy")
+    if reference_run is not None and late:  # with no expected output, the first run is the yardstick
+        late[id(reference_run)] = "the others were compared with its first run, which the load may have made late"
     settled = []
     for run in runs:
         why = late.get(id(run))
@@ -250,7 +253,7 @@ def rerun_late(lesson: Lesson, languages: list[Language], backend: Backend, runs
             progress(f"{lesson.slug}: {language.title}'s time stamps may be late from the machine's load: "
                      "running it again, alone")
             again = run_language(lesson, language, backend, 1, run_id, progress, service, alone=True)[0]
-            run = again.with_(repeat=run.repeat, rerun=f"in the first run {why}")
+            run = again.with_(repeat=run.repeat, rerun=why)
         settled.append(run)
     return settled
 

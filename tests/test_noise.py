@@ -153,3 +153,9 @@ def test_a_learners_output_late_by_one_amount_is_told_as_that_fact(tmp_path, reg
     assert said == ["it finished in 0.7 s; are your awaits one after another?",
                     "its output is what a right program prints, but late: every line from line 1 "
                     "('[0.0s] started') on is 0.4 s late"]
+
+
+def test_with_no_expected_output_the_first_run_may_be_the_late_one():
+    reference = run("[0.2s] started\n[0.5s] finished\n", 150.0)  # late itself
+    assert "0.2 s late" in workflow.late_by_load(reference.stdout, run(EXPECTED, 0.0), RULES, reference)
+    assert workflow.late_by_load(reference.stdout, run(EXPECTED, 0.0), RULES, reference.with_(stall_ms=0.0)) == ""
