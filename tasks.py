@@ -46,13 +46,17 @@ def _errors():
         raise Exit(code=EXIT_FAILED)
 
 
-def _repeat(value) -> int:
+def _repeat(value, flag: str = "--repeat", default: int = 1) -> int:
+    """A count given on the command line. (The flags default to None, not a number, so that invoke leaves a
+    bad value to this message instead of failing in its parser with a traceback.)"""
+    if value is None:
+        return default
     try:
         repeat = int(value)
     except (TypeError, ValueError):
         repeat = 0
     if repeat < 1:
-        raise KitError(f"--repeat takes a whole number of at least 1, got {value!r}")
+        raise KitError(f"{flag} takes a whole number of at least 1, got {value!r}")
     return repeat
 
 
@@ -132,7 +136,7 @@ def _run(c, slugs, lang, backend, repeat, as_json, serial=False):
                   "that measure CPU or memory)",
     },
 )
-def run_lesson(c, lesson=None, lang=None, backend=None, repeat=1, json=False, serial=False):
+def run_lesson(c, lesson=None, lang=None, backend=None, repeat=None, json=False, serial=False):
     """Run one lesson in every language and say whether the outputs are equivalent."""
     with _errors():
         if not lesson:
@@ -147,7 +151,7 @@ def run_lesson(c, lesson=None, lang=None, backend=None, repeat=1, json=False, se
     "json": "print a JSON list, one document per lesson",
     "serial": "run the languages one after another (default: side by side where the lesson allows)",
 })
-def run_all(c, lang=None, backend=None, repeat=1, json=False, serial=False):
+def run_all(c, lang=None, backend=None, repeat=None, json=False, serial=False):
     """Run every lesson in every language; one table row per lesson and language."""
     with _errors():
         _run(c, [], lang, backend, repeat, json, serial)
@@ -388,7 +392,7 @@ def doctor(c):
 
 @task(help={"repeat": "runs per measured figure (median, min and max are reported)",
             "json": "print one JSON document instead of tables"})
-def bench(c, repeat=5, json=False):
+def bench(c, repeat=None, json=False):
     """Measure what the kit adds to the examples' own time, and which speed targets this machine meets.
 
     Native, local, Docker fresh and warm runs, C# builds cold and cached, and run-all against its floor."""
@@ -400,7 +404,7 @@ def bench(c, repeat=5, json=False):
         from runner.terminal import bench_tables
 
         registry, lessons = _load()
-        repeat = _repeat(repeat)
+        repeat = _repeat(repeat, default=5)
         languages = list(registry.languages.values())
         local, docker = LocalBackend(), backends.choose("docker", lambda _: None)
         problems = local.check(languages, print) + docker.check(languages, print)
@@ -416,6 +420,20 @@ def bench(c, repeat=5, json=False):
                 out.print(table)
         if not all(t.passed for t in result.targets):
             raise Exit(code=EXIT_FAILED)
+
+
+@task(help={"rounds": "classrooms of thirty checks at once, one after another (default 5)",
+            "run_all": "runs of `invoke run-all` (default 3)"})
+def stress(c, rounds=None, run_all=None):
+    """Verdicts under load: thirty checks at once, run-all and hostile programs beside a CPU hog.
+
+    Runs tests/test_stress.py (Docker); the figures go to results/stress.json. Minutes long."""
+    with _errors():
+        rounds, run_all = _repeat(rounds, "--rounds", 5), _repeat(run_all, "--run-all", 3)
+    env = {**os.environ, "ASYNC_ROSETTA_STRESS_ROUNDS": str(rounds), "ASYNC_ROSETTA_STRESS_RUN_ALLS": str(run_all)}
+    code = subprocess.call([sys.executable, "-m", "pytest", "-q", "-s", "-m", "stress", "tests/test_stress.py"],
+                           cwd=ROOT, env=env)
+    raise Exit(code=code)
 
 
 @task(help={"cache": "also empty the build cache (built C# programs kept between runs)"})
@@ -445,6 +463,6 @@ def test(c, k=None, x=False):
 
 
 ns = Collection(list_, run_lesson, run_all, new_lesson, exercise, check, hint, render, serve, handout, images, bench,
-                doctor, clean, test)
+                doctor, clean, test, stress)
 ns.configure({"rosetta": {"backend": "auto", "results": str(ROOT / "results"), "site": str(ROOT / "site"),
                           "handouts": str(ROOT / "handouts")}})
