@@ -64,18 +64,12 @@ def _version(text: str | None) -> str:
 
 
 def summary_table(reports: list[LessonReport], registry: Registry) -> Table:
-    """One row per language (and lesson); one verdict per lesson."""
+    """One row per language (and lesson); one verdict per lesson. A column with nothing to say in any row
+    (memory in warm runs, say) is left out, to keep the table narrow enough for the verdict."""
     many = len(reports) > 1
-    table = Table(title=None if many else f"{reports[0].title} ({reports[0].lesson}) - {reports[0].backend}",
-                  box=box.SIMPLE_HEAVY, pad_edge=False, collapse_padding=True,
-                  caption="program: as measured by the program; process: start to exit; build: its time, or cached; "
-                  "memory: peak, in runs of a sandbox of their own; cpu wait: how long programs waited for a CPU "
-                  "during the run (a busy machine makes time stamps late); again: run again alone: no other program timed, no build, meanwhile"
-                  + ("; median over repeats, min-max below" if any(run.repeat > 1 for r in reports for run in r.runs) else ""))
-    table.add_column("lesson" if many else "verdict", no_wrap=True)
-    numbers = ("program", "process", "build", "memory", "cpu wait")
-    for name in ("language", "status", *numbers, "version"):
-        table.add_column(name, no_wrap=True, justify="right" if name in numbers else "left")
+    numbers = ("program", "process", "build", "memory", "waited")
+    names = ("lesson" if many else "verdict", "language", "status", *numbers, "version")
+    rows, ends = [], []
     for report in reports:
         for i, lang in enumerate(report.languages):
             runs = report.runs_of(lang)
@@ -86,10 +80,26 @@ def summary_table(reports: list[LessonReport], registry: Registry) -> Table:
             status = Text(worst.status.value, STATUS_STYLE[worst.status])
             if any(r.rerun for r in runs):
                 status.append(", again", "yellow")
-            table.add_row(first[i] if i < len(first) else "", title, status, _ms(t["run_ms"]),
-                          _ms(t["process_ms"]), "cached" if worst.build_cached else _ms(t["build_ms"]),
-                          _mb(t["peak_memory_bytes"]), _ms(t["stall_ms"]),
-                          _version(worst.runtime_version), end_section=many and i == len(report.languages) - 1)
+            rows.append((first[i] if i < len(first) else "", title, status, _ms(t["run_ms"]),
+                         _ms(t["process_ms"]), "cached" if worst.build_cached else _ms(t["build_ms"]),
+                         _mb(t["peak_memory_bytes"]), _ms(t["stall_ms"]), _version(worst.runtime_version)))
+            ends.append(many and i == len(report.languages) - 1)
+    shown = [i for i, name in enumerate(names) if name not in numbers or any(row[i] != "-" for row in rows)]
+    explained = {"program": "as measured by the program", "process": "start to exit",
+                 "build": "its time, or cached", "memory": "peak, in runs of a sandbox of their own",
+                 "waited": "how long programs waited for a CPU during the run (a busy machine makes time "
+                 "stamps late)"}
+    caption = "; ".join(f"{names[i]}: {explained[names[i]]}" for i in shown if names[i] in explained)
+    if any(r.rerun for report in reports for r in report.runs):
+        caption += "; again: run again alone (no other program timed, no build, meanwhile)"
+    if any(run.repeat > 1 for r in reports for run in r.runs):
+        caption += "; median over repeats, min-max below"
+    table = Table(title=None if many else f"{reports[0].title} ({reports[0].lesson}) - {reports[0].backend}",
+                  box=box.SIMPLE_HEAVY, pad_edge=False, collapse_padding=True, caption=caption)
+    for i in shown:
+        table.add_column(names[i], no_wrap=True, justify="right" if names[i] in numbers else "left")
+    for row, end_section in zip(rows, ends):
+        table.add_row(*(row[i] for i in shown), end_section=end_section)
     return table
 
 
