@@ -8,10 +8,6 @@ using System.Threading.Channels;
 const int Loaves = 4, Shelf = 2; // loaves, shelf places
 const double Bake = 0.1, Pack = 0.5; // seconds per loaf to bake / pack
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture; // "0.1s", never "0,1s"
-// Not part of the lesson: the first console write and the first timer pay one-off set-up costs
-// (JIT compilation, the timer thread). Pay them before the clock starts, like start-up itself.
-Console.Out.Flush();
-await Task.Delay(1);
 var clock = Stopwatch.StartNew();
 
 var shelf = Channel.CreateBounded<int>(new BoundedChannelOptions(Shelf)

@@ -7,10 +7,6 @@ using System.Globalization;
 const double Every = 0.2, Closing = 0.2; // seconds between readings, seconds to disconnect
 const int Warm = 22; // degrees C
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture; // "0.2s", never "0,2s"
-// Not part of the lesson: the first console write and the first timer pay one-off set-up costs
-// (JIT compilation, the timer thread). Pay them before the clock starts, like start-up itself.
-Console.Out.Flush();
-await Task.Delay(1);
 var clock = Stopwatch.StartNew();
 
 // Unlike an async method, calling an async iterator runs none of its body: it starts at the
