@@ -8,7 +8,7 @@ import pytest
 from runner import compare, workflow
 from runner.lessons import load_lessons
 from runner.results import Status
-from tests.conftest import make_lesson, unavailable
+from tests.conftest import make_lesson
 
 
 @pytest.fixture(params=[pytest.param("local", marks=pytest.mark.local),
@@ -84,18 +84,12 @@ def test_the_console_and_the_timer_are_set_up_before_main(backend, registry, tmp
 def test_the_csharp_examples_keep_time_beside_the_other_languages(backend, registry, lessons, slug):
     """C# prints the expected time stamps when it runs side by side with Python and JavaScript, as
     `run-lesson` runs it, with no warm-up of its own before its clock starts: before the module initializer
-    it printed `all 3 answers after 0.4s` in `gather` on Docker. Other programs on this machine can delay
-    any run, so Python and JavaScript are the control: when all of their runs kept time, so must C#'s."""
+    it printed `all 3 answers after 0.4s` in `gather` on Docker. A run that the machine's load made late is
+    run again alone (runner/noise.py); what the load does not explain fails here."""
     lesson = lessons[slug]
     report = workflow.run_lesson(lesson, list(registry.languages.values()), backend, repeat=3, warm=True,
                                  side_by_side=True)
     assert all(run.status is Status.OK for run in report.runs), [run.message for run in report.runs]
-    diffs = {run.language: [] for run in report.runs}
-    for run in report.runs:
-        text = compare.diff("expected", lesson.expected, run.language, run.stdout, lesson.compare)
-        if text:
-            diffs[run.language].append(text)
-    if diffs["python"] or diffs["javascript"]:
-        unavailable(f"this machine was too busy to judge C#'s time stamps: Python or JavaScript missed theirs "
-                    f"too:\n{diffs['python'] + diffs['javascript']}")
-    assert not diffs["csharp"], "\n\n".join(diffs["csharp"])
+    assert report.equivalent, report.diff
+    for run in report.runs_of("csharp"):
+        assert not compare.diff("expected", lesson.expected, "csharp", run.stdout, lesson.compare), run.stdout
