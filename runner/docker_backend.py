@@ -108,7 +108,10 @@ class DockerBackend:
         build, built = self._build(language, image, version, source, filename, timeout, labels)
         files = {f"src/{filename}": source, **{f"build/{name}": data for name, data in built.items()}}
         if self._warm is not None and service is None and not fresh:
-            yield _WarmExample(self, language, image, version, filename, timeout, labels, files, build)
+            example = _WarmExample(self, language, image, version, filename, timeout, labels, files, build)
+            if build is None or build.status is Status.OK:
+                example._container()  # started now, not in the timed window of its first run
+            yield example
             return
         volume = docker_engine.create_volume(self.client, labels)
         try:
