@@ -27,6 +27,7 @@ from tests.conftest import make_lesson, unavailable
 LESSON_LABEL = workflow.LESSON_LABEL
 NO_ENGINE = "unix:///nonexistent/async-rosetta/docker.sock"
 PREVIOUS = '{"a result": "saved by an earlier run"}\n'
+STOPPED = 60  # seconds by which a run is back after Ctrl-C, cleanup done: a hang, not a slow machine, if not
 
 
 def invoke(*args, cwd, env=None, timeout=300):
@@ -194,7 +195,12 @@ def _interrupt(proc: subprocess.Popen, times: int = 1) -> subprocess.CompletedPr
     for _ in range(times):
         proc.send_signal(signal.SIGINT)
         time.sleep(0.03)
-    out, err = proc.communicate(timeout=60)
+    try:
+        out, err = proc.communicate(timeout=STOPPED)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        raise AssertionError(f"still running {STOPPED}s after Ctrl-C:\n{err[-2000:]}") from None
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
@@ -251,12 +257,14 @@ def test_ctrl_c_twice_during_run_all_keeps_the_finished_results(docker_backend, 
     assert not (kit_copy / "results" / "docker" / f"{third}.json").exists()
 
 
-SLEEPERS = {"python": "import time\nprint('[0.0s] sleeping', flush=True)\ntime.sleep(30)\n",
-            "javascript": "console.log('[0.0s] sleeping');\nsetTimeout(() => {}, 30000);\n"}
+# Programs that would run for ten minutes: a run stopped by Ctrl-C ends in far less (STOPPED), however busy
+# the machine, and one that waited for them could not.
+SLEEPERS = {"python": "import time\nprint('[0.0s] sleeping', flush=True)\ntime.sleep(600)\n",
+            "javascript": "console.log('[0.0s] sleeping');\nsetTimeout(() => {}, 600000);\n"}
 
 
 def _side_by_side(kit_copy) -> str:
-    [slug] = course(kit_copy, {"sleepers": SLEEPERS["python"]}, extra="timeout: 60\n")
+    [slug] = course(kit_copy, {"sleepers": SLEEPERS["python"]}, extra="timeout: 900\n")
     (kit_copy / "javascript" / f"{slug}.mjs").write_text(SLEEPERS["javascript"])
     return slug
 
@@ -269,7 +277,7 @@ def test_ctrl_c_while_languages_run_side_by_side_removes_everything(docker_backe
     started = time.monotonic()
     done = _interrupt(proc)
     assert done.returncode == 130, done.stderr
-    assert time.monotonic() - started < 15  # not the programs' 30s: the other thread's run is stopped too
+    assert time.monotonic() - started < STOPPED  # not the programs' 600s: the other thread's run is stopped too
     no_traceback(done)
     assert not (kit_copy / "results").exists()
 
@@ -284,7 +292,7 @@ def test_ctrl_c_while_languages_run_side_by_side_on_the_local_backend(kit_copy):
     started = time.monotonic()
     done = _interrupt(proc)
     assert done.returncode == 130, done.stderr
-    assert time.monotonic() - started < 15
+    assert time.monotonic() - started < STOPPED
     no_traceback(done)
     assert marked_processes(f"{proc.pid}-") == []
 
@@ -341,7 +349,7 @@ def test_a_results_file_is_never_seen_half_written(tmp_path):
         while not stop.is_set():
             try:
                 seen.add(load_report(path).date)
-            except ValueError as exc:
+            except Exception as exc:  # noqa: BLE001 - half a file (ValueError), no file at all: every one counts
                 bad.append(exc)
 
     reader = threading.Thread(target=read)
@@ -353,7 +361,7 @@ def test_a_results_file_is_never_seen_half_written(tmp_path):
         thread.join()
     stop.set()
     reader.join()
-    assert not bad, bad[:1]
+    assert not bad, bad[:3]
     assert len(seen) > 1  # the reader did see the file change under it
     assert sorted(p.name for p in path.parent.iterdir()) == ["atomic.json"]
 

@@ -11,7 +11,7 @@ import pytest
 
 from runner import ROOT
 from runner.render import render_handout, render_site
-from tests.conftest import unavailable
+from tests.conftest import UNDER_CI, unavailable
 
 DATA = Path(__file__).parent / "data"
 RESULTS = DATA / "results"
@@ -64,8 +64,12 @@ def test_lesson_pages_show_code_output_timelines_and_escape_what_programs_print(
 
 def test_the_markdown_handout_matches_the_golden_file(results, registry, lessons):
     text = render_handout([lessons["kitchen"]], registry, RESULTS, "md", booklet=False)
-    if os.environ.get("UPDATE_GOLDEN"):
+    if os.environ.get("UPDATE_GOLDEN") and text != GOLDEN.read_text():
+        if UNDER_CI:  # CI compares; it never rewrites what it compares with
+            pytest.fail(f"UPDATE_GOLDEN is set under CI and the Markdown handout differs from {GOLDEN.name}")
         GOLDEN.write_text(text)
+        pytest.skip(f"UPDATE_GOLDEN: rewrote {GOLDEN.relative_to(ROOT)}; review `git diff`, then run the test "
+                    "again without UPDATE_GOLDEN")
     assert text == GOLDEN.read_text(), "the Markdown handout changed: check it, then UPDATE_GOLDEN=1 invoke test"
 
 
