@@ -41,6 +41,12 @@ for path in ("/etc/probe", "/usr/probe", "/tmp/probe", "/work/probe"):
         print("writable", path)
     except OSError:
         print("read-only", path)
+import resource
+print("no-new-privileges", [l for l in open("/proc/self/status") if l.startswith("NoNewPrivs")][0].split()[1])
+print("core files", resource.getrlimit(resource.RLIMIT_CORE))
+for path in ("/tmp", "/work"):
+    size = os.statvfs(path)
+    print("tmpfs", path, size.f_blocks * size.f_frsize // 2**20, "MB")
 """})
     lesson = load_lessons(registry, tmp_path / "lessons")["probe"]
     run = workflow.run_lesson(lesson, registry.select("python"), docker_backend).runs[0]
@@ -51,6 +57,9 @@ for path in ("/etc/probe", "/usr/probe", "/tmp/probe", "/work/probe"):
     assert "secret False" in lines
     assert "capabilities 0000000000000000" in lines
     assert {"read-only /etc/probe", "read-only /usr/probe", "writable /tmp/probe", "writable /work/probe"} <= set(lines)
+    assert "no-new-privileges 1" in lines  # not even a setuid binary gains a privilege
+    assert "core files (0, 0)" in lines  # a crash writes no core file into /work's memory
+    assert {"tmpfs /tmp 256 MB", "tmpfs /work 64 MB"} <= set(lines)  # the writable places are small
 
 
 def test_timeout_is_enforced_from_the_host(docker_backend, tmp_path, registry, no_leftovers):
