@@ -73,6 +73,27 @@ def test_the_markdown_handout_matches_the_golden_file(results, registry, lessons
     assert text == GOLDEN.read_text(), "the Markdown handout changed: check it, then UPDATE_GOLDEN=1 invoke test"
 
 
+def test_render_shows_dockers_results_where_there_are_some_else_the_local_ones(tmp_path):
+    from runner import KitError
+    from runner.pages import load_results
+
+    folder = tmp_path / "results"
+    shutil.copytree(RESULTS, folder)
+    kitchen = json.loads((folder / "docker" / "kitchen.json").read_text())
+    (folder / "local").mkdir()
+    for slug in ("kitchen", "gather"):  # kitchen on both backends, gather only on the local one
+        local = {**kitchen, "lesson": slug, "backend": "local",
+                 "runs": [{**run, "backend": "local"} for run in kitchen["runs"]]}
+        (folder / "local" / f"{slug}.json").write_text(json.dumps(local))
+    auto = load_results(folder)
+    assert (auto["kitchen"].backend, auto["gather"].backend) == ("docker", "local")
+    assert {slug: report.backend for slug, report in load_results(folder, "local").items()} == {
+        "kitchen": "local", "gather": "local"}
+    assert "gather" not in load_results(folder, "docker") and load_results(folder, "docker")["kitchen"].backend == "docker"
+    with pytest.raises(KitError, match="unknown backend 'podman': expected one of auto, docker, local"):
+        load_results(folder, "podman")
+
+
 def _invoke(*args, env=None, timeout=300):
     return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=timeout, env={**os.environ, **(env or {})})
