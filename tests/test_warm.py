@@ -126,9 +126,11 @@ def test_side_by_side_and_one_at_a_time_both_record_the_lessons_times(docker_bac
 
 @pytest.mark.local
 def test_a_lesson_that_measures_cpu_runs_its_languages_one_at_a_time(local_backend, registry, tmp_path):
-    stamp = "import time\nprint(f'[0.0s] {time.time():.3f}')\ntime.sleep(1)\nprint(f'[1.0s] {time.time():.3f}')\n"
+    # Each waits 3 s between its two stamps: long enough that the other one's start, however slow a busy
+    # machine makes it, falls within that wait when they run together.
+    stamp = "import time\nprint(f'[0.0s] {time.time():.3f}')\ntime.sleep(3)\nprint(f'[3.0s] {time.time():.3f}')\n"
     node = "const t = () => (Date.now() / 1000).toFixed(3);\nconsole.log(`[0.0s] ${t()}`);\n" \
-           "setTimeout(() => console.log(`[1.0s] ${t()}`), 1000);\n"
+           "setTimeout(() => console.log(`[3.0s] ${t()}`), 3000);\n"
     for slug, extra in (("alone", "measures: [cpu]\n"), ("together", "")):
         make_lesson(tmp_path, slug, {f"python/{slug}.py": stamp, f"javascript/{slug}.mjs": node},
                     extra=extra + "compare: {differ: [{match: '.', why: clocks}]}\n")
@@ -141,6 +143,6 @@ def test_a_lesson_that_measures_cpu_runs_its_languages_one_at_a_time(local_backe
             [float(line.split()[1]) for line in run.stdout.splitlines()] for run in report.runs)
         spans[slug] = (py_start, py_end, js_start, js_end)
     py_start, py_end, js_start, js_end = spans["alone"]
-    assert js_start >= py_end, "one after the other"
+    assert js_start >= py_end, f"one after the other: {spans}"
     py_start, py_end, js_start, js_end = spans["together"]
-    assert js_start < py_end and py_start < js_end, "at the same time"
+    assert js_start < py_end and py_start < js_end, f"at the same time: {spans}"
