@@ -82,7 +82,7 @@ def test_check_explains_a_sequential_solution_and_passes_a_right_one(toast):
     wrong = invoke("check", "toast", "--lang", "python", "--backend", "local", cwd=toast)
     assert wrong.returncode == 1
     # The measured time is the machine's (a busy one adds to it); the words around it are the kit's.
-    assert "NOT YET" in wrong.stdout and said("it finished in #.# s; breakfast is ready after the slower", wrong.stdout)
+    assert "NOT YET" in wrong.stdout and holds(wrong.stdout, "it finished in #.# s; breakfast is ready after the slower")
     assert "+[0.2s] tea: started" in wrong.stdout  # the diff, in the learner's terms
     right = toast / "mine.py"
     right.write_text(SOLUTION)
@@ -145,10 +145,10 @@ def _judge(slug, language, path, says, backend, lessons, registry):
     else:
         assert not verdict.passed, f"{path} passed"
         for words in says:
-            assert said(words, text), f"{path}: expected {words!r} in:\n{text}"
+            assert holds(text, words), f"{path}: expected {words!r} in:\n{text}"
 
 
-def said(words: str, text: str) -> bool:
+def holds(text: str, words: str) -> bool:
     """Whether the verdict's text holds these words, a measured number wherever they have `#.#`."""
     return re.search(MEASURED.pattern.join(map(re.escape, words.split(PLACEHOLDER))), text) is not None
 
