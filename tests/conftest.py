@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import platform
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,13 @@ def registry():
 @pytest.fixture(scope="session")
 def lessons(registry):
     return load_lessons(registry)
+
+
+def pytest_configure(config):
+    # A suite started in the background by a shell without job control (`cmd &` in a script) inherits
+    # SIGINT ignored, and so would every `invoke` it starts: the Ctrl-C tests would wait for nothing.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
