@@ -455,11 +455,37 @@ def clean(c, cache=False):
         print(f"removed {len(removed['containers'])} container(s) and {len(removed['volumes'])} volume(s)")
 
 
-@task(help={"k": "only tests matching this expression (pytest -k)", "x": "stop at the first failure"})
-def test(c, k=None, x=False):
-    """Run the test suite (Docker tests included: they fail, not skip, under CI)."""
-    args = [sys.executable, "-m", "pytest", "-q"] + (["-k", k] if k else []) + (["-x"] if x else [])
-    raise Exit(code=subprocess.call(args, cwd=ROOT))
+@task(help={"k": "only tests matching this expression (pytest -k)", "x": "stop at the first failure",
+            "quick": "only the tests that need no Docker engine, toolchain or browser: the inner loop, under a minute",
+            "workers": "pytest-xdist workers for the tests that may share the machine (default 2; 0: one process); "
+                       "the tests marked `serial` always run alone, after the others"})
+def test(c, k=None, x=False, quick=False, workers=2):
+    """Run the test suite (Docker tests included: they fail, not skip, under CI); --quick: the inner loop."""
+    import importlib.util
+    import shutil
+    import tempfile
+
+    base = [sys.executable, "-m", "pytest", "-q"] + (["-k", k] if k else []) + (["-x"] if x else [])
+    if quick:
+        raise Exit(code=subprocess.call(base + ["-m", "not docker and not local and not browser"], cwd=ROOT))
+    if workers and importlib.util.find_spec("xdist") is None:
+        print("pytest-xdist is missing (apt-get install python3-pytest-xdist): the tests run in one process")
+        workers = 0
+    parallel = ["-n", str(workers), "--dist", "loadgroup"] if workers else []
+    # One build cache for both phases and every worker (tests/conftest.py: session_build_cache).
+    cache = tempfile.mkdtemp(prefix="async-rosetta-test-builds-")
+    env = {**os.environ, "ASYNC_ROSETTA_TEST_BUILD_CACHE": cache}
+    try:
+        codes = []
+        for phase in (parallel + ["-m", "not serial"], ["-m", "serial"]):
+            codes.append(subprocess.call(base + phase, cwd=ROOT, env=env))
+            if x and codes[-1] not in (0, 5):
+                break
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    # 5 is pytest's "no test selected": fine for one phase (-k may pick from one only), not for both.
+    failed = [code for code in codes if code not in (0, 5)]
+    raise Exit(code=failed[0] if failed else (5 if set(codes) == {5} else 0))
 
 
 ns = Collection(list_, run_lesson, run_all, new_lesson, exercise, check, hint, render, serve, handout, images, bench,

@@ -1,8 +1,17 @@
-"""Shared fixtures. Docker tests skip where no engine answers, except under CI, where they fail."""
+"""Shared fixtures. Docker tests skip where no engine answers, except under CI, where they fail.
+
+A test's markers say what it needs: the fixtures of a backend mark the tests that name them, and a test
+that reaches a backend some other way (a parametrized `backend`, `request.getfixturevalue`) without the
+marker fails, so that `-m "not docker"` (and `invoke test --quick`) never starts a container.
+
+Under pytest-xdist each worker is a session of its own: its own owner label (see `owner`), and one build
+cache shared by the workers of a run (see `session_build_cache`)."""
 from __future__ import annotations
 
 import os
+import platform
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -12,6 +21,11 @@ from runner.languages import load_registry
 from runner.lessons import load_lessons
 
 UNDER_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# `invoke test` names a fresh folder here, so that its phases (and their workers) share one build cache.
+SESSION_CACHE_VARIABLE = "ASYNC_ROSETTA_TEST_BUILD_CACHE"
+# What a test needs, by the fixtures it names.
+NEEDS = {"docker_backend": "docker", "no_leftovers": "docker", "local_backend": "local",
+         "no_stray_processes": "local"}
 
 
 def unavailable(reason: str):
@@ -31,8 +45,49 @@ def lessons(registry):
     return load_lessons(registry)
 
 
+def pytest_configure(config):
+    # A suite started in the background by a shell without job control (`cmd &` in a script) inherits
+    # SIGINT ignored, and so would every `invoke` it starts: the Ctrl-C tests would wait for nothing.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items):
+    """Mark each test with what its fixtures need, and a test parametrized over backends per backend."""
+    for item in items:
+        needs = {NEEDS[name] for name in getattr(item, "fixturenames", ()) if name in NEEDS}
+        backend = getattr(item, "callspec", None) and item.callspec.params.get("backend")
+        if backend in ("docker", "local"):
+            needs.add(backend)
+        for need in sorted(needs):
+            if item.get_closest_marker(need) is None:
+                item.add_marker(need)
+
+
+def _require_marker(request, marker: str, what: str) -> None:
+    if request.node.get_closest_marker(marker) is None:
+        pytest.fail(f"{request.node.nodeid} uses {what} but has no `{marker}` marker: mark it "
+                    f"(`pytest.param(..., marks=pytest.mark.{marker})` for one parameter), so that "
+                    f"`-m 'not {marker}'` leaves it out")
+
+
+@pytest.fixture
+def docker_backend(request):
+    """The Docker backend, for a test marked `docker`."""
+    _require_marker(request, "docker", "the Docker backend")
+    return request.getfixturevalue("_docker_session")
+
+
+@pytest.fixture
+def local_backend(request):
+    """The local backend (the host's python3, node and dotnet), for a test marked `local`."""
+    _require_marker(request, "local", "the local backend")
+    return request.getfixturevalue("_local_session")
+
+
 @pytest.fixture(scope="session")
-def docker_backend(registry):
+def _docker_session(registry):
     from runner import docker_engine
     from runner.docker_backend import DockerBackend
 
@@ -47,7 +102,7 @@ def docker_backend(registry):
 
 
 @pytest.fixture(scope="session")
-def local_backend(registry):
+def _local_session(registry):
     from runner.local_backend import LocalBackend
 
     backend = LocalBackend()
@@ -55,6 +110,20 @@ def local_backend(registry):
     if problems:
         unavailable("; ".join(problems))
     return backend
+
+
+@pytest.fixture(scope="session")
+def record(tmp_path_factory):
+    """Print a line (seen with -s) and keep it in timings.txt under the session's temporary folder: times a
+    test measures but does not bound, because they are the machine's, not the kit's."""
+    log = tmp_path_factory.getbasetemp() / "timings.txt"
+
+    def write(line: str) -> None:
+        print(line)
+        with log.open("a") as file:
+            file.write(line + "\n")
+
+    return write
 
 
 @pytest.fixture
@@ -89,9 +158,11 @@ NOTHING = {"containers": [], "volumes": []}
 def owner():
     """One owner for everything this test session starts on the engine, in this process and in the
     `invoke` processes it starts: other sessions on the same engine then never count as leftovers."""
-    from runner.workflow import OWNER_VARIABLE, owner as process_owner
+    from runner.workflow import OWNER_VARIABLE
 
-    name = process_owner()  # this process: `invoke clean` spares what a session still running owns
+    # This process (an xdist worker is one), never an owner inherited from whoever started it: `invoke
+    # clean` spares what a live owner has, and no_leftovers looks only at this session's.
+    name = f"{platform.node()}:{os.getpid()}"
     previous = os.environ.get(OWNER_VARIABLE)
     os.environ[OWNER_VARIABLE] = name
     yield name
@@ -103,12 +174,20 @@ def owner():
 
 @pytest.fixture(scope="session", autouse=True)
 def session_build_cache(tmp_path_factory):
-    """A build cache of the test session's own, in this process and in the `invoke` processes it starts:
-    the first build of each source in a session is a real one, whatever earlier sessions kept."""
+    """A build cache of the test run's own, in this process and in the `invoke` processes it starts: the
+    first build of each source in a run is a real one, whatever earlier runs kept. The workers of one
+    xdist run share it (a build appears in it whole or not at all), and so do the phases of `invoke test`."""
     from runner.build_cache import FOLDER_VARIABLE
 
     previous = os.environ.get(FOLDER_VARIABLE)
-    os.environ[FOLDER_VARIABLE] = str(tmp_path_factory.mktemp("build-cache"))
+    if os.environ.get(SESSION_CACHE_VARIABLE):
+        folder = Path(os.environ[SESSION_CACHE_VARIABLE])
+    elif os.environ.get("PYTEST_XDIST_WORKER"):  # the workers' temporary folders share a parent: the run's
+        folder = tmp_path_factory.getbasetemp().parent / "build-cache"
+    else:
+        folder = tmp_path_factory.mktemp("build-cache")
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ[FOLDER_VARIABLE] = str(folder)
     yield Path(os.environ[FOLDER_VARIABLE])
     if previous is None:
         del os.environ[FOLDER_VARIABLE]
@@ -126,9 +205,10 @@ def empty_build_cache(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def no_leftovers(owner):
+def no_leftovers(owner, request):
     """Asserts after the test that the kit left no container or volume behind (of this test session's:
     others may use the same engine meanwhile)."""
+    _require_marker(request, "docker", "the Docker engine")
     from runner import docker_engine
     from runner.workflow import OWNER_LABEL
 
@@ -141,8 +221,9 @@ def no_leftovers(owner):
 
 
 @pytest.fixture
-def no_stray_processes():
+def no_stray_processes(request):
     """Asserts after the test that no process of a local run outlived it (orphans included)."""
+    _require_marker(request, "local", "the local backend")
     yield
     from runner.local_backend import marked_processes
 
@@ -158,7 +239,8 @@ def _command_line(pid: int) -> str:
 
 
 def processes_running(command: list[str]) -> list[int]:
-    """Processes on this machine (in containers too) whose command line is exactly `command`."""
+    """Processes on this machine whose command line is exactly `command` (in containers too, where the
+    engine runs here: see processes_in_containers)."""
     wanted = b"\0".join(part.encode() for part in command) + b"\0"
     found = []
     for entry in Path("/proc").glob("[0-9]*"):
@@ -167,4 +249,24 @@ def processes_running(command: list[str]) -> list[int]:
                 found.append(int(entry.name))
         except OSError:
             pass
+    return found
+
+
+def processes_in_containers(client, command: list[str], labels: dict[str, str]) -> list[str]:
+    """Processes whose command line is `command`, in the running containers with these labels, as the
+    engine sees them (where it runs on another machine too, unlike this machine's /proc)."""
+    import docker
+
+    from runner import docker_engine
+
+    found = []
+    wanted = [docker_engine.KIT_LABEL] + [f"{key}={value}" for key, value in labels.items()]
+    for container in client.api.containers(filters={"label": wanted}):
+        try:
+            top = client.api.top(container["Id"], ps_args="-eo pid,args")
+        except docker.errors.APIError:  # gone meanwhile: nothing runs in it
+            continue
+        column = top["Titles"].index("COMMAND") if "COMMAND" in top["Titles"] else -1
+        found += [f"{container['Id'][:12]}: {row[column]}" for row in top.get("Processes") or []
+                  if row[column].split() == command]
     return found

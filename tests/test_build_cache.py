@@ -20,7 +20,7 @@ def _run(backend, registry, root, slug="cached"):
     return workflow.run_lesson(lesson, registry.select("csharp"), backend).runs[0]
 
 
-@pytest.fixture(params=["local", "docker"])
+@pytest.fixture(params=[pytest.param("local", marks=pytest.mark.local), pytest.param("docker", marks=pytest.mark.docker)])
 def backend(request):
     return request.getfixturevalue(f"{request.param}_backend")
 
@@ -48,6 +48,7 @@ def test_a_failed_build_is_not_kept(backend, registry, tmp_path, empty_build_cac
     assert not empty_build_cache.exists() or not any(empty_build_cache.iterdir())
 
 
+@pytest.mark.local
 def test_the_same_source_under_another_name_is_built_again(local_backend, registry, tmp_path, empty_build_cache):
     # The program's file is named after the source (cached.dll): another name is another program.
     make_lesson(tmp_path, "cached", {"csharp/cached.cs": PROGRAM.replace("{0}", "once")})
@@ -71,6 +72,7 @@ def test_an_entry_appears_whole_or_not_at_all(tmp_path, monkeypatch):
     assert build_cache.get("def") is None
 
 
+@pytest.mark.local
 def test_invoke_clean_cache_empties_it(local_backend, registry, tmp_path, empty_build_cache):
     from runner import ROOT
 

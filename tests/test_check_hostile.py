@@ -3,9 +3,12 @@
 Every case of tests/hostile/ in every language goes to a real `invoke check kitchen --file PATH --json`
 process: in Docker and, at the same time, on the local backend where test_hostile deems the case safe
 there. The verdict must not pass, its run must end with the case's status (test_hostile.CASES) and say
-the case's words, the process must be back within the case's limit plus MARGIN (a timeout is the
-lesson's own: 10 s for kitchen), exit with status 1 and no traceback, and leave nothing behind. Then a
-classroom: thirty checks at once, every verdict right.
+the case's words, the program must be stopped in time (test_hostile.stopped_in_time: its process within the
+case's limit plus test_hostile's GRACE; a timeout is the lesson's own, 10 s for kitchen), the `invoke check`
+process must exit with status 1 and no traceback, within PATIENCE (else it hangs), and leave nothing
+behind. Then a classroom: thirty checks at once, every verdict right. How long a whole process takes
+(Python's start, the sandbox's set-up beside five others) is the machine's, not the kit's: it is
+recorded (conftest's `record`: timings.txt), not asserted.
 """
 from __future__ import annotations
 
@@ -22,12 +25,15 @@ import pytest
 from runner import ROOT
 from runner.local_backend import marked_processes
 from runner.results import RunResult, Status
-from tests.test_exercises import _cases as exercise_cases
-from tests.test_hostile import CASES, DOCKER_CASES, EXTRA_CHECKS, GRACE, HOSTILE, LOCAL_CASES, Case
+from tests.test_exercises import _cases as exercise_cases, holds
+from tests.test_hostile import CASES, DOCKER_CASES, EXTRA_CHECKS, HOSTILE, LOCAL_CASES, Case, stopped_in_time
 from tests.test_services import listener  # noqa: F401 - the fixture: a listener on this machine
 
+# Six checks at once per case, thirty in the classroom, none of them waiting for a slot: nothing else of the
+# suite's may run beside them.
+pytestmark = pytest.mark.serial
+
 LESSON = "kitchen"  # an exercise whose timeout (10 s) is every lesson's default
-MARGIN = GRACE + 3.0  # test_hostile's grace, plus the invoke process's own start and the sandbox's set-up
 PATIENCE = 300  # seconds before a hung `invoke check` is killed: a C# build alone may take 180
 CLASSROOM = 30
 # Where a 10 s lesson lets a case end otherwise than test_hostile's 2 s ones do. .NET's thread bomb leaks
@@ -78,19 +84,6 @@ def invoke_check(lesson: str, language: str, path: Path, backend: str, *flags: s
         raise AssertionError(f"`{' '.join(command)}` was still running after {PATIENCE}s") from None
     return Checked(language, path, proc.returncode, out, err.decode("utf-8", "replace"),
                    time.monotonic() - started, proc.pid)
-
-
-@pytest.fixture(scope="session")
-def record(tmp_path_factory):
-    """Print a line (seen with -s) and keep it in check-hostile.txt under the session's temporary folder."""
-    log = tmp_path_factory.getbasetemp() / "check-hostile.txt"
-
-    def write(line: str) -> None:
-        print(line)
-        with log.open("a") as file:
-            file.write(line + "\n")
-
-    return write
 
 
 def _sources(case: str, registry, folder: Path, replace: dict[str, str]) -> dict[str, Path]:
@@ -160,7 +153,7 @@ def _judge(case: str, checks: dict[tuple[str, str], Checked], registry, lesson, 
         assert run.stdout.startswith(expected.kept), f"{where}\nprinted: {run.stdout[:300]!r}"
         if expected.status is Status.OUTPUT_LIMIT:
             assert run.truncated and 500_000 < len(run.stdout.encode()) <= 1_000_000, where
-        assert checked.to_verdict <= limit + MARGIN, f"{where}\nthe verdict came after {checked.to_verdict:.1f}s"
+        assert stopped_in_time(run, limit), f"{where}\nthe program ran {(run.process_ms or 0) / 1000:.1f}s"
         assert marked_processes(f"{checked.pid}-") == [], f"{where}\nprocesses of the local run outlived it"
     for backend in {backend for backend, _ in checks}:
         EXTRA_CHECKS.get(case, lambda runs, backend: None)(
@@ -251,7 +244,7 @@ def test_a_classroom_of_thirty_checks_at_once(docker_backend, tmp_path, record, 
         verdict = checked.verdict
         said = "\n".join(verdict["messages"])
         if checked.exit_code != (1 if says else 0) or verdict["passed"] is not (not says) \
-                or any(words not in said for words in says):
+                or not all(holds(said, words) for words in says):
             refused += not says
             wrong.append(f"{name}: {verdict['status']} (exit status {checked.exit_code}), expected "
                          f"{says or 'a pass'}:\n{said[:1500]}")

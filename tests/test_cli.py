@@ -12,9 +12,9 @@ from runner import ROOT
 from runner.languages import load_registry
 
 
-def invoke(*args, cwd=ROOT, timeout=300):
+def invoke(*args, cwd=ROOT, timeout=300, env=None):
     return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, env={**os.environ, **(env or {})})
 
 
 def test_list_shows_the_lessons():
@@ -68,16 +68,18 @@ def test_a_broken_example_fails_the_run(kit_copy):
 
 
 @pytest.mark.docker
-def test_ctrl_c_removes_every_container(docker_backend, kit_copy, no_leftovers):
+def test_ctrl_c_removes_every_container(docker_backend, kit_copy, owner, no_leftovers):
     from runner import docker_engine
+    from runner.workflow import OWNER_LABEL
 
     proc = subprocess.Popen([sys.executable, "-m", "invoke", "run-lesson", "kitchen", "--backend", "docker"],
                             cwd=kit_copy, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     client = docker_engine.connect()
+    mine = {OWNER_LABEL: owner}  # not another test's or another user's, on the same engine
     deadline = time.monotonic() + 60
-    while not docker_engine.leftovers(client)["containers"] and time.monotonic() < deadline:
+    while not docker_engine.leftovers(client, mine)["containers"] and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert docker_engine.leftovers(client)["containers"], "no container started"
+    assert docker_engine.leftovers(client, mine)["containers"], "no container started"
     time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
@@ -116,3 +118,99 @@ def test_images_travel_in_one_archive(docker_backend, tmp_path):
     assert done.returncode == 0 and "loaded the images" in done.stderr
     missing = invoke("images", "--load", str(tmp_path / "nowhere.tar"))
     assert missing.returncode == 2 and "no such file" in missing.stderr and "--save" in missing.stderr
+
+
+# --- what users run to look after the kit: doctor, clean, and the whole course -------------------------
+
+NO_ENGINE = "unix:///nonexistent/async-rosetta/docker.sock"
+WIDE = {"COLUMNS": "250"}  # rich's tables keep each finding on one line
+
+
+def _rows(table: str) -> dict[str, list[str]]:
+    """A rich table's rows by their first cell: the other cells, stripped."""
+    rows = {}
+    for line in table.splitlines():
+        cells = [cell.strip() for cell in line.strip("│ ").split("│")]
+        if len(cells) >= 2 and cells[0]:
+            rows[cells[0]] = cells[1:]
+    return rows
+
+
+@pytest.mark.docker
+@pytest.mark.local
+def test_doctor_finds_everything_here_and_exits_0(docker_backend, local_backend, registry):
+    done = invoke("doctor", env=WIDE)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = _rows(done.stdout)
+    assert rows["Docker engine"][0] == "ok" and rows["Docker engine"][1].startswith("version ")
+    for language in registry.languages.values():
+        assert rows[f"{language.title} image"][0] == "ok", rows
+        assert rows[f"{language.title} on this machine (local backend)"][0] == "ok", rows
+
+
+def test_doctor_without_an_engine_says_how_to_start_one_and_exits_3():
+    done = invoke("doctor", env={**WIDE, "DOCKER_HOST": NO_ENGINE})
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    rows = _rows(done.stdout)
+    assert rows["Docker engine"] == ["missing", "start one: `./bootstrap` (root on Linux starts dockerd), or Docker "
+                                                "Desktop; without it use `--backend local`"]
+    for language in load_registry().languages.values():
+        assert rows[f"{language.title} image"] == ["missing", "needs a Docker engine first"]
+
+
+@pytest.mark.docker
+def test_clean_removes_what_a_dead_owner_left_and_spares_a_live_owners(docker_backend, registry):
+    """`invoke clean` after a crash: the crashed run's container and volume go; a run still going keeps its."""
+    import platform
+    import re
+    import uuid
+
+    from runner import docker_engine
+    from runner.workflow import OWNER_LABEL, RUN_LABEL
+
+    client = docker_backend.client
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # its pid names an owner that no longer runs
+    owners = {"dead": f"{platform.node()}:{gone.pid}", "live": f"{platform.node()}:{os.getpid()}"}
+    run = f"clean-test-{uuid.uuid4().hex[:8]}"
+    image = docker_backend.image(registry.get("python"))
+    try:
+        for who, owner in owners.items():
+            labels = {docker_engine.KIT_LABEL: "async-rosetta", RUN_LABEL: f"{run}-{who}", OWNER_LABEL: owner}
+            client.api.create_volume(labels=labels)
+            container = client.api.create_container(image, ["sleep", "300"], labels=labels,
+                                                    host_config=client.api.create_host_config(network_mode="none"))
+            client.api.start(container["Id"])
+        done = invoke("clean")
+        assert done.returncode == 0, done.stderr
+        assert re.search(r"removed [1-9]\d* container\(s\) and [1-9]\d* volume\(s\)", done.stdout), done.stdout
+        left = {who: docker_engine.leftovers(client, {RUN_LABEL: f"{run}-{who}"}) for who in owners}
+        assert left["dead"] == {"containers": [], "volumes": []}
+        assert len(left["live"]["containers"]) == 1 and len(left["live"]["volumes"]) == 1, left
+    finally:
+        for who in owners:
+            docker_engine.remove_leftovers(client, {RUN_LABEL: f"{run}-{who}"})
+
+
+@pytest.mark.docker
+@pytest.mark.serial  # the course's times are compared within 0.1 s, its languages side by side
+def test_run_all_runs_the_whole_course_as_users_do(docker_backend, kit_copy, lessons, empty_build_cache,
+                                                   no_leftovers):
+    """`invoke run-all` in its real mode: warm containers, the languages side by side, C# built ahead."""
+    done = invoke("run-all", "--backend", "docker", "--json", cwd=kit_copy, timeout=1200)
+    reports = {report["lesson"]: report for report in json.loads(done.stdout or "[]")}
+    assert list(reports) == list(lessons), done.stderr
+    wrong = [f"{slug}: {[(r['language'], r['status'], r['message']) for r in report['runs']]}\n{report['diff']}"
+             for slug, report in reports.items() if not report["equivalent"]]
+    assert not wrong, "not equivalent:\n" + "\n".join(wrong)
+    assert done.returncode == 0, done.stderr
+    for slug, report in reports.items():
+        assert {r["status"] for r in report["runs"]} <= {"ok", "skipped"}, (slug, report["runs"])
+        assert (kit_copy / "results" / "docker" / f"{slug}.json").is_file()
+    csharp = {slug: [r for r in report["runs"] if r["language"] == "csharp" and r["status"] == "ok"]
+              for slug, report in reports.items()}
+    first, *later = list(reports)
+    assert [r["build_cached"] for r in csharp[first]] == [False], "the first lesson's C# is built as it runs"
+    ahead = {slug: [r["build_cached"] for r in csharp[slug]] for slug in later}
+    assert all(cached == [True] for cached in ahead.values()), f"the later lessons' C# is built ahead: {ahead}"

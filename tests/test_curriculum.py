@@ -6,7 +6,9 @@ from runner.languages import load_registry
 from runner.lessons import load_lessons
 from runner.results import Status
 
-SLUGS = list(load_lessons(load_registry()))
+# A lesson that measures CPU runs alone (`serial`): another test's load beside it would be in its figures.
+SLUGS = [pytest.param(slug, marks=pytest.mark.serial) if lesson.runs_alone else slug
+         for slug, lesson in load_lessons(load_registry()).items()]
 
 
 def _check(report, lesson):

@@ -1,6 +1,4 @@
 """The Docker backend: real containers, real compilers, real output."""
-import time
-
 import pytest
 
 from runner import workflow
@@ -18,7 +16,8 @@ def test_kitchen_runs_in_three_containers_and_is_equivalent(docker_backend, less
     assert report.equivalent, report.diff
     for run in report.runs:
         assert run.backend == "docker" and run.image
-        assert run.run_ms == pytest.approx(1900, abs=100)
+        # The program's last time stamp: never before its sleeps end; how far past is `equivalent`'s to judge.
+        assert run.run_ms >= 1900
         assert run.process_ms >= run.run_ms
         assert run.peak_memory_bytes > 1_000_000
         assert run.runtime_version and run.runtime_version != "unknown"
@@ -42,6 +41,12 @@ for path in ("/etc/probe", "/usr/probe", "/tmp/probe", "/work/probe"):
         print("writable", path)
     except OSError:
         print("read-only", path)
+import resource
+print("no-new-privileges", [l for l in open("/proc/self/status") if l.startswith("NoNewPrivs")][0].split()[1])
+print("core files", resource.getrlimit(resource.RLIMIT_CORE))
+for path in ("/tmp", "/work"):
+    size = os.statvfs(path)
+    print("tmpfs", path, size.f_blocks * size.f_frsize // 2**20, "MB")
 """})
     lesson = load_lessons(registry, tmp_path / "lessons")["probe"]
     run = workflow.run_lesson(lesson, registry.select("python"), docker_backend).runs[0]
@@ -52,17 +57,20 @@ for path in ("/etc/probe", "/usr/probe", "/tmp/probe", "/work/probe"):
     assert "secret False" in lines
     assert "capabilities 0000000000000000" in lines
     assert {"read-only /etc/probe", "read-only /usr/probe", "writable /tmp/probe", "writable /work/probe"} <= set(lines)
+    assert "no-new-privileges 1" in lines  # not even a setuid binary gains a privilege
+    assert "core files (0, 0)" in lines  # a crash writes no core file into /work's memory
+    assert {"tmpfs /tmp 256 MB", "tmpfs /work 64 MB"} <= set(lines)  # the writable places are small
 
 
 def test_timeout_is_enforced_from_the_host(docker_backend, tmp_path, registry, no_leftovers):
     make_lesson(tmp_path, "hang", {"javascript/hang.mjs": "console.log('[0.0s] started');\nsetInterval(() => {}, 1000);\n"},
                 extra="timeout: 1\n")
     lesson = load_lessons(registry, tmp_path / "lessons")["hang"]
-    started = time.monotonic()
     run = workflow.run_lesson(lesson, registry.select("javascript"), docker_backend).runs[0]
     assert run.status is Status.TIMEOUT
     assert run.stdout == "[0.0s] started\n"
-    assert time.monotonic() - started < 1 + 5
+    # Stopped at the timeout, within the wrapper's grace (docker_engine.GRACE) and a second for the engine.
+    assert run.process_ms / 1000 < 1 + 2
 
 
 def test_memory_and_output_limits(docker_backend, tmp_path, registry, no_leftovers):

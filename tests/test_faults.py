@@ -20,13 +20,14 @@ from pathlib import Path
 import pytest
 
 from runner import EnvironmentProblem, workflow
-from runner.lessons import load_lessons
+from runner.lessons import MAX_TIMEOUT, load_lessons
 from runner.results import LessonReport, RunResult, Status, load_report, save_report
 from tests.conftest import make_lesson, unavailable
 
 LESSON_LABEL = workflow.LESSON_LABEL
 NO_ENGINE = "unix:///nonexistent/async-rosetta/docker.sock"
 PREVIOUS = '{"a result": "saved by an earlier run"}\n'
+STOPPED = 60  # seconds by which a run is back after Ctrl-C, cleanup done: a hang, not a slow machine, if not
 
 
 def invoke(*args, cwd, env=None, timeout=300):
@@ -59,9 +60,14 @@ def previous(root: Path, backend: str, slug: str) -> Path:
     return path
 
 
-def wait_for(condition, seconds: float = 60, what: str = "") -> None:
+def wait_for(condition, seconds: float = 60, what: str = "", proc: subprocess.Popen | None = None) -> None:
+    """Until `condition()` holds; a failure at once if `proc`, which should bring it about, has ended."""
     deadline = time.monotonic() + seconds
     while not condition():
+        if proc is not None and proc.poll() is not None:
+            out, err = proc.communicate()
+            raise AssertionError(f"waiting for {what}, the run ended with exit status {proc.returncode}:\n"
+                                 f"{err[-2000:]}{out[-1000:]}")
         assert time.monotonic() < deadline, f"waited {seconds:g}s for {what}"
         time.sleep(0.05)
 
@@ -194,7 +200,12 @@ def _interrupt(proc: subprocess.Popen, times: int = 1) -> subprocess.CompletedPr
     for _ in range(times):
         proc.send_signal(signal.SIGINT)
         time.sleep(0.03)
-    out, err = proc.communicate(timeout=60)
+    try:
+        out, err = proc.communicate(timeout=STOPPED)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        raise AssertionError(f"still running {STOPPED}s after Ctrl-C:\n{err[-2000:]}") from None
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
@@ -224,7 +235,7 @@ def test_ctrl_c_during_a_build_removes_everything(docker_backend, kit_copy, no_l
     [slug] = course(kit_copy, {"build": ""})
     (kit_copy / "csharp" / f"{slug}.cs").write_text('Console.Write("[0.0s] built\\n");\n')
     proc = start_invoke("run-lesson", slug, "--lang", "csharp", "--backend", "docker", cwd=kit_copy)
-    wait_for(_started(docker_backend.client, slug, "build"), what="the build to start")
+    wait_for(_started(docker_backend.client, slug, "build"), what="the build to start", proc=proc)
     time.sleep(0.5)  # well into the build
     done = _interrupt(proc)
     assert done.returncode == 130, done.stderr
@@ -241,8 +252,9 @@ def test_ctrl_c_twice_during_run_all_keeps_the_finished_results(docker_backend, 
         "never": "print('[0.0s] never run')\n"}, extra="timeout: 60\n")
     second_before = previous(kit_copy, "docker", second)
     proc = start_invoke("run-all", "--lang", "python", "--backend", "docker", cwd=kit_copy)
-    wait_for(lambda: (kit_copy / "results" / "docker" / f"{first}.json").exists(), what="the first lesson's results")
-    wait_for(_running_in_warm(docker_backend.client, owner), what="the second lesson to run")
+    wait_for(lambda: (kit_copy / "results" / "docker" / f"{first}.json").exists(), what="the first lesson's results",
+             proc=proc)
+    wait_for(_running_in_warm(docker_backend.client, owner), what="the second lesson to run", proc=proc)
     done = _interrupt(proc, times=2)  # an impatient user: the cleanup still finishes
     assert done.returncode == 130, done.stderr
     no_traceback(done)
@@ -251,12 +263,14 @@ def test_ctrl_c_twice_during_run_all_keeps_the_finished_results(docker_backend, 
     assert not (kit_copy / "results" / "docker" / f"{third}.json").exists()
 
 
-SLEEPERS = {"python": "import time\nprint('[0.0s] sleeping', flush=True)\ntime.sleep(30)\n",
-            "javascript": "console.log('[0.0s] sleeping');\nsetTimeout(() => {}, 30000);\n"}
+# Programs that would run until the longest timeout a lesson may have (300 s): a run stopped by Ctrl-C
+# ends in far less (STOPPED), however busy the machine, and one that waited for them could not.
+SLEEPERS = {"python": "import time\nprint('[0.0s] sleeping', flush=True)\ntime.sleep(600)\n",
+            "javascript": "console.log('[0.0s] sleeping');\nsetTimeout(() => {}, 600000);\n"}
 
 
 def _side_by_side(kit_copy) -> str:
-    [slug] = course(kit_copy, {"sleepers": SLEEPERS["python"]}, extra="timeout: 60\n")
+    [slug] = course(kit_copy, {"sleepers": SLEEPERS["python"]}, extra=f"timeout: {MAX_TIMEOUT:g}\n")
     (kit_copy / "javascript" / f"{slug}.mjs").write_text(SLEEPERS["javascript"])
     return slug
 
@@ -265,11 +279,11 @@ def _side_by_side(kit_copy) -> str:
 def test_ctrl_c_while_languages_run_side_by_side_removes_everything(docker_backend, kit_copy, owner, no_leftovers):
     slug = _side_by_side(kit_copy)
     proc = start_invoke("run-lesson", slug, "--lang", "python,javascript", "--backend", "docker", cwd=kit_copy)
-    wait_for(_running_in_warm(docker_backend.client, owner, at_least=2), what="both languages to run")
+    wait_for(_running_in_warm(docker_backend.client, owner, at_least=2), what="both languages to run", proc=proc)
     started = time.monotonic()
     done = _interrupt(proc)
     assert done.returncode == 130, done.stderr
-    assert time.monotonic() - started < 15  # not the programs' 30s: the other thread's run is stopped too
+    assert time.monotonic() - started < STOPPED  # not the lesson's 300s: the other thread's run is stopped too
     no_traceback(done)
     assert not (kit_copy / "results").exists()
 
@@ -280,11 +294,11 @@ def test_ctrl_c_while_languages_run_side_by_side_on_the_local_backend(kit_copy):
 
     slug = _side_by_side(kit_copy)
     proc = start_invoke("run-lesson", slug, "--lang", "python,javascript", "--backend", "local", cwd=kit_copy)
-    wait_for(lambda: len(marked_processes(f"{proc.pid}-")) >= 2, what="both languages to run")
+    wait_for(lambda: len(marked_processes(f"{proc.pid}-")) >= 2, what="both languages to run", proc=proc)
     started = time.monotonic()
     done = _interrupt(proc)
     assert done.returncode == 130, done.stderr
-    assert time.monotonic() - started < 15
+    assert time.monotonic() - started < STOPPED
     no_traceback(done)
     assert marked_processes(f"{proc.pid}-") == []
 
@@ -298,7 +312,7 @@ def test_ctrl_c_on_the_local_backend_kills_the_program_and_its_children(kit_copy
         "subprocess.Popen(['sleep', '986'], start_new_session=True)\n"
         "print('[0.0s] sleeping', flush=True)\ntime.sleep(30)\n")}, extra="timeout: 60\n")
     proc = start_invoke("run-lesson", slug, "--backend", "local", cwd=kit_copy)
-    wait_for(lambda: len(marked_processes(f"{proc.pid}-")) >= 2, what="the program and its child")
+    wait_for(lambda: len(marked_processes(f"{proc.pid}-")) >= 2, what="the program and its child", proc=proc)
     done = _interrupt(proc)
     assert done.returncode == 130, done.stderr
     no_traceback(done)
@@ -341,7 +355,7 @@ def test_a_results_file_is_never_seen_half_written(tmp_path):
         while not stop.is_set():
             try:
                 seen.add(load_report(path).date)
-            except ValueError as exc:
+            except Exception as exc:  # noqa: BLE001 - half a file (ValueError), no file at all: every one counts
                 bad.append(exc)
 
     reader = threading.Thread(target=read)
@@ -353,7 +367,7 @@ def test_a_results_file_is_never_seen_half_written(tmp_path):
         thread.join()
     stop.set()
     reader.join()
-    assert not bad, bad[:1]
+    assert not bad, bad[:3]
     assert len(seen) > 1  # the reader did see the file change under it
     assert sorted(p.name for p in path.parent.iterdir()) == ["atomic.json"]
 

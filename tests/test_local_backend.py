@@ -18,7 +18,9 @@ def test_kitchen_runs_everywhere_and_is_equivalent(local_backend, lessons, regis
     assert [r.status for r in report.runs] == [Status.OK] * 3, report.diff
     assert report.equivalent, report.diff
     for run in report.runs:
-        assert run.run_ms == pytest.approx(1900, abs=100)
+        # The program's last time stamp: never before its sleeps end. How far past them a busy machine
+        # lets it get is for `equivalent` to judge, within the lesson's tolerance.
+        assert run.run_ms >= 1900
         assert run.process_ms >= run.run_ms
         assert run.runtime_version and run.peak_memory_bytes > 1_000_000
         assert [e.kind for e in run.events].count("finished") == 6
@@ -37,7 +39,8 @@ def test_a_broken_example_is_caught_with_a_diff(local_backend, kit_copy, registr
     assert "javascript" not in report.diff
 
 
-def test_timeout_keeps_partial_output_and_kills_the_whole_process_group(local_backend, tmp_path, registry):
+def test_timeout_keeps_partial_output_and_kills_the_whole_process_group(local_backend, tmp_path, registry,
+                                                                         no_stray_processes):
     marker = tmp_path / "child-alive"
     make_lesson(tmp_path, "hang", {"python/hang.py": f"""
 import subprocess, sys, time
@@ -47,12 +50,11 @@ subprocess.Popen([sys.executable, "-c", "import time, pathlib; time.sleep(2); pa
 time.sleep(60)
 """}, extra="timeout: 1\n")
     lesson = load_lessons(registry, tmp_path / "lessons")["hang"]
-    started = time.monotonic()
     report = workflow.run_lesson(lesson, registry.select("python"), local_backend)
     run = report.runs[0]
     assert run.status is Status.TIMEOUT and "after 1s" in run.message
     assert run.stdout == "[0.0s] started\n"
-    assert time.monotonic() - started < 1 + 2
+    assert run.process_ms / 1000 < 1 + 1, "stopped at the timeout, not when the program would have ended"
     time.sleep(2.5)
     assert not marker.exists(), "the child outlived the run"
 

@@ -11,7 +11,7 @@ import pytest
 
 from runner import ROOT
 from runner.render import render_handout, render_site
-from tests.conftest import unavailable
+from tests.conftest import UNDER_CI, unavailable
 
 DATA = Path(__file__).parent / "data"
 RESULTS = DATA / "results"
@@ -64,9 +64,34 @@ def test_lesson_pages_show_code_output_timelines_and_escape_what_programs_print(
 
 def test_the_markdown_handout_matches_the_golden_file(results, registry, lessons):
     text = render_handout([lessons["kitchen"]], registry, RESULTS, "md", booklet=False)
-    if os.environ.get("UPDATE_GOLDEN"):
+    if os.environ.get("UPDATE_GOLDEN") and text != GOLDEN.read_text():
+        if UNDER_CI:  # CI compares; it never rewrites what it compares with
+            pytest.fail(f"UPDATE_GOLDEN is set under CI and the Markdown handout differs from {GOLDEN.name}")
         GOLDEN.write_text(text)
+        pytest.skip(f"UPDATE_GOLDEN: rewrote {GOLDEN.relative_to(ROOT)}; review `git diff`, then run the test "
+                    "again without UPDATE_GOLDEN")
     assert text == GOLDEN.read_text(), "the Markdown handout changed: check it, then UPDATE_GOLDEN=1 invoke test"
+
+
+def test_render_shows_dockers_results_where_there_are_some_else_the_local_ones(tmp_path):
+    from runner import KitError
+    from runner.pages import load_results
+
+    folder = tmp_path / "results"
+    shutil.copytree(RESULTS, folder)
+    kitchen = json.loads((folder / "docker" / "kitchen.json").read_text())
+    (folder / "local").mkdir()
+    for slug in ("kitchen", "gather"):  # kitchen on both backends, gather only on the local one
+        local = {**kitchen, "lesson": slug, "backend": "local",
+                 "runs": [{**run, "backend": "local"} for run in kitchen["runs"]]}
+        (folder / "local" / f"{slug}.json").write_text(json.dumps(local))
+    auto = load_results(folder)
+    assert (auto["kitchen"].backend, auto["gather"].backend) == ("docker", "local")
+    assert {slug: report.backend for slug, report in load_results(folder, "local").items()} == {
+        "kitchen": "local", "gather": "local"}
+    assert "gather" not in load_results(folder, "docker") and load_results(folder, "docker")["kitchen"].backend == "docker"
+    with pytest.raises(KitError, match="unknown backend 'podman': expected one of auto, docker, local"):
+        load_results(folder, "podman")
 
 
 def _invoke(*args, env=None, timeout=300):

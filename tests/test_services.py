@@ -45,7 +45,8 @@ def _check(run):
     assert run.status is Status.OK, run.message + run.stderr
     lines = run.stdout.splitlines()
     assert lines[0] == "200 {'name': 'probe', 'ms': 300}"
-    assert lines[1] == "waited 0.3s"
+    # The API waited its 300 ms (never less); how much longer a busy machine took is not the kit's.
+    assert lines[1].startswith("waited ") and float(lines[1][len("waited "):-1]) >= 0.3, lines[1]
     return lines
 
 
