@@ -430,7 +430,8 @@ def stress(c, rounds=None, run_all=None):
     Runs tests/test_stress.py (Docker); the figures go to results/stress.json. Minutes long."""
     with _errors():
         rounds, run_all = _repeat(rounds, "--rounds", 5), _repeat(run_all, "--run-all", 3)
-    env = {**os.environ, "ASYNC_ROSETTA_STRESS_ROUNDS": str(rounds), "ASYNC_ROSETTA_STRESS_RUN_ALLS": str(run_all)}
+    env = {**os.environ, "ASYNC_ROSETTA_STRESS": "1", "ASYNC_ROSETTA_STRESS_ROUNDS": str(rounds),
+           "ASYNC_ROSETTA_STRESS_RUN_ALLS": str(run_all)}
     code = subprocess.call([sys.executable, "-m", "pytest", "-q", "-s", "-m", "stress", "tests/test_stress.py"],
                            cwd=ROOT, env=env)
     raise Exit(code=code)
@@ -467,7 +468,8 @@ def test(c, k=None, x=False, quick=False, workers=2):
 
     base = [sys.executable, "-m", "pytest", "-q"] + (["-k", k] if k else []) + (["-x"] if x else [])
     if quick:
-        raise Exit(code=subprocess.call(base + ["-m", "not docker and not local and not browser"], cwd=ROOT))
+        raise Exit(code=subprocess.call(base + ["-m", "not docker and not local and not browser and not stress"],
+                                        cwd=ROOT))
     if workers and importlib.util.find_spec("xdist") is None:
         print("pytest-xdist is missing (apt-get install python3-pytest-xdist): the tests run in one process")
         workers = 0
@@ -477,7 +479,7 @@ def test(c, k=None, x=False, quick=False, workers=2):
     env = {**os.environ, "ASYNC_ROSETTA_TEST_BUILD_CACHE": cache}
     try:
         codes = []
-        for phase in (parallel + ["-m", "not serial"], ["-m", "serial"]):
+        for phase in (parallel + ["-m", "not serial and not stress"], ["-m", "serial and not stress"]):
             codes.append(subprocess.call(base + phase, cwd=ROOT, env=env))
             if x and codes[-1] not in (0, 5):
                 break

@@ -78,6 +78,7 @@ print(f"[{{time.perf_counter() - clock:.1f}}s] finished", flush=True)
 
 
 @pytest.mark.local
+@pytest.mark.serial  # it keeps more processes busy than there are cores
 def test_a_run_late_while_the_machine_was_busy_is_run_again_alone(local_backend, tmp_path, registry,
                                                                    no_stray_processes):
     if noise.cpu_pressure_us() is None:
@@ -95,6 +96,7 @@ def test_a_run_late_while_the_machine_was_busy_is_run_again_alone(local_backend,
 
 
 @pytest.mark.local
+@pytest.mark.serial  # it keeps more processes busy than there are cores
 def test_a_learners_check_late_while_the_machine_was_busy_is_judged_by_a_second_run(
         local_backend, tmp_path, registry, no_stray_processes):
     if noise.cpu_pressure_us() is None:
