@@ -53,8 +53,14 @@ def pytest_configure(config):
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
-def pytest_collection_modifyitems(items):
-    """Mark each test with what its fixtures need, and a test parametrized over backends per backend."""
+def pytest_collection_modifyitems(config, items):
+    """Mark each test with what its fixtures need, and a test parametrized over backends per backend; leave
+    out the stress tests (minutes long) unless `invoke stress` runs them."""
+    if not os.environ.get("ASYNC_ROSETTA_STRESS"):
+        stress = [item for item in items if item.get_closest_marker("stress")]
+        if stress:
+            config.hook.pytest_deselected(items=stress)
+            items[:] = [item for item in items if item not in stress]
     for item in items:
         needs = {NEEDS[name] for name in getattr(item, "fixturenames", ()) if name in NEEDS}
         backend = getattr(item, "callspec", None) and item.callspec.params.get("backend")

@@ -26,8 +26,6 @@ from tests.test_exercises import holds
 from tests.test_hostile import HOSTILE
 
 pytestmark = [pytest.mark.stress, pytest.mark.docker, pytest.mark.serial]
-if not os.environ.get("ASYNC_ROSETTA_STRESS"):
-    pytest.skip("minutes long, beside a CPU hog: `invoke stress` runs it", allow_module_level=True)
 
 ROUNDS = int(os.environ.get("ASYNC_ROSETTA_STRESS_ROUNDS", "5"))
 RUN_ALLS = int(os.environ.get("ASYNC_ROSETTA_STRESS_RUN_ALLS", "3"))
