@@ -273,17 +273,28 @@ def create_volume(client, labels: dict[str, str]) -> str:
         return client.volumes.create(name=f"async-rosetta-{uuid.uuid4().hex[:12]}", labels=labels).name
 
 
-def remove_volume(client, name: str) -> None:
+VOLUME_TRIES = 3  # a container of the run may be created on the volume while it is being removed
+
+
+def remove_volume(client, name: str) -> bool:
     """Remove a run's volume, and first any container still using it (after a failed removal, say).
+    Whether it is gone: a volume that another thread of the run keeps taking into use (an abort while the
+    run goes on) is left to that thread's own cleanup.
 
     Quiet when the engine has gone: the next call says so, and `invoke clean` removes it later."""
     with _uninterrupted():
-        try:
-            for container in _containers(client, {"volume": name}):
-                _remove_id(client, container["Id"])
-            client.api.remove_volume(name, force=True)
-        except (docker.errors.NotFound, requests.exceptions.ConnectionError):
-            pass
+        for _ in range(VOLUME_TRIES):
+            try:
+                for container in _containers(client, {"volume": name}):
+                    _remove_id(client, container["Id"])
+                client.api.remove_volume(name, force=True)
+                return True
+            except (docker.errors.NotFound, requests.exceptions.ConnectionError):
+                return True
+            except docker.errors.APIError as exc:
+                if exc.status_code != 409:  # 409: in use by a container created meanwhile
+                    raise
+        return False
 
 
 def fill_volume(client, volume: str, image: str, files: dict[str, bytes], folders: tuple[str, ...],
@@ -704,11 +715,6 @@ def remove_leftovers(client, labels: dict[str, str] | None = None,
                 _remove_id(client, container["Id"])
                 removed["containers"].append(_name(container))
         for volume in client.api.volumes(filters=_filters(labels)).get("Volumes") or []:
-            if spare(volume.get("Labels") or {}):
-                continue
-            try:
-                client.api.remove_volume(volume["Name"], force=True)
+            if not spare(volume.get("Labels") or {}) and remove_volume(client, volume["Name"]):
                 removed["volumes"].append(volume["Name"])
-            except docker.errors.NotFound:
-                pass
     return removed
