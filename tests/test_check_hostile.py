@@ -224,35 +224,64 @@ def _classroom() -> list[tuple[str, str, str, tuple[str, ...]]]:
     return picked
 
 
-@pytest.mark.docker
-def test_a_classroom_of_thirty_checks_at_once(docker_backend, tmp_path, record, no_leftovers):
-    """Thirty `invoke check` processes started at once: every verdict right, nothing left behind."""
+@dataclass(frozen=True)
+class Classroom:
+    """Thirty checks started at once, judged: what went wrong, in words, and the figures."""
+
+    picked: list
+    checks: list[Checked]
+    refused: list[str]  # right solutions not passed
+    accepted: list[str]  # wrong ones passed, or refused without their words
+    broken: list[str]  # no verdict: a traceback or another exit status
+    seconds: float  # wall time of the whole classroom
+
+    @property
+    def wrong(self) -> list[str]:
+        return ([f"right solution refused: {r}" for r in self.refused] + [f"wrong one accepted: {a}" for a in
+                self.accepted] + [f"no verdict: {b}" for b in self.broken])
+
+    @property
+    def reruns(self) -> int:
+        """Checks whose verdict came from a second run, alone (runner/noise.py)."""
+        return sum(bool(c.verdict["run"] and c.verdict["run"].get("rerun")) for c in self.checks
+                   if c.exit_code in (0, 1) and "Traceback" not in c.stderr)
+
+
+def classroom() -> Classroom:
+    """Thirty `invoke check` processes started at once on Docker, each verdict judged against its case."""
     picked = _classroom()
     started = time.monotonic()
     with ThreadPoolExecutor(len(picked)) as pool:
-        futures = [pool.submit(invoke_check, slug, language, Path(path), "docker", "--json")
-                   for slug, language, path, _ in picked]
-    checks = [future.result() for future in futures]
-    total = time.monotonic() - started
-    slowest = max(range(len(picked)), key=lambda i: checks[i].seconds)
-    wrong, refused = [], 0
+        checks = list(pool.map(lambda case: invoke_check(case[0], case[1], Path(case[2]), "docker", "--json"), picked))
+    seconds = time.monotonic() - started
+    refused, accepted, broken = [], [], []
     for (slug, language, path, says), checked in zip(picked, checks):
         name = f"{slug} {language} {Path(path).relative_to(ROOT)}"
         if "Traceback" in checked.stderr or checked.exit_code not in (0, 1):
-            wrong.append(f"{name}: exit status {checked.exit_code}\n{checked.stderr[-1000:]}")
+            broken.append(f"{name}: exit status {checked.exit_code}\n{checked.stderr[-1000:]}")
             continue
         verdict = checked.verdict
         said = "\n".join(verdict["messages"])
         if checked.exit_code != (1 if says else 0) or verdict["passed"] is not (not says) \
                 or not all(holds(said, words) for words in says):
-            refused += not says
-            wrong.append(f"{name}: {verdict['status']} (exit status {checked.exit_code}), expected "
-                         f"{says or 'a pass'}:\n{said[:1500]}")
+            (accepted if says else refused).append(
+                f"{name}: {verdict['status']} (exit status {checked.exit_code}), expected {says or 'a pass'}:\n"
+                f"{said[:1500]}")
+    return Classroom(picked, checks, refused, accepted, broken, seconds)
+
+
+@pytest.mark.docker
+def test_a_classroom_of_thirty_checks_at_once(docker_backend, tmp_path, record, no_leftovers):
+    """Thirty `invoke check` processes started at once: every verdict right, nothing left behind."""
+    room = classroom()
+    picked, checks = room.picked, room.checks
+    slowest = max(range(len(picked)), key=lambda i: checks[i].seconds)
     lines = [f"{slug:17} {language:10} {Path(path).name:24} {checked.seconds:5.1f}s exit status {checked.exit_code}"
              for (slug, language, path, _), checked in zip(picked, checks)]
-    summary = (f"{CLASSROOM} checks at once: {total:.1f}s wall in all; the slowest took {checks[slowest].seconds:.1f}s "
-               f"({picked[slowest][0]} {picked[slowest][1]} {Path(picked[slowest][2]).name}); {len(wrong)} verdict(s) "
-               f"wrong, {refused} of them a right solution refused")
+    summary = (f"{CLASSROOM} checks at once: {room.seconds:.1f}s wall in all; the slowest took "
+               f"{checks[slowest].seconds:.1f}s ({picked[slowest][0]} {picked[slowest][1]} "
+               f"{Path(picked[slowest][2]).name}); {len(room.wrong)} verdict(s) wrong, {len(room.refused)} of them "
+               f"a right solution refused; {room.reruns} judged by a second run")
     (tmp_path / "classroom.txt").write_text("\n".join(lines + [summary]) + "\n")
     record(summary)
-    assert not wrong, f"{len(wrong)} of {CLASSROOM} verdicts wrong:\n\n" + "\n\n".join(wrong)
+    assert not room.wrong, f"{len(room.wrong)} of {CLASSROOM} verdicts wrong:\n\n" + "\n\n".join(room.wrong)
