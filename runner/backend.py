@@ -59,6 +59,9 @@ class Example(Protocol):
 
     build: RunResult | None  # the build's result, when the language builds
 
+    def prepare(self) -> None:
+        """Start what its first run needs (a warm container, say), so that no timed run waits for it."""
+
     def run(self, repeat: int) -> RunResult: ...
 
 

@@ -108,10 +108,7 @@ class DockerBackend:
         build, built = self._build(language, image, version, source, filename, timeout, labels)
         files = {f"src/{filename}": source, **{f"build/{name}": data for name, data in built.items()}}
         if self._warm is not None and service is None and not fresh:
-            example = _WarmExample(self, language, image, version, filename, timeout, labels, files, build)
-            if build is None or build.status is Status.OK:
-                example._container()  # started now, not in the timed window of its first run
-            yield example
+            yield _WarmExample(self, language, image, version, filename, timeout, labels, files, build)
             return
         volume = docker_engine.create_volume(self.client, labels)
         try:
@@ -170,6 +167,9 @@ class _DockerExample:
         self.source = f"{SOURCE_DIR}/{filename}"
         self.env = fill_env(language.env, "/tmp")
 
+    def prepare(self) -> None:
+        """Nothing to start ahead: each run has a container of its own, created in its turn."""
+
     def run(self, repeat: int) -> RunResult:
         if self.build is not None and self.build.status is not Status.OK:
             return self.build.with_(repeat=repeat)
@@ -207,6 +207,11 @@ class _WarmExample:
             labels={**{k: v for k, v in labels.items() if k != docker_engine.LESSON_LABEL},
                     docker_engine.PHASE_LABEL: "warm"},
         )
+
+    def prepare(self) -> None:
+        """Start the language's warm container now, so that its start falls in no timed run."""
+        if self.build is None or self.build.status is Status.OK:
+            self._container()
 
     def _container(self) -> docker_engine.Warm:
         warm = self.backend._warm

@@ -274,6 +274,9 @@ class _LocalExample:
             build_cache.put(entry, build_cache.read_folder(build_dir))
         return result
 
+    def prepare(self) -> None:
+        """Nothing to start ahead: a local run is a process."""
+
     def run(self, repeat: int) -> RunResult:
         if self.build is not None and self.build.status is not Status.OK:
             return self.build.with_(repeat=repeat)

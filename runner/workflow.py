@@ -75,6 +75,7 @@ def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: i
         filename = lesson.example(language).name
         with backend.example(language, source, filename, lesson.timeout, labels, service,
                              fresh=lesson.needs_fresh_sandbox) as example:
+            example.prepare()
             prepared()
             for i in range(1, repeat + 1):
                 counter = f" ({i}/{repeat})" if repeat > 1 else ""
