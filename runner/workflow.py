@@ -1,7 +1,6 @@
 """A lesson run as a chain of steps: select languages, run each, compare, report."""
 from __future__ import annotations
 
-import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import nullcontext
@@ -20,7 +19,6 @@ from runner.results import LessonReport, RunResult, Status, host_facts, now
 from runner.services import SERVICES, RunningService
 
 MAX_EXAMPLE = 1_000_000  # bytes: an example is a page of code, not a data file
-PREPARE_WAIT = 600.0  # seconds side-by-side languages wait for each other's builds (a C# build's limit is 180)
 
 
 def source_problem(path: Path, source: bytes) -> str | None:
@@ -41,12 +39,10 @@ def source_problem(path: Path, source: bytes) -> str | None:
 
 def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: int, run_id: str,
                  progress: Progress, service: RunningService | None = None,
-                 path: Path | None = None, alone: bool = False,
-                 prepared: Callable[[], None] = lambda: None) -> list[RunResult]:
+                 path: Path | None = None, alone: bool = False) -> list[RunResult]:
     """Every repeat of one language's example (or of the file at `path`, a learner's say); a missing or
     unrunnable example is a result too. `alone`: no other program timed and no build started meanwhile
-    (slots.exclusive_run). `prepared` is called once the example is built and its sandbox up, before
-    its first timed run."""
+    (slots.exclusive_run)."""
     path = path or lesson.example(language)
     base = dict(language=language.name, backend=backend.name)
     if not path.is_file():
@@ -75,8 +71,7 @@ def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: i
         filename = lesson.example(language).name
         with backend.example(language, source, filename, lesson.timeout, labels, service,
                              fresh=lesson.needs_fresh_sandbox) as example:
-            example.prepare()
-            prepared()
+            example.prepare()  # a warm container starts here, outside the timed runs
             for i in range(1, repeat + 1):
                 counter = f" ({i}/{repeat})" if repeat > 1 else ""
                 with (slots.exclusive_run if alone else slots.timed_run)(progress):
@@ -186,39 +181,17 @@ def _side_by_side(lesson: Lesson, languages: list[Language], backend: Backend, r
                   progress: Progress, service: RunningService | None) -> list[RunResult]:
     """Every language at the same time, each in a thread of its own; results in the languages' order.
 
-    No language starts its timed runs before every language is built and has its sandbox up, so that no
-    compile or container start falls in another language's timed run. On Ctrl-C or a failure the backend
-    stops what the others run, and they end before this returns."""
-    everyone = threading.Barrier(len(languages))
-
-    def one(language: Language) -> list[RunResult]:
-        arrived = False
-
-        def prepared() -> None:
-            nonlocal arrived
-            if not arrived:
-                arrived = True
-                try:
-                    everyone.wait(PREPARE_WAIT)
-                except threading.BrokenBarrierError:
-                    raise KitError("the run was stopped while the other languages were being prepared") from None
-
-        try:
-            return run_language(lesson, language, backend, repeat, run_id, progress, service, prepared=prepared)
-        finally:
-            try:
-                prepared()  # a language that ended early (missing, failed to build...) holds no one back
-            except KitError:
-                pass
-
+    On Ctrl-C or a failure the backend stops what the others run, and they end before this returns."""
     pool = ThreadPoolExecutor(len(languages), thread_name_prefix=f"{lesson.slug}-")
-    futures = [pool.submit(one, language) for language in languages]
+    futures = [pool.submit(run_language, lesson, language, backend, repeat, run_id, progress, service)
+               for language in languages]
     try:
         return [result for future in futures for result in future.result()]
     except BaseException:
-        everyone.abort()
-        backend.abort(run_id)
-        wait(futures)
+        while True:  # again until every thread has ended: a program one of them started after a sweep goes too
+            backend.abort(run_id)
+            if not wait(futures, timeout=1).not_done:
+                break
         raise
     finally:
         pool.shutdown(wait=True)
