@@ -91,10 +91,15 @@ def _limits(raw: dict, default: Limits, where: str) -> Limits:
     )
 
 
+# LibYAML's parser where PyYAML was built with it (Debian's is): a tenth of the pure-Python one's time, which
+# every command pays for each lesson.yaml it reads.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_registry(path: Path = REGISTRY_FILE) -> Registry:
     """Read the registry file; any mistake in it is reported with the file and key."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise KitError(f"{path}: cannot read the language registry: {exc}") from None
     languages = {}

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from runner import ROOT, KitError
-from runner.languages import Language, Registry
+from runner.languages import YAML_LOADER, Language, Registry
 from runner.services import SERVICES
 
 LESSONS_DIR = ROOT / "lessons"
@@ -131,7 +131,7 @@ _EXERCISE_KEYS = ("seconds", "slower", "hints", "allow")
 def _key_lines(text: str) -> dict[str, int]:
     """Line number of each top-level key, so that a problem can point at its line."""
     try:
-        node = yaml.compose(text)
+        node = yaml.compose(text, Loader=YAML_LOADER)
     except yaml.YAMLError:
         return {}
     if not isinstance(node, yaml.MappingNode):
@@ -260,7 +260,7 @@ def load_lesson(folder: Path, registry: Registry) -> tuple[Lesson | None, list[s
         return None, [f"{file}: cannot read: {exc}"]
     p = _Problems(file, _key_lines(text))
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
