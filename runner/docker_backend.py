@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from contextlib import contextmanager
 
@@ -110,12 +111,16 @@ class DockerBackend:
         if self._warm is not None and service is None and not fresh:
             yield _WarmExample(self, language, image, version, filename, timeout, labels, files, build)
             return
+        if docker_engine.fits_inline(files):  # the files travel with each run's command
+            yield _DockerExample(self, language, image, version, filename, timeout, labels, service, build, files)
+            return
         volume = docker_engine.create_volume(self.client, labels)
         try:
             # Copied in once, before anything runs: every container then mounts it read-only.
             docker_engine.fill_volume(self.client, volume, image, files, ("src", "build"),
                                       {**labels, docker_engine.PHASE_LABEL: "copy"})
-            yield _DockerExample(self, language, image, version, filename, timeout, labels, volume, service, build)
+            yield _DockerExample(self, language, image, version, filename, timeout, labels, service, build,
+                                 volume=volume)
         finally:
             docker_engine.remove_volume(self.client, volume)
 
@@ -131,6 +136,7 @@ class DockerBackend:
         if built is not None:
             return cached_build(language, NAME, runtime_version=version, image=image), built
         slots.wait_for_gate()  # a build never starts while a program is timed alone
+        started = time.monotonic()  # the build's time is the whole phase's: its copies and container too
         volume = docker_engine.create_volume(self.client, labels)
         try:
             copy = {**labels, docker_engine.PHASE_LABEL: "copy"}
@@ -148,22 +154,24 @@ class DockerBackend:
             result = build_result(language, NAME, outcome, build_timeout, limits.memory_mb,
                                   runtime_version=version, image=image)
             if result.status is not Status.OK:
-                return result, {}
+                return result.with_(build_ms=(time.monotonic() - started) * 1000), {}
             built = docker_engine.read_volume(self.client, volume, image, "build", copy)
             build_cache.put(entry, built)
-            return result, built
+            return result.with_(build_ms=(time.monotonic() - started) * 1000), built
         finally:
             docker_engine.remove_volume(self.client, volume)
 
 
 class _DockerExample:
-    """Each run in a fresh container that mounts the example's volume read-only."""
+    """Each run in a fresh container, with the example's files in its command (small ones) or in a volume
+    it mounts read-only."""
 
     def __init__(self, backend: DockerBackend, language: Language, image: str, version: str | None,
-                 filename: str, timeout: float, labels: dict[str, str], volume: str,
-                 service: RunningService | None, build: RunResult | None):
+                 filename: str, timeout: float, labels: dict[str, str], service: RunningService | None,
+                 build: RunResult | None, files: dict[str, bytes] | None = None, volume: str | None = None):
         self.backend, self.language, self.image, self.version = backend, language, image, version
-        self.timeout, self.labels, self.volume, self.service, self.build = timeout, labels, volume, service, build
+        self.timeout, self.labels, self.service, self.build = timeout, labels, service, build
+        self.files, self.volume = files, volume
         self.source = f"{SOURCE_DIR}/{filename}"
         self.env = fill_env(language.env, "/tmp")
 
@@ -180,7 +188,7 @@ class _DockerExample:
             env={**self.env, **(self.service.env if self.service else {})},
             network=self.service.network if self.service else "none",
             memory_mb=limits.memory_mb, pids=limits.pids, timeout=self.timeout,
-            output_limit=OUTPUT_LIMIT, volume=self.volume,
+            output_limit=OUTPUT_LIMIT, volume=self.volume, files=self.files,
         )
         outcome = docker_engine.run_sandboxed(self.backend.client, box)
         return run_result(self.language, NAME, outcome, self.timeout, limits.memory_mb, self.build,
@@ -235,10 +243,12 @@ class _WarmExample:
             command = self.language.command(self.language.run, f"{folder}/src/{self.filename}", f"{folder}/build")
             outcome = docker_engine.run_warm(self.backend.client, warm, run, command, self.env, self.timeout,
                                              OUTPUT_LIMIT, files)
-        except docker_engine.WarmBroken:
+        except docker_engine.WarmBroken as broken:
             del self.backend._warm[self.language.name]
             docker_engine.stop_warm(self.backend.client, warm)
-            raise
+            if broken.outcome is None:
+                raise
+            outcome = broken.outcome  # stopped with its container: the next run gets a new one
         limits = self.language.limits
         return run_result(self.language, NAME, outcome, self.timeout, limits.memory_mb, self.build,
                           pids=limits.pids, runtime_version=self.version, image=self.image, repeat=repeat)

@@ -54,6 +54,15 @@ if [ -n "$stopped" ]; then wait $program 2>/dev/null; again=$?; [ $again -ne 127
 read e _ < /proc/uptime
 pressure; stall=; [ -n "$p0" ] && [ -n "$p" ] && stall=$(( p - p0 ))
 """
+# The files of a run that travel as the command's arguments (see `fits_inline`): pairs of path and base64
+# text up to a `--`, written under $files; then the command. (An argument costs nothing; a copy through the
+# API costs a container made for it, some 0.1-0.9 s.)
+_WRITE_FILES = r"""
+while [ "$1" != -- ]; do
+  case $1 in */*) mkdir -p "$files/${1%/*}" || exit 125 ;; esac
+  printf '%s' "$2" | base64 -d > "$files/$1" || exit 125; shift 2
+done; shift
+"""
 WRAPPER = _RUN_PROGRAM + r"""
 peak=; for f in /sys/fs/cgroup/memory.peak /sys/fs/cgroup/memory/memory.max_usage_in_bytes; do
   if [ -r "$f" ]; then read -r peak < "$f"; break; fi; done
@@ -89,6 +98,7 @@ class Sandbox:
     timeout: float = 10.0
     output_limit: int = 1_000_000  # bytes of stdout and stderr together
     volume: str | None = None  # mounted at /job
+    files: dict[str, bytes] | None = None  # or these, written under /job by the wrapper (no volume then)
     volume_writable: bool = False  # only a build writes there; a run reads its program
     network: str = "none"
     user: str = "1000:1000"
@@ -173,6 +183,13 @@ def _remove_id(client, container_id: str) -> None:
             client.api.remove_container(container_id, force=True)
         except (docker.errors.NotFound, requests.exceptions.ConnectionError):
             pass
+
+
+def _kill_id(client, container_id: str) -> None:
+    try:
+        client.api.kill(container_id)
+    except (docker.errors.APIError, requests.exceptions.ConnectionError):
+        pass  # it had already stopped, or the engine has gone (the next call says so)
 
 
 def _containers(client, filters: dict) -> list[dict]:
@@ -422,14 +439,15 @@ def _create(client, box: Sandbox, command: list[str] | None = None):
     try:
         return client.containers.create(
             box.image,
-            command or ["sh", "-c", WRAPPER, "sh", *box.command],
+            command or _command(box),
             environment={**box.env, "MARK": MARK, "HOME": "/tmp"},
             user=box.user,
             working_dir="/work",
             labels=box.labels,
             network_mode=box.network,
             read_only=True,
-            tmpfs={"/tmp": "rw,nosuid,size=256m", "/work": "rw,nosuid,size=64m,uid=1000,gid=1000,mode=0755"},
+            tmpfs={"/tmp": "rw,nosuid,size=256m", "/work": "rw,nosuid,size=64m,uid=1000,gid=1000,mode=0755",
+                   **({"/job": "rw,nosuid,size=16m,uid=1000,gid=1000,mode=0755"} if box.files is not None else {})},
             cap_drop=["ALL"],
             security_opt=["no-new-privileges"],
             mem_limit=f"{box.memory_mb}m",
@@ -444,6 +462,16 @@ def _create(client, box: Sandbox, command: list[str] | None = None):
         )
     except docker.errors.ImageNotFound:
         raise _image_missing(box.image) from None
+
+
+def _command(box: Sandbox) -> list[str]:
+    """The wrapper and the program's command; with the run's files first when they travel inline."""
+    if box.files is None:
+        return ["sh", "-c", WRAPPER, "sh", *box.command]
+    inline = [part for name, data in box.files.items() for part in (name, base64.b64encode(data).decode())]
+    # Written, then made read-only, as a volume's files would be (the program is their owner: this keeps
+    # a slip from changing them, not a will).
+    return ["sh", "-c", 'files=/job' + _WRITE_FILES + 'chmod -R a-w /job\n' + WRAPPER, "sh", *inline, "--", *box.command]
 
 
 def _wait(container, timeout: float) -> tuple[int | None, bool]:
@@ -477,7 +505,8 @@ def run_sandboxed(client, box: Sandbox) -> Outcome:
             started = time.monotonic()
             container.start()
             reader.start()
-            exit_code, timed_out = _wait(container, box.timeout)
+            # The program may have begun before the start call returned: its time counts from the call.
+            exit_code, timed_out = _wait(container, max(box.timeout - (time.monotonic() - started), 0.1))
             wall_ms = (time.monotonic() - started) * 1000
             reader.join(timeout=10)
             container.reload()
@@ -498,10 +527,8 @@ def run_sandboxed(client, box: Sandbox) -> Outcome:
 EXEC_WRAPPER = r"""
 job=$1; shift
 echo $$ > "/work/$job.pid"
-while [ "$1" != -- ]; do
-  case $1 in */*) mkdir -p "/work/$job.files/${1%/*}" || exit 125 ;; esac
-  printf '%s' "$2" | base64 -d > "/work/$job.files/$1" || exit 125; shift 2
-done; shift
+files="/work/$job.files"
+""" + _WRITE_FILES + r"""
 mkdir "/work/$job" && cd "/work/$job" || exit 125
 count() { for f in "$@"; do if [ -r "$f" ]; then while read -r key value; do [ "$key" = "$k" ] && echo "$value";
   done < "$f"; return; fi; done; echo 0; }
@@ -566,13 +593,22 @@ def stop_warm(client, *warms: Warm) -> None:
 
 
 class WarmBroken(KitError):
-    """A warm container that could not stop what ran in it: it must be replaced."""
+    """A warm container that could not stop what ran in it: it must be replaced. When the kit stopped the
+    program by killing the whole container, `outcome` is the run's (its verdict stands)."""
+
+    def __init__(self, message: str, outcome: Outcome | None = None):
+        super().__init__(message)
+        self.outcome = outcome
 
 
 def _exec(client, warm: Warm, command: list[str]) -> None:
-    """Run a short command in a warm container as the sandbox's user, to its end."""
-    exec_id = client.api.exec_create(warm.container, command, user=warm.box.user)["Id"]
-    client.api.exec_start(exec_id)
+    """Run a short command in a warm container as the sandbox's user, to its end; quiet when it cannot start
+    (a fork bomb may hold every process slot)."""
+    try:
+        exec_id = client.api.exec_create(warm.container, command, user=warm.box.user)["Id"]
+        client.api.exec_start(exec_id)
+    except docker.errors.APIError:
+        pass
 
 
 INLINE_LIMIT = 96_000  # bytes of base64 per file that travel as an exec's argument (the kernel takes 128 kB)
@@ -620,6 +656,13 @@ def run_warm(client, warm: Warm, run: str, command: list[str], env: dict[str, st
             if reader.is_alive():
                 _exec(client, warm, stop_all)
                 reader.join(5)
+            if reader.is_alive():  # not even a `kill` could start in it: the whole container goes
+                _kill_id(client, warm.container)
+                reader.join(10)
+                if not reader.is_alive():
+                    stopped = _outcome(reader, None, True, (time.monotonic() - started) * 1000)
+                    raise WarmBroken(f"a program in a warm container of {warm.box.image} was stopped only by "
+                                     "killing the container", stopped)
         wall_ms = (time.monotonic() - started) * 1000
         if reader.is_alive():
             raise WarmBroken(f"a program in a warm container of {warm.box.image} could not be stopped")

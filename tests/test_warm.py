@@ -151,3 +151,19 @@ def test_a_lesson_that_measures_cpu_runs_its_languages_one_at_a_time(local_backe
     assert js_start >= py_end, f"one after the other: {spans}"
     py_start, py_end, js_start, js_end = spans["together"]
     assert js_start < py_end and py_start < js_end, f"at the same time: {spans}"
+
+
+@pytest.mark.docker
+def test_a_program_no_exec_can_stop_is_stopped_with_its_container(docker_backend, registry, tmp_path, monkeypatch,
+                                                                  no_leftovers):
+    # Under a fork bomb on a busy machine not even the kit's `kill` finds a process slot: no exec can start.
+    # That is what is simulated here (the one thing not real): every exec the kit sends to stop a run is lost.
+    monkeypatch.setattr(docker_engine, "_exec", lambda client, warm, command: None)
+    sleeper = "import socket, time\nprint('[0.0s] container', socket.gethostname(), flush=True)\ntime.sleep(60)\n"
+    lessons = _course(tmp_path, registry, {"sleeper": sleeper, "looks": LOOKS}, extra="timeout: 1\n")
+    runs = _run_all(docker_backend, registry, lessons, warm=True)
+    stopped = runs["sleeper"]
+    assert stopped.status is Status.TIMEOUT and "after 1s" in stopped.message, stopped
+    assert stopped_in_time(stopped, 1, WARM_STOP), stopped.process_ms
+    assert runs["looks"].status is Status.OK, runs["looks"]
+    assert runs["looks"].stdout.splitlines()[0] != stopped.stdout.splitlines()[0], "a new warm container"
