@@ -43,11 +43,11 @@ def shown(text: str) -> str:
     return printable("\n".join(kept))
 
 
-def _ms(t: Timing | None) -> str:
+def _ms(t: Timing | None, ranges: bool = True) -> str:
     if t is None:
         return "-"
     text = f"{t.median / 1000:.2f}s"
-    return text if t.min == t.max else f"{text}\n{t.min / 1000:.2f}-{t.max / 1000:.2f}"
+    return text if t.min == t.max or not ranges else f"{text}\n{t.min / 1000:.2f}-{t.max / 1000:.2f}"
 
 
 def _mb(t: Timing | None) -> str:
@@ -63,9 +63,41 @@ def _version(text: str | None) -> str:
     return text.split()[-1].lstrip("v") if text and text.split() else "-"
 
 
-def summary_table(reports: list[LessonReport], registry: Registry) -> Table:
+def summary_table(reports: list[LessonReport], registry: Registry, width: int | None = None) -> Table:
     """One row per language (and lesson); one verdict per lesson. A column with nothing to say in any row
-    (memory in warm runs, say) is left out, to keep the table narrow enough for the verdict."""
+    (memory in warm runs, say) is left out. On a terminal too narrow for the whole table (`width`), the
+    versions move to the caption, then a single lesson's verdict to the title, then the min-max ranges of
+    repeats go (the results keep them), then long lesson names break after a hyphen: at 80 columns or more,
+    nothing in a cell is cut."""
+    compact = 0
+    while True:
+        table = _summary_table(reports, registry, compact)
+        if width is None or compact == 4 or _needed_width(table) <= width:
+            return table
+        compact += 1
+
+
+def _needed_width(table: Table) -> int:
+    from rich.measure import Measurement
+
+    console = Console(width=10_000)
+    return Measurement.get(console, console.options, table).maximum
+
+
+def _broken_at_hyphens(slug: str, most: int = 12) -> str:
+    """A lesson's name on lines of at most `most` characters where its hyphens allow."""
+    lines = [""]
+    for word in slug.split("-"):
+        piece = word if not lines[-1] else f"-{word}"
+        if lines[-1] and len(lines[-1]) + len(piece) > most:
+            lines[-1] += "-"
+            lines.append(word)
+        else:
+            lines[-1] += piece
+    return "\n".join(lines)
+
+
+def _summary_table(reports: list[LessonReport], registry: Registry, compact: int) -> Table:
     many = len(reports) > 1
     numbers = ("program", "process", "build", "memory", "waited")
     names = ("lesson" if many else "verdict", "language", "status", *numbers, "version")
@@ -76,15 +108,25 @@ def summary_table(reports: list[LessonReport], registry: Registry) -> Table:
             worst = next((r for r in runs if r.status is not Status.OK), runs[0])
             t = report.timings(lang)
             title = registry.languages[lang].title if lang in registry.languages else lang
-            first = [report.lesson, _verdict(report)] if many else [_verdict(report)]
+            lesson = _broken_at_hyphens(report.lesson) if compact >= 4 else report.lesson
+            first = [lesson, _verdict(report)] if many else [_verdict(report)]
             status = Text(worst.status.value, STATUS_STYLE[worst.status])
             if any(r.rerun for r in runs):
                 status.append(", again", "yellow")
-            rows.append((first[i] if i < len(first) else "", title, status, _ms(t["run_ms"]),
-                         _ms(t["process_ms"]), "cached" if worst.build_cached else _ms(t["build_ms"]),
-                         _mb(t["peak_memory_bytes"]), _ms(t["stall_ms"]), _version(worst.runtime_version)))
+            ranges = compact < 3
+            rows.append((first[i] if i < len(first) else "", title, status, _ms(t["run_ms"], ranges),
+                         _ms(t["process_ms"], ranges), "cached" if worst.build_cached else _ms(t["build_ms"], ranges),
+                         _mb(t["peak_memory_bytes"]), _ms(t["stall_ms"], ranges), _version(worst.runtime_version)))
             ends.append(many and i == len(report.languages) - 1)
     shown = [i for i, name in enumerate(names) if name not in numbers or any(row[i] != "-" for row in rows)]
+    versions = {}
+    if compact >= 1:  # the versions below the table, once per language
+        shown.remove(names.index("version"))
+        versions = {row[1]: row[-1] for row in rows if row[-1] != "-"}
+    title = None if many else f"{reports[0].title} ({reports[0].lesson}) - {reports[0].backend}"
+    if compact >= 2 and not many:  # the verdict in the title
+        shown.remove(0)
+        title = Text.assemble(title, ": ", _verdict(reports[0]))
     explained = {"program": "as measured by the program", "process": "start to exit",
                  "build": "its time, or cached", "memory": "peak, in runs of a sandbox of their own",
                  "waited": "how long programs waited for a CPU during the run (a busy machine makes time "
@@ -93,9 +135,10 @@ def summary_table(reports: list[LessonReport], registry: Registry) -> Table:
     if any(r.rerun for report in reports for r in report.runs):
         caption += "; again: run again alone (no other program timed, no build, meanwhile)"
     if any(run.repeat > 1 for r in reports for run in r.runs):
-        caption += "; median over repeats, min-max below"
-    table = Table(title=None if many else f"{reports[0].title} ({reports[0].lesson}) - {reports[0].backend}",
-                  box=box.SIMPLE_HEAVY, pad_edge=False, collapse_padding=True, caption=caption)
+        caption += "; median over repeats, " + ("min-max below" if compact < 3 else "min-max in the results file")
+    if versions:
+        caption += "; versions: " + ", ".join(f"{language} {version}" for language, version in versions.items())
+    table = Table(title=title, box=box.SIMPLE_HEAVY, pad_edge=False, collapse_padding=True, caption=caption)
     for i in shown:
         table.add_column(names[i], no_wrap=True, justify="right" if names[i] in numbers else "left")
     for row, end_section in zip(rows, ends):
@@ -139,7 +182,7 @@ def outputs(report: LessonReport, registry: Registry, width: int):
 
 
 def show_lesson(console: Console, report: LessonReport, registry: Registry) -> None:
-    console.print(summary_table([report], registry))
+    console.print(summary_table([report], registry, console.width))
     console.print(outputs(report, registry, console.width))
     _show_verdict(console, report)
 
@@ -163,7 +206,7 @@ def _show_verdict(console: Console, report: LessonReport) -> None:
 
 
 def show_all(console: Console, reports: list[LessonReport], registry: Registry) -> None:
-    console.print(summary_table(reports, registry))
+    console.print(summary_table(reports, registry, console.width))
     for report in reports:
         if not report.equivalent or report.reruns or report.order_varied:
             _show_verdict(console, report)

@@ -1,0 +1,56 @@
+"""The terminal's view of real runs at the widths people use (80 and 160 columns): nothing in the table is
+cut, the outputs stand side by side only where there is room, and what leaves the table goes below it."""
+from __future__ import annotations
+
+import pytest
+from rich.console import Console
+
+from runner import workflow
+from runner.terminal import SIDE_BY_SIDE_WIDTH, show_all, show_lesson
+
+# A lesson with the course's longest name beside a short one, every language, repeated (min-max ranges).
+LESSONS = ("gather", "races-without-threads")
+
+
+
+
+def _text(width: int, show, *args) -> str:
+    console = Console(width=width, record=True, color_system=None)
+    show(console, *args)
+    return console.export_text()
+
+
+@pytest.mark.local
+def test_the_tables_are_whole_at_80_and_160_columns(local_backend, registry, lessons):
+    reports = [workflow.run_lesson(lessons[slug], list(registry.languages.values()), local_backend, repeat=2)
+               for slug in LESSONS]
+    for width in (80, 160):
+        _one_lesson(reports[0], registry, width)
+        _course(reports, registry, width)
+
+
+def _one_lesson(report, registry, width: int) -> None:
+    text = _text(width, show_lesson, report, registry)
+    table = text.split("program: as measured")[0]
+    assert "…" not in table, f"a cell was cut at {width} columns:\n{text}"
+    for run in report.runs:
+        assert registry.languages[run.language].title in table
+    assert all(len(line) <= width for line in text.splitlines())
+    versions = [run.runtime_version.split()[-1].lstrip("v") for run in report.runs if run.runtime_version]
+    assert versions and all(version in text for version in versions)  # in the table, or below it
+    assert "equivalent" in text and "1 of" not in text
+    side_by_side = width >= SIDE_BY_SIDE_WIDTH
+    # Side by side: one table row holds every language's first line; stacked: a panel per language.
+    first_lines = [line for line in text.splitlines() if line.count("[0.0s] asking") == len(report.languages)]
+    assert bool(first_lines) == side_by_side, text
+    assert (text.count("╭") == len(report.languages)) == (not side_by_side), text
+
+
+def _course(reports, registry, width: int) -> None:
+    text = _text(width, show_all, reports, registry)
+    table = text.split("program: as measured")[0]
+    assert "…" not in table, f"a cell was cut at {width} columns:\n{text}"
+    assert all(len(line) <= width for line in text.splitlines())
+    # A long name may break after a hyphen, never inside a word.
+    assert "races-without-threads" in table or all(part in table for part in ("races-", "without-", "threads"))
+    assert f"{len(reports)} of {len(reports)} lessons ran everywhere and are equivalent" in text
