@@ -10,7 +10,8 @@ from runner.languages import Registry
 
 LIBRARIES = (("invoke", "python3-invoke"), ("jinja2", "python3-jinja2"), ("yaml", "python3-yaml"),
              ("docker", "python3-docker"), ("pytest", "python3-pytest"), ("pygments", "python3-pygments"),
-             ("rich", "python3-rich"), ("markdown_it", "python3-markdown-it"))
+             ("xdist", "python3-pytest-xdist"), ("rich", "python3-rich"), ("markdown_it", "python3-markdown-it"),
+             ("selenium", "python3-selenium"))
 
 
 @dataclass(frozen=True)
