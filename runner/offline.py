@@ -123,17 +123,19 @@ def dotnet_root() -> tuple[Path, str]:
 
 
 def recipes(languages: list[Language]) -> dict[str, Recipe]:
-    """One recipe per language that has an offline image; versions are looked up as needed."""
+    """One recipe per language that has an offline image; versions are looked up as needed. The lines every
+    image's Dockerfile has are part of it, so that changing them makes every image stale."""
     base = base_recipe()
+    common = (*base.parts, *ENV_COMMON)
     out = {}
     for lang in languages:
         if lang.offline_from == "node":
-            out[lang.name] = Recipe(lang.offline_image, (*base.parts, "node", node_version()))
+            out[lang.name] = Recipe(lang.offline_image, (*common, "node", node_version()))
         elif lang.offline_from == "host-dotnet":
             root, version = dotnet_root()
-            out[lang.name] = Recipe(lang.offline_image, (*base.parts, "dotnet", version, str(root)))
+            out[lang.name] = Recipe(lang.offline_image, (*common, "dotnet", version, str(root)))
         else:
-            out[lang.name] = Recipe(lang.offline_image, base.parts)
+            out[lang.name] = Recipe(lang.offline_image, (*common, "debian"))
     return out
 
 

@@ -120,6 +120,58 @@ def test_images_travel_in_one_archive(docker_backend, tmp_path):
     assert missing.returncode == 2 and "no such file" in missing.stderr and "--save" in missing.stderr
 
 
+@pytest.mark.docker
+def test_images_offline_builds_what_is_missing_or_stale_and_nothing_else(docker_backend, kit_copy):
+    """The rebuild rule of `invoke images --offline`, on a language of the test's own whose offline image is
+    the base plus the recipe's label: missing, it is built; current, it is left; stale (a label that names
+    another recipe), it is built again. The real images' recipes are the same rule with more parts."""
+    from runner import docker_engine, offline
+
+    client = docker_backend.client
+    if not offline.base_recipe().digest == docker_engine.image_labels(client, offline.BASE_TAG).get(
+            docker_engine.RECIPE_LABEL):
+        pytest.fail(f"{offline.BASE_TAG} is missing or stale: `invoke images --offline` (./bootstrap) makes it")
+    tag = "async-rosetta-test/plain:offline"
+    (kit_copy / "runner" / "languages.yaml").write_text(f"""
+plain:
+  title: Plain
+  folder: plain
+  extension: .py
+  lexer: python
+  image: async-rosetta-test/plain:none
+  offline_image: {tag}
+  offline_from: debian
+  run: [python3, "{{source}}"]
+  version: [python3, --version]
+""")
+
+    def image_id():
+        try:
+            return client.images.get(tag).id
+        except Exception:  # docker.errors.ImageNotFound
+            return None
+
+    try:
+        if image_id():
+            client.images.remove(tag, force=True)
+        first = invoke("images", "--offline", cwd=kit_copy)
+        assert first.returncode == 0 and f"built {tag}" in first.stderr, first.stderr
+        built = image_id()
+        digest = offline.recipes(load_registry(kit_copy / "runner" / "languages.yaml").languages.values())["plain"].digest
+        assert built and docker_engine.image_labels(client, tag)[docker_engine.RECIPE_LABEL] == digest
+        again = invoke("images", "--offline", cwd=kit_copy)
+        assert again.returncode == 0 and "the offline images are current" in again.stderr, again.stderr
+        assert image_id() == built
+        client.images.get(offline.BASE_TAG).tag(tag)  # an image made by another recipe under the same tag
+        stale = invoke("images", "--offline", cwd=kit_copy)
+        assert stale.returncode == 0 and f"built {tag}" in stale.stderr, stale.stderr
+        assert docker_engine.image_labels(client, tag)[docker_engine.RECIPE_LABEL] == digest
+        assert image_id() != client.images.get(offline.BASE_TAG).id
+    finally:
+        if image_id():
+            client.images.remove(tag, force=True)
+
+
 # --- what users run to look after the kit: doctor, clean, and the whole course -------------------------
 
 NO_ENGINE = "unix:///nonexistent/async-rosetta/docker.sock"
