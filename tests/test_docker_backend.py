@@ -35,7 +35,7 @@ print("interfaces", sorted(os.listdir("/sys/class/net")))
 print("secret", "ASYNC_ROSETTA_SECRET" in os.environ)
 caps = [l for l in open("/proc/self/status") if l.startswith("CapEff")][0].split()[1]
 print("capabilities", caps)
-for path in ("/etc/probe", "/usr/probe", "/tmp/probe", "/work/probe"):
+for path in ("/etc/probe", "/usr/probe", "/tmp/probe", "/work/probe", __file__):
     try:
         open(path, "w").write("x")
         print("writable", path)
@@ -44,7 +44,7 @@ for path in ("/etc/probe", "/usr/probe", "/tmp/probe", "/work/probe"):
 import resource
 print("no-new-privileges", [l for l in open("/proc/self/status") if l.startswith("NoNewPrivs")][0].split()[1])
 print("core files", resource.getrlimit(resource.RLIMIT_CORE))
-for path in ("/tmp", "/work"):
+for path in ("/tmp", "/work", "/job"):
     size = os.statvfs(path)
     print("tmpfs", path, size.f_blocks * size.f_frsize // 2**20, "MB")
 """})
@@ -56,10 +56,11 @@ for path in ("/tmp", "/work"):
     assert "interfaces ['lo']" in lines
     assert "secret False" in lines
     assert "capabilities 0000000000000000" in lines
-    assert {"read-only /etc/probe", "read-only /usr/probe", "writable /tmp/probe", "writable /work/probe"} <= set(lines)
+    assert {"read-only /etc/probe", "read-only /usr/probe", "writable /tmp/probe", "writable /work/probe",
+            "read-only /job/src/probe.py"} <= set(lines)  # its own source, which travelled in its command
     assert "no-new-privileges 1" in lines  # not even a setuid binary gains a privilege
     assert "core files (0, 0)" in lines  # a crash writes no core file into /work's memory
-    assert {"tmpfs /tmp 256 MB", "tmpfs /work 64 MB"} <= set(lines)  # the writable places are small
+    assert {"tmpfs /tmp 256 MB", "tmpfs /work 64 MB", "tmpfs /job 16 MB"} <= set(lines)  # small writable places
 
 
 def test_timeout_is_enforced_from_the_host(docker_backend, tmp_path, registry, no_leftovers):
@@ -90,3 +91,44 @@ def test_a_csharp_compile_error_is_build_failed_with_the_compilers_message(docke
     run = workflow.run_lesson(lesson, registry.select("csharp"), docker_backend).runs[0]
     assert run.status is Status.BUILD_FAILED and "CS1002" in run.message
     assert run.stdout == "" and run.process_ms is None
+
+
+def test_a_build_runs_in_a_container_with_the_build_limits(docker_backend, tmp_path, registry, no_leftovers):
+    """The C# build's container, seen by the engine while it builds: the build limits of languages.yaml, a
+    low CPU weight, and the sandbox's hardening (no network, read-only, no capabilities, no new privileges)."""
+    import threading
+    import uuid
+
+    from runner import docker_engine
+    from runner.docker_backend import BUILD_CPU_SHARES
+
+    source = f'// {uuid.uuid4()}: a source no cache has seen\nConsole.WriteLine("[0.0s] built");\n'
+    make_lesson(tmp_path, "built", {"csharp/built.cs": source})
+    lesson = load_lessons(registry, tmp_path / "lessons")["built"]
+    seen, done = [], threading.Event()
+
+    def watch():
+        client = docker_backend.client
+        while not done.is_set() and not seen:
+            for container in client.api.containers(filters={"label": f"{docker_engine.PHASE_LABEL}=build"}):
+                if container["Labels"].get(docker_engine.LESSON_LABEL) == "built":
+                    try:
+                        seen.append(client.api.inspect_container(container["Id"])["HostConfig"])
+                    except Exception:  # docker.errors.NotFound: it ended meanwhile; the next one is looked at
+                        pass
+            done.wait(0.02)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        run = workflow.run_lesson(lesson, registry.select("csharp"), docker_backend).runs[0]
+    finally:
+        done.set()
+        watcher.join()
+    assert run.status is Status.OK and run.stdout == "[0.0s] built\n", run.message + run.build_output
+    assert seen, "the build's container was never seen running"
+    host, limits = seen[0], registry.get("csharp").build_limits
+    assert host["Memory"] == limits.memory_mb * 2**20 and host["PidsLimit"] == limits.pids
+    assert host["CpuShares"] == BUILD_CPU_SHARES
+    assert host["NetworkMode"] == "none" and host["ReadonlyRootfs"] is True
+    assert host["CapDrop"] == ["ALL"] and "no-new-privileges" in host["SecurityOpt"]
