@@ -466,7 +466,7 @@ def test(c, k=None, x=False, quick=False, workers=2):
     import shutil
     import tempfile
 
-    base = [sys.executable, "-m", "pytest", "-q"] + (["-k", k] if k else []) + (["-x"] if x else [])
+    base = [sys.executable, "-m", "pytest", "-q", "--durations=15"] + (["-k", k] if k else []) + (["-x"] if x else [])
     if quick:
         raise Exit(code=subprocess.call(base + ["-m", "not docker and not local and not browser and not stress"],
                                         cwd=ROOT))
