@@ -165,10 +165,14 @@ class Shift:
         return f"{number} ({self.reference[number - 1]!r})" if number <= len(self.reference) else str(number)
 
 
-def time_shift(reference: str, other: str, rules: CompareRules) -> Shift | None:
+def time_shift(reference: str, other: str, rules: CompareRules, any_order: bool = False) -> Shift | None:
     """None when the outputs differ in more than time (a line missing, extra, reordered beyond what
-    same_time_as_set allows, or with other words)."""
+    same_time_as_set allows, or with other words). With `any_order`, lines are paired by their words (the
+    n-th line with some words to the n-th with the same in the other output), whatever their order: lines
+    made late by different amounts may come out in another order, and only their time stamps can tell."""
     ref_lines, lines = _paired(reference, other, rules)
+    if any_order:
+        lines = _by_words(ref_lines, lines)
     if len(lines) != len(ref_lines) or not all(a.same_words(b) for a, b in zip(ref_lines, lines)):
         return None
     # rounded: 0.4 - 0.2 is 0.20000000000000004 in binary floating point
@@ -179,6 +183,19 @@ def time_shift(reference: str, other: str, rules: CompareRules) -> Shift | None:
     late_from, late_by = _late(ref_lines, per_line, rules.tolerance) or (None, None)
     stamps = tuple(line[0] for ref, line in zip(ref_lines, per_line) if ref.stamp is not None)
     return Shift(deltas, worst, worst_at, late_from, late_by, tuple(normalise(reference)), stamps)
+
+
+def _by_words(reference: list[Line], lines: list[Line]) -> list[Line]:
+    """`lines` in the reference's order, each paired with the reference line of the same words and count
+    (what has no partner stays at the end, so that the pairing fails)."""
+    waiting: dict[tuple[str, int], list[Line]] = {}
+    for line in lines:
+        waiting.setdefault((line.template, len(line.times)), []).append(line)
+    paired = [waiting[key].pop(0) for ref in reference if (key := (ref.template, len(ref.times))) in waiting
+              and waiting[key]]
+    if len(paired) != len(reference):
+        return lines
+    return paired
 
 
 def _late(ref_lines: list[Line], per_line: list[tuple[float, ...]], tolerance: float) -> tuple[int, float] | None:

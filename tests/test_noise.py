@@ -161,3 +161,25 @@ def test_with_no_expected_output_the_first_run_may_be_the_late_one():
     reference = run("[0.2s] started\n[0.5s] finished\n", 150.0)  # late itself
     assert "0.2 s late" in workflow.late_by_load(reference.stdout, run(EXPECTED, 0.0), RULES, reference)
     assert workflow.late_by_load(reference.stdout, run(EXPECTED, 0.0), RULES, reference.with_(stall_ms=0.0)) == ""
+
+
+# gather on a machine at a load of 11: two timers fired late, to the same moment, in the other order.
+GATHER = ("[0.0s] asking\n[0.1s] lima: finished\n[0.2s] cairo: finished\n[0.3s] oslo: finished\n"
+          "[0.3s] all answers\n")
+SWAPPED_LATE = ("[0.0s] asking\n[0.4s] cairo: finished\n[0.4s] lima: finished\n[0.4s] oslo: finished\n"
+                "[0.4s] all answers\n")
+
+
+def test_lines_that_changed_places_by_being_late_are_put_down_to_the_load():
+    assert "0.3 s late" in workflow.late_by_load(GATHER, run(SWAPPED_LATE, 1300.0), RULES)
+    assert workflow.late_by_load(GATHER, run(SWAPPED_LATE, 0.0), RULES) == ""  # a quiet machine: a real fault
+
+
+@pytest.mark.parametrize("other", [
+    # A line moved ahead of its time: early, which load never makes a line.
+    "[0.0s] asking\n[0.0s] cairo: finished\n[0.1s] lima: finished\n[0.3s] oslo: finished\n[0.3s] all answers\n",
+    # The same lines but one twice and one never.
+    "[0.0s] asking\n[0.4s] cairo: finished\n[0.4s] cairo: finished\n[0.4s] oslo: finished\n[0.4s] all answers\n",
+])
+def test_a_reordering_that_lateness_cannot_make_is_never_put_down_to_the_load(other):
+    assert workflow.late_by_load(GATHER, run(other, 5000.0), RULES) == ""
