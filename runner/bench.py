@@ -118,7 +118,8 @@ def _builds(backend: Backend, language: Language, lesson: Lesson, repeat: int) -
     source = lesson.example(language)
 
     def prepare() -> RunResult:
-        with backend.example(lesson.built(language), source.read_bytes(), source.name, lesson.timeout, _labels()) as example:
+        with backend.example(lesson.built(language), source.read_bytes(), source.name, lesson.timeout,
+                             _labels()) as example:
             if example.build.status is not Status.OK:
                 raise KitError(f"the benchmark's {source.name} did not build: {example.build.message}")
             return example.build
@@ -140,7 +141,8 @@ def _fill_build_cache(backend: Backend, lessons: list[Lesson], languages: list[L
         for language in languages:
             source = lesson.example(language)
             if language.build and source.is_file():
-                with backend.example(lesson.built(language), source.read_bytes(), source.name, lesson.timeout, _labels()):
+                with backend.example(lesson.built(language), source.read_bytes(), source.name, lesson.timeout,
+                                     _labels()):
                     pass
 
 
