@@ -7,7 +7,7 @@ using System.Globalization;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var clock = Stopwatch.StartNew();
 (string Name, double Seconds, string? Failure)[] steps =
-    [("stock", 0.4, null), ("card", 0.2, "card declined"), ("shipping", 0.6, "no courier")];
+    [("shipping", 0.6, "no courier"), ("stock", 0.4, null), ("card", 0.2, "card declined")];
 
 Log("order 1: let the others run");
 var all = Task.WhenAll(StartAll(CancellationToken.None));
@@ -19,7 +19,8 @@ catch (StepFailed error) // only after every task has finished: WhenAll does not
 {
     Log($"order 1: failed: {error.Message}");
 }
-// await threw only the first exception; the task's AggregateException holds them all.
+// await threw only the first exception; the task's AggregateException holds them all - for
+// WhenAll(Task[]), in the order the tasks faulted (on .NET 10; WhenAll<T> keeps the array's order).
 Log($"order 1: every failure: {string.Join(", ", all.Exception!.InnerExceptions.Select(e => e.Message))}");
 
 Log("order 2: stop the others at the first failure");

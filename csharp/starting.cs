@@ -8,7 +8,7 @@ var clock = Stopwatch.StartNew();
 var inStock = new Dictionary<string, bool> { ["tea"] = true, ["milk"] = true, ["coffee"] = false };
 
 Log("1. call brew(tea), then await it");
-var tea = Brew("tea", 0.3); // the body has already run up to its first await
+var tea = Brew("tea", 0.3); // the body has already run up to its first await that waits
 Log("order: main: the call returned a Task");
 Log("order: main: awaits tea");
 await tea;

@@ -8,7 +8,7 @@ const seconds = () => (performance.now() - start) / 1000;
 const log = (message) => console.log(`[${seconds().toFixed(1)}s] ${message}`);
 
 async function writeChunk(number, signal) {
-  await sleep(CHUNK * 1000, undefined, { signal }); // rejects with an AbortError when aborted
+  await sleep(CHUNK * 1000, undefined, { signal }); // rejects with Node's AbortError when aborted
   log(`export: chunk ${number} written`);
 }
 
@@ -21,6 +21,7 @@ async function exportFile(signal) {
     }
     log("export: finished");
   } catch (error) {
+    // Node's AbortError from the timer, or the DOMException from throwIfAborted(): both are named so.
     if (error.name === "AbortError") log(`export: cancelled during chunk ${chunk}`);
     throw error;
   } finally {

@@ -2,7 +2,7 @@
 // run on; nothing can stop them from outside, so an AbortController stops the siblings.
 import { setTimeout as sleep } from "node:timers/promises";
 
-const steps = [["stock", 0.4, null], ["card", 0.2, "card declined"], ["shipping", 0.6, "no courier"]];
+const steps = [["shipping", 0.6, "no courier"], ["stock", 0.4, null], ["card", 0.2, "card declined"]];
 const start = performance.now();
 const seconds = () => (performance.now() - start) / 1000;
 const log = (message) => console.log(`[${seconds().toFixed(1)}s] ${message}`);

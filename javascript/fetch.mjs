@@ -2,25 +2,27 @@
 // takes the sum of the delays; starting them all and awaiting Promise.all takes the slowest.
 const API_URL = process.env.API_URL ?? "http://127.0.0.1:8080";
 const stations = { oslo: 500, lima: 100, cairo: 300 }; // how long the API takes to answer, in ms
-// Warm-up: the first fetch loads Node's HTTP client (undici), a one-off cost like start-up,
-// so all three examples start the clock after one request.
-await getJson("/delay?ms=0&name=warm-up");
-const start = performance.now();
-const seconds = () => (performance.now() - start) / 1000;
-const log = (message) => console.log(`[${seconds().toFixed(1)}s] ${message}`);
 
 class HttpError extends Error {} // the server answered, but with an error status
 
 async function getJson(path) {
   const response = await fetch(new URL(path, API_URL));
-  // fetch rejects only when there is no answer at all (network error, abort): a 404 or a 503
-  // is a perfectly good response, so the status must be checked by hand.
+  // fetch rejects only when there is no answer at all (a TypeError) or its signal is aborted (with
+  // the signal's reason): a 404 or a 503 is a perfectly good response, so check the status by hand.
   if (!response.ok) {
     await response.body?.cancel(); // an unread body pins the connection until garbage collection
     throw new HttpError(`HTTP ${response.status}`);
   }
   return response.json(); // reading the body is a second await
 }
+
+// Warm-up: the first fetch loads Node's HTTP client (undici), a one-off cost like start-up,
+// so all three examples start the clock after one request. It comes after `class HttpError`:
+// a class cannot be used before its line has run (a failed warm-up would throw a ReferenceError).
+await getJson("/delay?ms=0&name=warm-up");
+const start = performance.now();
+const seconds = () => (performance.now() - start) / 1000;
+const log = (message) => console.log(`[${seconds().toFixed(1)}s] ${message}`);
 
 async function fetchStation(station, ms) {
   const answer = await getJson(`/delay?ms=${ms}&name=${station}`);

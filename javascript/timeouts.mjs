@@ -12,29 +12,31 @@ async function work(name, signal) {
     await sleep(NEEDS * 1000, undefined, { signal });
     log(`${name}: finished`);
   } catch (error) {
-    if (error.name === "AbortError") log(`${name}: cancelled`);
+    if (signal?.aborted) log(`${name}: cancelled`); // ask the signal: the error's name depends on the API
     throw error;
   }
 }
 
 log(`report: started (needs ${NEEDS}s, deadline ${DEADLINE}s)`);
+const deadline = AbortSignal.timeout(DEADLINE * 1000); // aborts with a DOMException named TimeoutError
 try {
-  // The timer from node:timers/promises listens to the signal and rejects with an AbortError.
-  await work("report", AbortSignal.timeout(DEADLINE * 1000));
+  await work("report", deadline);
 } catch (error) {
-  if (error.name !== "AbortError") throw error;
+  // The timer of node:timers/promises rejects with Node's AbortError (its cause: the TimeoutError);
+  // fetch would reject with the TimeoutError itself. Whichever it is, the signal says it was the deadline.
+  if (!deadline.aborted) throw error;
   log("report: timeout, the work was stopped");
 }
 
 log(`backup: started (needs ${NEEDS}s, deadline ${DEADLINE}s)`);
 const backup = work("backup"); // no signal: nothing can stop it
-const deadline = new AbortController();
-const timer = sleep(DEADLINE * 1000, "timeout", { signal: deadline.signal });
+const stopTimer = new AbortController();
+const timer = sleep(DEADLINE * 1000, "timeout", { signal: stopTimer.signal });
 timer.catch(() => {}); // an aborted timer rejects; nobody needs to hear about it
 if ((await Promise.race([backup, timer])) === "timeout") {
   log("backup: timeout, stopped waiting but the work goes on");
 } else {
-  deadline.abort(); // finished in time: stop the timer, or it keeps the process alive
+  stopTimer.abort(); // finished in time: stop the timer, or it keeps the process alive
 }
 await backup;
 log(`done after ${seconds().toFixed(1)}s`);

@@ -55,8 +55,9 @@ async def on_the_loop() -> None:
 
 async def in_a_thread() -> None:
     # The loop waits on a future while a thread of the default executor runs the step. The GIL
-    # still lets only one thread run Python at a time: this keeps the loop responsive but makes
-    # nothing faster (a ProcessPoolExecutor would, at the price of pickling and start-up).
+    # still lets only one thread run Python bytecode at a time: this keeps the loop responsive but
+    # makes a step written in Python no faster (a ProcessPoolExecutor would, at the price of
+    # pickling and start-up).
     await asyncio.to_thread(crunch, STEP)
 
 

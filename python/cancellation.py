@@ -20,7 +20,7 @@ async def export() -> None:
     chunk = 0
     try:
         for chunk in range(1, CHUNKS + 1):
-            await write_chunk(chunk)  # no check needed: every await is a place cancel() can land
+            await write_chunk(chunk)  # no check needed: cancel() lands wherever the task is suspended
         log("export: finished")
     except asyncio.CancelledError:  # a BaseException: `except Exception` would not catch it
         log(f"export: cancelled during chunk {chunk}")

@@ -1,5 +1,5 @@
 # Starting in Python: calling an async function only creates a coroutine object. Its body runs
-# when the coroutine is awaited, or - once wrapped in a task - at the creator's next await.
+# when the coroutine is awaited, or - once wrapped in a task - when the creator next suspends.
 import asyncio
 import time
 
@@ -33,7 +33,7 @@ async def main() -> None:
     milk = asyncio.create_task(brew("milk", 0.2))  # scheduled, not started
     log("order: main: create_task returned a task")
     log("order: main: waits 0.1s for something else")
-    await asyncio.sleep(0.1)  # main's first await: the loop gives the milk task its first turn
+    await asyncio.sleep(0.1)  # main suspends: the loop gives the milk task its first turn
     await milk
 
     log("3. call brew(coffee), which fails before its first await")

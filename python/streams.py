@@ -23,8 +23,8 @@ async def sensor() -> AsyncGenerator[int, None]:
             yield celsius
             celsius += 2
     finally:
-        # aclose() raises GeneratorExit at the suspended `yield`; awaiting here is allowed,
-        # yielding is not.
+        # aclose() raises GeneratorExit at the suspended `yield`; awaiting here is allowed, but a
+        # `yield` would make aclose() raise RuntimeError.
         log(f"sensor: finally block runs, closing the connection ({CLOSING}s)")
         await asyncio.sleep(CLOSING)
         log("sensor: finished (connection closed)")

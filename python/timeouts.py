@@ -1,5 +1,5 @@
-# Deadlines in Python: asyncio.timeout cancels the work it guards; asyncio.shield
-# protects the work, so the deadline only stops the waiting and the work runs on.
+# Deadlines in Python: asyncio.timeout cancels the current task where it waits inside the block, and
+# so the work it awaits; asyncio.shield protects the work, so the deadline only stops the waiting.
 import asyncio
 import time
 
@@ -26,9 +26,9 @@ async def main() -> None:
 
     log(f"report: started (needs {NEEDS}s, deadline {DEADLINE}s)")
     try:
-        async with asyncio.timeout(DEADLINE):
+        async with asyncio.timeout(DEADLINE):  # when time is up, cancels main, suspended in work()
             await work("report")
-    except TimeoutError:  # raised outside the block, after the work was cancelled
+    except TimeoutError:  # the block's exit turned main's CancelledError into TimeoutError
         log("report: timeout, the work was stopped")
 
     log(f"backup: started (needs {NEEDS}s, deadline {DEADLINE}s)")

@@ -96,7 +96,7 @@ def _labels() -> dict[str, str]:
 def _native(language: Language, lesson: Lesson, local: Backend, repeat: int) -> list[float]:
     """The example run straight by the host's runtime (`dotnet` of the built program for C#)."""
     source = lesson.example(language)
-    with local.example(language, source.read_bytes(), source.name, lesson.timeout, {}) as example:
+    with local.example(lesson.built(language), source.read_bytes(), source.name, lesson.timeout, {}) as example:
         command = language.command(language.run, str(example.source), str(example.folder / "build"))
         return [_timed(lambda: subprocess.run(command, capture_output=True, check=True, cwd=example.folder))
                 for _ in range(repeat)]
@@ -105,7 +105,7 @@ def _native(language: Language, lesson: Lesson, local: Backend, repeat: int) -> 
 def _backend_runs(backend: Backend, language: Language, lesson: Lesson, repeat: int, fresh: bool) -> list[float]:
     source = lesson.example(language)
     walls = []
-    with backend.example(language, source.read_bytes(), source.name, lesson.timeout, _labels(),
+    with backend.example(lesson.built(language), source.read_bytes(), source.name, lesson.timeout, _labels(),
                          fresh=fresh) as example:
         example.run(1)  # once to warm up (a warm container starts here)
         for i in range(repeat):
@@ -118,7 +118,8 @@ def _builds(backend: Backend, language: Language, lesson: Lesson, repeat: int) -
     source = lesson.example(language)
 
     def prepare() -> RunResult:
-        with backend.example(language, source.read_bytes(), source.name, lesson.timeout, _labels()) as example:
+        with backend.example(lesson.built(language), source.read_bytes(), source.name, lesson.timeout,
+                             _labels()) as example:
             if example.build.status is not Status.OK:
                 raise KitError(f"the benchmark's {source.name} did not build: {example.build.message}")
             return example.build
@@ -140,7 +141,8 @@ def _fill_build_cache(backend: Backend, lessons: list[Lesson], languages: list[L
         for language in languages:
             source = lesson.example(language)
             if language.build and source.is_file():
-                with backend.example(language, source.read_bytes(), source.name, lesson.timeout, _labels()):
+                with backend.example(lesson.built(language), source.read_bytes(), source.name, lesson.timeout,
+                                     _labels()):
                     pass
 
 

@@ -1,14 +1,21 @@
 # Build one C# file as `dotnet build FILE.cs` does for a .NET file-based app, but by calling the C#
 # compiler (Roslyn's csc.dll) directly: no MSBuild, no restore, about 1 s instead of 3.
-# Usage: sh csharp_build.sh SOURCE.cs BUILD_DIR  ->  BUILD_DIR/STEM.dll, run with `dotnet BUILD_DIR/STEM.dll`.
+# Usage: sh csharp_build.sh SOURCE.cs BUILD_DIR [Debug|Release]  ->  BUILD_DIR/STEM.dll, run with
+# `dotnet BUILD_DIR/STEM.dll`. Debug (the default, as `dotnet build`'s) or Release (optimized: what a
+# lesson that measures is built with, see Lesson.built).
 # Writes only to BUILD_DIR (and, for a source with `#:` directives, wherever `dotnet build` writes).
 set -eu
-src=$1 out=$2
+src=$1 out=$2 config=${3:-Debug}
 stem=${src##*/}; stem=${stem%.cs}
+case $config in
+  Debug) optimize=-optimize- define=DEBUG ;;
+  Release) optimize=-optimize+ define=RELEASE ;;
+  *) echo "csharp_build.sh: configuration $config: expected Debug or Release" >&2; exit 2 ;;
+esac
 
 # Directives (#:package, #:property, #:sdk, #:project) need the SDK's project system: use it for those.
 if grep -q '^[[:space:]]*#:' "$src"; then
-  exec dotnet build "$src" --output "$out" --nologo --verbosity quiet --disable-build-servers \
+  exec dotnet build "$src" --configuration "$config" --output "$out" --nologo --verbosity quiet --disable-build-servers \
     -p:UseSharedCompilation=false -p:PublishAot=false
 fi
 
@@ -128,14 +135,16 @@ cat > "$out/$stem.runtimeconfig.json" <<EOF
 }
 EOF
 
-# The compiler options of a Debug file-based app: nullable on, warning wave = .NET major, `#!` allowed,
-# BinaryFormatter use an error. Workstation GC instead of csc's server GC: as fast here, and one GC
-# heap and thread whatever the host's core count.
-defines="TRACE;DEBUG;NET;NET${major}_0;NETCOREAPP"
+# The compiler options of a file-based app in this configuration: nullable on, warning wave = .NET
+# major, `#!` allowed, BinaryFormatter use an error; Debug or Release differ only in -optimize and the
+# DEBUG or RELEASE symbol. (Debug compiles each async method's state machine to a class, allocated on
+# every call; Release to a struct, moved to the heap only when the method really waits.) Workstation GC
+# instead of csc's server GC: as fast here, and one GC heap and thread whatever the host's core count.
+defines="TRACE;$define;NET;NET${major}_0;NETCOREAPP"
 i=5; while [ "$i" -le "$major" ]; do defines="$defines;NET${i}_0_OR_GREATER"; i=$((i + 1)); done
 for v in 1_0 1_1 2_0 2_1 2_2 3_0 3_1; do defines="$defines;NETCOREAPP${v}_OR_GREATER"; done
 DOTNET_gcServer=0 exec dotnet "$root/sdk/$sdk/Roslyn/bincore/csc.dll" \
   -nologo -noconfig -nostdlib+ -target:exe -nullable:enable -unsafe- -checked- "-warn:$major" \
   -nowarn:1701,1702,8002 -warnaserror+:NU1605,SYSLIB0011 -fullpaths -utf8output -deterministic+ \
-  -debug:portable -optimize- -filealign:512 -highentropyva+ -features:FileBasedProgram \
+  -debug:portable "$optimize" -filealign:512 -highentropyva+ -features:FileBasedProgram \
   "-define:$defines" "-out:$out/$stem.dll" "$@" "$src" "$out/obj/$stem.g.cs" "$out/obj/$stem.startup.g.cs"

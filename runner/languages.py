@@ -1,7 +1,7 @@
 """The language registry: a YAML table of languages, loaded into frozen dataclasses."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -9,6 +9,9 @@ import yaml
 from runner import ROOT, KitError
 
 REGISTRY_FILE = Path(__file__).with_name("languages.yaml")
+# How a build is made, the {configuration} of a build command: as `dotnet build` does by default, or
+# optimized. Which one a lesson's examples get is the lesson's to say (Lesson.built).
+DEBUG, RELEASE = "Debug", "Release"
 
 
 @dataclass(frozen=True)
@@ -43,10 +46,17 @@ class Language:
     def example_path(self, slug: str, root: Path = ROOT) -> Path:
         return root / self.folder / f"{slug}{self.extension}"
 
+    def configured(self, configuration: str) -> Language:
+        """The language whose build command makes this configuration (DEBUG or RELEASE). The build
+        cache keys a build by its command, so the two configurations of a source are two entries."""
+        return replace(self, build=tuple(part.replace("{configuration}", configuration) for part in self.build))
+
     def command(self, template: tuple[str, ...], source: str, build_dir: str) -> list[str]:
-        """Fill a command template for a source file at `source` inside the sandbox."""
+        """Fill a command template for a source file at `source` inside the sandbox (a build not
+        `configured` is a DEBUG one)."""
         stem = Path(source).stem
-        return [part.format(source=source, build=build_dir, stem=stem, script=self.build_script)
+        return [part.format(source=source, build=build_dir, stem=stem, script=self.build_script,
+                            configuration=DEBUG)
                 for part in template]
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from runner import ROOT, KitError
-from runner.languages import YAML_LOADER, Language, Registry
+from runner.languages import DEBUG, RELEASE, YAML_LOADER, Language, Registry
 from runner.services import SERVICES
 
 LESSONS_DIR = ROOT / "lessons"
@@ -89,6 +89,13 @@ class Lesson:
     def needs_fresh_sandbox(self) -> bool:
         """Each run in a container of its own: a warm container's memory peak spans every run in it."""
         return "memory" in self.measures
+
+    def built(self, language: Language) -> Language:
+        """The language as this lesson's examples (and a learner's file) are built: optimized (RELEASE)
+        in a lesson that measures CPU or memory, since what it measures must be the runtime's and not
+        a Debug build's (a C# Debug build allocates every async call's state machine on the heap);
+        otherwise DEBUG, as `dotnet build` and `dotnet run` build by default."""
+        return language.configured(RELEASE if self.measures else DEBUG)
 
     def starter(self, language: Language) -> Path:
         return self.folder / "exercise" / f"starter{language.extension}"

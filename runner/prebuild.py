@@ -27,7 +27,7 @@ class Prebuilder:
 
     def _build(self, lesson: Lesson, language: Language, source: bytes, filename: str) -> None:
         labels = {**self.labels, LESSON_LABEL: lesson.slug}
-        with self.backend.example(language, source, filename, lesson.timeout, labels):
+        with self.backend.example(lesson.built(language), source, filename, lesson.timeout, labels):
             pass  # made ready: built, and kept in the build cache
 
     def wait(self, lesson: Lesson) -> None:

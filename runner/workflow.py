@@ -69,7 +69,7 @@ def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: i
         results = []
         # In the sandbox every file has the example's name, whatever it is called here.
         filename = lesson.example(language).name
-        with backend.example(language, source, filename, lesson.timeout, labels, service,
+        with backend.example(lesson.built(language), source, filename, lesson.timeout, labels, service,
                              fresh=lesson.needs_fresh_sandbox) as example:
             example.prepare()  # a warm container starts here, outside the timed runs
             for i in range(1, repeat + 1):

@@ -60,11 +60,11 @@ def test_run_lesson_json_on_the_local_backend(kit_copy):
 @pytest.mark.local
 def test_a_broken_example_fails_the_run(kit_copy):
     source = kit_copy / "javascript" / "kitchen.mjs"
-    source.write_text(source.read_text().replace("the longest step", "the shortest step"))
+    source.write_text(source.read_text().replace("the longest chain", "the shortest chain"))
     done = invoke("run-lesson", "kitchen", "--backend", "local", "--lang", "python,javascript", "--json", cwd=kit_copy)
     assert done.returncode == 1
     report = json.loads(done.stdout)
-    assert report["equivalent"] is False and "the shortest step" in report["diff"]
+    assert report["equivalent"] is False and "the shortest chain" in report["diff"]
 
 
 @pytest.mark.docker

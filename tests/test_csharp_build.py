@@ -93,3 +93,31 @@ def test_the_csharp_examples_keep_time_beside_the_other_languages(backend, regis
     assert report.equivalent, report.diff
     for run in report.runs_of("csharp"):
         assert not compare.diff("expected", lesson.expected, "csharp", run.stdout, lesson.compare), run.stdout
+
+
+def test_a_lesson_that_measures_is_built_optimized(backend, registry, tmp_path):
+    """A lesson with `measures:` gets a Release build (Lesson.built): what it measures is the runtime's
+    cost, not a Debug build's, whose async state machines are classes allocated on every call. The same
+    source in a lesson that measures nothing is built Debug, as `dotnet build` does; the two builds are
+    two entries of the build cache (the configuration is part of the build command, and so of the key)."""
+    source = (
+        "using System.Diagnostics;\nusing System.Reflection;\nusing System.Runtime.CompilerServices;\n"
+        "await Nap();\n"
+        "var program = typeof(Program);  // the class of the top-level statements\n"
+        "var jit = program.Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled == true;\n"
+        "var machines = program.GetNestedTypes(BindingFlags.NonPublic)\n"
+        "    .Where(t => typeof(IAsyncStateMachine).IsAssignableFrom(t)).ToList();\n"
+        'var kind = machines.All(t => t.IsValueType) ? "structs" : "classes";\n'
+        'Console.Write($"[0.0s] optimized: {!jit}, {machines.Count} state machines, {kind}\\n");\n'
+        "static async Task Nap() => await Task.Delay(1);\n")
+    plain, measured = tmp_path / "plain", tmp_path / "measured"
+    make_lesson(plain, "built", {"csharp/built.cs": source})
+    make_lesson(measured, "built", {"csharp/built.cs": source}, extra="measures: [cpu]\n")
+    runs = {}
+    for name, root in (("plain", plain), ("measured", measured)):
+        lesson = load_lessons(registry, root / "lessons")["built"]
+        runs[name] = workflow.run_lesson(lesson, registry.select("csharp"), backend).runs[0]
+        assert runs[name].status is Status.OK, runs[name].message
+    assert runs["plain"].stdout == "[0.0s] optimized: False, 2 state machines, classes\n"
+    assert runs["measured"].stdout == "[0.0s] optimized: True, 2 state machines, structs\n"
+    assert not runs["measured"].build_cached  # not the Debug program from the cache

@@ -23,3 +23,18 @@ def test_a_broken_registry_is_reported_with_file_and_key(tmp_path):
     with pytest.raises(KitError) as caught:
         load_registry(bad)
     assert "cobol" in str(caught.value) and "offline_from" in str(caught.value)
+
+
+def test_a_lesson_that_measures_builds_its_csharp_in_release_and_the_others_in_debug(registry, lessons):
+    from runner import build_cache
+
+    csharp = registry.get("csharp")
+    release, debug = lessons["scale"].built(csharp), lessons["kitchen"].built(csharp)
+    assert release.command(release.build, "/job/src/x.cs", "/job/build")[-1] == "Release"
+    assert debug.command(debug.build, "/job/src/x.cs", "/job/build")[-1] == "Debug"
+    assert csharp.command(csharp.build, "/job/src/x.cs", "/job/build")[-1] == "Debug"  # not configured: Debug
+    # The configuration is part of the build command, and so of the build cache's key.
+    keys = {build_cache.key(language, b"source", "x.cs", "toolchain") for language in (release, debug)}
+    assert len(keys) == 2
+    python = registry.get("python")
+    assert lessons["scale"].built(python) == python  # nothing to configure where nothing is built

@@ -51,7 +51,7 @@ def test_lesson_pages_show_code_output_timelines_and_escape_what_programs_print(
     kitchen = (site / "kitchen.html").read_text()
     assert kitchen.count('<svg viewBox=') == 3 and 'class="bar bar-finished"' in kitchen
     assert "asyncio.gather" in kitchen and "Promise.all" in kitchen and "Task.WhenAll" in kitchen
-    assert "[1.9s] cooking concurrently saved 0.7s" in kitchen
+    assert "[1.9s] cooking concurrently saved 0.5s" in kitchen
     gather = (site / "gather.html").read_text()
     assert "<script>" not in gather and "&lt;script&gt;document.title=" in gather
     errors = (site / "errors.html").read_text()

@@ -8,11 +8,11 @@ var clock = Stopwatch.StartNew();
 (string Name, double Delay, int Celsius)[] stations = [("oslo", 0.3, -3), ("lima", 0.1, 19), ("cairo", 0.2, 31)];
 
 Log($"asking {stations.Length} weather stations at once");
-foreach (var station in stations) Log($"{station.Name}: started");
 // TODO: ask all three at once; the results must still be in the order asked.
 var results = new List<int>();
 foreach (var station in stations)
 {
+    Log($"{station.Name}: started");
     results.Add(await Temperature(station));
 }
 var answers = string.Join(", ", stations.Zip(results, (station, celsius) => $"{station.Name} {celsius} C"));

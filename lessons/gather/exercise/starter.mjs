@@ -16,10 +16,10 @@ async function temperature(station) {
 
 const names = Object.keys(stations);
 log(`asking ${names.length} weather stations at once`);
-for (const station of names) log(`${station}: started`);
 // TODO: ask all three at once; the results must still be in the order asked.
 const results = [];
 for (const station of names) {
+  log(`${station}: started`);
   results.push(await temperature(station));
 }
 const answers = names.map((station, i) => `${station} ${results[i]} C`).join(", ");

@@ -1,39 +1,38 @@
 // The kitchen in C#: the sequential dinner is right; the concurrent dinner is not
-// concurrent yet. Make it ready after the longest step, not after the sum of the steps.
+// concurrent yet. Make it ready after the longest chain of steps, not after the sum of the steps.
 using System.Diagnostics;
 using System.Globalization;
 
-CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture; // "0.6s", never "0,6s"
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture; // "0.5s", never "0,5s"
 var clock = Stopwatch.StartNew();
-(string Name, string Verb, double Seconds)[] steps =
-    [("water", "boil", 0.6), ("vegetables", "chop", 0.3), ("sauce", "simmer", 0.4)];
 
 Log("sequential dinner");
 var begin = clock.Elapsed;
-foreach (var (name, verb, seconds) in steps)
-{
-    Log($"{name}: started ({verb}, {seconds}s)");
-    await Cook(name, seconds); // nothing else happens until this step is done
-}
+await Step("water", "boil", 0.5); // nothing else happens until the water boils
+await MakeSauce();
 var sequential = clock.Elapsed - begin;
 Log($"sequential dinner ready after {sequential.TotalSeconds:F1}s: the sum of the steps");
 
 Log("concurrent dinner");
 begin = clock.Elapsed;
-foreach (var (name, verb, seconds) in steps) Log($"{name}: started ({verb}, {seconds}s)");
-// TODO: every step was started above, so the dinner should be ready after the longest one.
-var cooking = steps.Select(step => Cook(step.Name, step.Seconds)); // async methods return hot tasks
-foreach (var dish in cooking)
-{
-    await dish;
-}
+// TODO: the water needs nothing, so it can boil while the sauce is made: this dinner should be
+// ready after the longest chain (chop, then simmer), not after the sum of the steps.
+await Step("water", "boil", 0.5);
+await MakeSauce();
 var concurrent = clock.Elapsed - begin;
-Log($"concurrent dinner ready after {concurrent.TotalSeconds:F1}s: the longest step");
+Log($"concurrent dinner ready after {concurrent.TotalSeconds:F1}s: the longest chain, chop then simmer");
 Log($"cooking concurrently saved {(sequential - concurrent).TotalSeconds:F1}s");
 
-async Task Cook(string name, double seconds)
+async Task MakeSauce()
 {
-    await Task.Delay(TimeSpan.FromSeconds(seconds)); // a timer stands in for real waiting
+    await Step("vegetables", "chop", 0.3);
+    await Step("sauce", "simmer", 0.4); // the sauce needs the chopped vegetables
+}
+
+async Task Step(string name, string verb, double seconds)
+{
+    Log($"{name}: started ({verb}, {seconds}s)");
+    await Task.Delay(TimeSpan.FromSeconds(seconds)); // a timer stands in for the waiting
     Log($"{name}: finished"); // runs on a thread-pool thread: console apps have no event loop
 }
 

@@ -1,33 +1,35 @@
 // The kitchen in JavaScript: the sequential dinner is right; the concurrent dinner is not
-// concurrent yet. Make it ready after the longest step, not after the sum of the steps.
+// concurrent yet. Make it ready after the longest chain of steps, not after the sum of the steps.
 import { setTimeout as sleep } from "node:timers/promises";
 
-const steps = [["water", "boil", 0.6], ["vegetables", "chop", 0.3], ["sauce", "simmer", 0.4]];
 const start = performance.now();
 const seconds = () => (performance.now() - start) / 1000;
 const log = (message) => console.log(`[${seconds().toFixed(1)}s] ${message}`);
 
-async function cook(name, duration) {
-  await sleep(duration * 1000); // a timer stands in for real waiting, such as a network call
+async function step(name, verb, duration) {
+  log(`${name}: started (${verb}, ${duration}s)`);
+  await sleep(duration * 1000); // a timer stands in for the waiting; the cook is free meanwhile
   log(`${name}: finished`);
+}
+
+async function makeSauce() {
+  await step("vegetables", "chop", 0.3);
+  await step("sauce", "simmer", 0.4); // the sauce needs the chopped vegetables
 }
 
 log("sequential dinner");
 let begin = seconds();
-for (const [name, verb, duration] of steps) {
-  log(`${name}: started (${verb}, ${duration}s)`);
-  await cook(name, duration); // nothing else happens until this step is done
-}
+await step("water", "boil", 0.5); // nothing else happens until the water boils
+await makeSauce();
 const sequential = seconds() - begin;
 log(`sequential dinner ready after ${sequential.toFixed(1)}s: the sum of the steps`);
 
 log("concurrent dinner");
 begin = seconds();
-for (const [name, verb, duration] of steps) log(`${name}: started (${verb}, ${duration}s)`);
-// TODO: every step was started above, so the dinner should be ready after the longest one.
-for (const [name, , duration] of steps) {
-  await cook(name, duration);
-}
+// TODO: the water needs nothing, so it can boil while the sauce is made: this dinner should be
+// ready after the longest chain (chop, then simmer), not after the sum of the steps.
+await step("water", "boil", 0.5);
+await makeSauce();
 const concurrent = seconds() - begin;
-log(`concurrent dinner ready after ${concurrent.toFixed(1)}s: the longest step`);
+log(`concurrent dinner ready after ${concurrent.toFixed(1)}s: the longest chain, chop then simmer`);
 log(`cooking concurrently saved ${(sequential - concurrent).toFixed(1)}s`);

@@ -1,6 +1,7 @@
-// Producer and consumer in JavaScript: Node has no async queue, so here is a small one. The
-// packer waits for loaves and stops once the queue is closed and empty - but put() never waits:
-// the shelf has room for two loaves, and when it is full the oven must wait for the packer.
+// Producer and consumer in JavaScript: a small queue of our own (Node's built-in bounded buffer is
+// a Web Stream; writing one shows how the waiting works). The packer waits for loaves and stops once
+// the queue is closed and empty - but put() never waits: the shelf has room for two loaves, and
+// when it is full the oven must wait for the packer.
 import { setTimeout as sleep } from "node:timers/promises";
 
 const LOAVES = 4, SHELF = 2, BAKE = 0.1, PACK = 0.5; // loaves, shelf places, seconds per loaf to bake / pack

@@ -7,7 +7,7 @@ using System.Globalization;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var clock = Stopwatch.StartNew();
 (string Name, double Seconds, string? Failure)[] steps =
-    [("stock", 0.4, null), ("card", 0.2, "card declined"), ("shipping", 0.6, "no courier")];
+    [("shipping", 0.6, "no courier"), ("stock", 0.4, null), ("card", 0.2, "card declined")];
 
 Log("order 1: let the others run");
 var all = Task.WhenAll(StartAll(CancellationToken.None));

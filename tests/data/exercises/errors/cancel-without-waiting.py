@@ -3,7 +3,7 @@
 import asyncio
 import time
 
-STEPS = [("stock", 0.4, None), ("card", 0.2, "card declined"), ("shipping", 0.6, "no courier")]
+STEPS = [("shipping", 0.6, "no courier"), ("stock", 0.4, None), ("card", 0.2, "card declined")]
 start = time.perf_counter()
 
 

@@ -1,30 +1,32 @@
-// The kitchen in JavaScript: awaiting one call after another is sequential;
-// starting every call first and then awaiting Promise.all runs them concurrently.
-const steps = [["water", "boil", 0.6], ["vegetables", "chop", 0.3], ["sauce", "simmer", 0.4]];
+// The kitchen in JavaScript: awaiting one step after another is sequential; starting the water
+// and the sauce, then awaiting Promise.all, lets the water boil while the sauce is made. One cook,
+// one thread: the steps overlap only because each of them waits.
 const start = performance.now();
 const seconds = () => (performance.now() - start) / 1000;
 const log = (message) => console.log(`[${seconds().toFixed(1)}s] ${message}`);
 
-async function cook(name, duration) {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, duration * 1000); // the step takes time
+async function step(name, verb, duration) {
+  log(`${name}: started (${verb}, ${duration}s)`);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, duration * 1000); // a sleep that blocks
   log(`${name}: finished`);
+}
+
+async function makeSauce() {
+  await step("vegetables", "chop", 0.3);
+  await step("sauce", "simmer", 0.4); // the sauce needs the chopped vegetables
 }
 
 log("sequential dinner");
 let begin = seconds();
-for (const [name, verb, duration] of steps) {
-  log(`${name}: started (${verb}, ${duration}s)`);
-  await cook(name, duration); // nothing else happens until this step is done
-}
+await step("water", "boil", 0.5); // nothing else happens until the water boils
+await makeSauce();
 const sequential = seconds() - begin;
 log(`sequential dinner ready after ${sequential.toFixed(1)}s: the sum of the steps`);
 
 log("concurrent dinner");
 begin = seconds();
-for (const [name, verb, duration] of steps) log(`${name}: started (${verb}, ${duration}s)`);
-// Each cook(...) call is already running when it returns its promise;
-// Promise.all only waits for all of them.
-await Promise.all(steps.map(([name, , duration]) => cook(name, duration)));
+// Each call is already running when it returns its promise; Promise.all only waits for both.
+await Promise.all([step("water", "boil", 0.5), makeSauce()]);
 const concurrent = seconds() - begin;
-log(`concurrent dinner ready after ${concurrent.toFixed(1)}s: the longest step`);
+log(`concurrent dinner ready after ${concurrent.toFixed(1)}s: the longest chain, chop then simmer`);
 log(`cooking concurrently saved ${(sequential - concurrent).toFixed(1)}s`);

@@ -1,36 +1,37 @@
-// The kitchen in C#: awaiting one task after another is sequential; starting every
-// task first and then awaiting Task.WhenAll runs them concurrently.
+// The kitchen in C#: awaiting one step after another is sequential; starting the water and the
+// sauce, then awaiting Task.WhenAll, lets the water boil while the sauce is made. No step holds a
+// thread while it waits: the steps overlap because they wait, not because threads work side by side.
 using System.Diagnostics;
 using System.Globalization;
 
-CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture; // "0.6s", never "0,6s"
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture; // "0.5s", never "0,5s"
 var clock = Stopwatch.StartNew();
-(string Name, string Verb, double Seconds)[] steps =
-    [("water", "boil", 0.6), ("vegetables", "chop", 0.3), ("sauce", "simmer", 0.4)];
 
 Log("sequential dinner");
 var begin = clock.Elapsed;
-foreach (var (name, verb, seconds) in steps)
-{
-    Log($"{name}: started ({verb}, {seconds}s)");
-    await Cook(name, seconds); // nothing else happens until this step is done
-}
+await Step("water", "boil", 0.5); // nothing else happens until the water boils
+await MakeSauce();
 var sequential = clock.Elapsed - begin;
 Log($"sequential dinner ready after {sequential.TotalSeconds:F1}s: the sum of the steps");
 
 Log("concurrent dinner");
 begin = clock.Elapsed;
-foreach (var (name, verb, seconds) in steps) Log($"{name}: started ({verb}, {seconds}s)");
-// Each Cook(...) call returns a task that is already running (a "hot" task);
-// Task.WhenAll only waits for all of them.
-await Task.WhenAll(steps.Select(step => Cook(step.Name, step.Seconds)));
+// Each call returns a task that is already running (a "hot" task); Task.WhenAll only waits for both.
+await Task.WhenAll(Step("water", "boil", 0.5), MakeSauce());
 var concurrent = clock.Elapsed - begin;
-Log($"concurrent dinner ready after {concurrent.TotalSeconds:F1}s: the longest step");
+Log($"concurrent dinner ready after {concurrent.TotalSeconds:F1}s: the longest chain, chop then simmer");
 Log($"cooking concurrently saved {(sequential - concurrent).TotalSeconds:F1}s");
 
-async Task Cook(string name, double seconds)
+async Task MakeSauce()
 {
-    Thread.Sleep(TimeSpan.FromSeconds(seconds)); // the step takes time
+    await Step("vegetables", "chop", 0.3);
+    await Step("sauce", "simmer", 0.4); // the sauce needs the chopped vegetables
+}
+
+async Task Step(string name, string verb, double seconds)
+{
+    Log($"{name}: started ({verb}, {seconds}s)");
+    Thread.Sleep(TimeSpan.FromSeconds(seconds)); // the cook stands and watches
     Log($"{name}: finished"); // runs on a thread-pool thread: console apps have no event loop
 }
 

@@ -1,9 +1,9 @@
-# The kitchen in Python: awaiting one coroutine after another is sequential;
-# handing them all to asyncio.gather runs them concurrently on one event loop.
+# The kitchen in Python: awaiting one step after another is sequential; asyncio.gather lets the
+# water boil while the vegetables are chopped and the sauce simmers. One cook, one thread: the
+# steps overlap only because each of them waits.
 import asyncio
 import time
 
-STEPS = [("water", "boil", 0.6), ("vegetables", "chop", 0.3), ("sauce", "simmer", 0.4)]
 start = time.perf_counter()
 
 
@@ -11,9 +11,15 @@ def log(message: str) -> None:
     print(f"[{time.perf_counter() - start:.1f}s] {message}", flush=True)
 
 
-async def cook(name: str, seconds: float) -> None:
-    await asyncio.sleep(seconds)  # a timer stands in for real waiting, such as a network call
+async def step(name: str, verb: str, seconds: float) -> None:
+    log(f"{name}: started ({verb}, {seconds}s)")
+    await asyncio.sleep(seconds)  # a timer stands in for the waiting; the cook is free meanwhile
     log(f"{name}: finished")
+
+
+async def make_sauce() -> None:
+    await step("vegetables", "chop", 0.3)
+    await step("sauce", "simmer", 0.4)  # the sauce needs the chopped vegetables
 
 
 async def main() -> None:
@@ -22,19 +28,17 @@ async def main() -> None:
 
     log("sequential dinner")
     begin = time.perf_counter()
-    for name, verb, seconds in STEPS:
-        log(f"{name}: started ({verb}, {seconds}s)")
-        await cook(name, seconds)  # nothing else happens until this step is done
+    await step("water", "boil", 0.5)  # nothing else happens until the water boils
+    await make_sauce()
     sequential = time.perf_counter() - begin
     log(f"sequential dinner ready after {sequential:.1f}s: the sum of the steps")
 
     log("concurrent dinner")
     begin = time.perf_counter()
-    for name, verb, seconds in STEPS:
-        log(f"{name}: started ({verb}, {seconds}s)")
-        cook(name, seconds)  # start the step: the steps cook side by side
+    step("water", "boil", 0.5)  # start both, as in JavaScript: they cook side by side
+    make_sauce()
     concurrent = time.perf_counter() - begin
-    log(f"concurrent dinner ready after {concurrent:.1f}s: the longest step")
+    log(f"concurrent dinner ready after {concurrent:.1f}s: the longest chain, chop then simmer")
     log(f"cooking concurrently saved {sequential - concurrent:.1f}s")
 
 

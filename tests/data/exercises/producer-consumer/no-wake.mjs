@@ -1,6 +1,7 @@
-// Producer and consumer in JavaScript: Node has no async queue, so here is a small
-// bounded one. put() waits while it is full, which holds a fast producer back to the
-// pace of a slow consumer; iterating it with `for await` ends once it is closed and empty.
+// Producer and consumer in JavaScript: Node's built-in bounded buffer is a Web Stream (a
+// highWaterMark, and `await writer.ready`); here is a small bounded queue that shows how such
+// waiting works. put() waits while it is full, which holds a fast producer back to the pace of
+// a slow consumer; iterating it with `for await` ends once it is closed and empty.
 import { setTimeout as sleep } from "node:timers/promises";
 
 const LOAVES = 4, SHELF = 2, BAKE = 0.1, PACK = 0.5; // loaves, shelf places, seconds per loaf to bake / pack

@@ -1,5 +1,5 @@
-# Deadlines in Python: asyncio.timeout cancels the work it guards; asyncio.shield
-# protects the work, so the deadline only stops the waiting and the work runs on.
+# Deadlines in Python: asyncio.timeout cancels the current task where it waits inside the block, and
+# so the work it awaits; asyncio.shield protects the work, so the deadline only stops the waiting.
 import asyncio
 import time
 
