@@ -76,8 +76,7 @@ def check(lesson: Lesson, language: Language, path: Path, backend: Backend,
         # Only a difference in time that the machine's load explains: the verdict comes from a second run.
         progress(f"{lesson.slug}: the machine was busy: running your program again, alone")
         again = workflow.run_file(lesson, language, backend, path, progress, alone=True)
-        run = again.with_(rerun=f"in the first run {why}", build_ms=run.build_ms, build_cached=run.build_cached,
-                          build_output=run.build_output)  # the first run's build (the rerun's came from the cache)
+        run = again.instead_of(run, f"in the first run {why}")
     base = dict(lesson=lesson.slug, language=language.name, file=str(path), run=run)
     if run.status is not Status.OK:
         return Verdict(passed=False, status=run.status.value, messages=tuple(_how_it_ended(run, language) + static),

@@ -77,6 +77,12 @@ class RunResult:
     def with_(self, **changes) -> "RunResult":
         return replace(self, **changes)
 
+    def instead_of(self, first: "RunResult", why: str) -> "RunResult":
+        """This run, made alone, as the verdict's run in place of `first` (`why`: what made it needed). The
+        program is the one `first` built (this run took it from the cache): the build is `first`'s."""
+        return replace(self, repeat=first.repeat, rerun=why, build_ms=first.build_ms,
+                       build_cached=first.build_cached, build_output=first.build_output)
+
     def to_dict(self) -> dict:
         data = asdict(self)
         data["status"] = self.status.value

@@ -258,10 +258,7 @@ def rerun_late(lesson: Lesson, languages: list[Language], backend: Backend, runs
             progress(f"{lesson.slug}: {language.title}'s time stamps may be late from the machine's load: "
                      "running it again, alone")
             again = run_language(lesson, language, backend, 1, run_id, progress, service, alone=True)[0]
-            # The program the rerun ran is the one the first run built (the second time from the cache):
-            # its build is the first run's.
-            run = again.with_(repeat=run.repeat, rerun=why, build_ms=run.build_ms, build_cached=run.build_cached,
-                              build_output=run.build_output)
+            run = again.instead_of(run, why)
         settled.append(run)
     return settled
 
