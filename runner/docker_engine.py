@@ -602,15 +602,17 @@ class WarmBroken(KitError):
 
 
 def _exec(client, warm: Warm, command: list[str]) -> None:
-    """Run a short command in a warm container as the sandbox's user, to its end; quiet when it cannot start
-    (a fork bomb may hold every process slot)."""
+    """Start a short command in a warm container as the sandbox's user, without waiting for it (under a fork
+    bomb it may wait long for a process slot: the caller watches the run's end instead); quiet when it
+    cannot start."""
     try:
         exec_id = client.api.exec_create(warm.container, command, user=warm.box.user)["Id"]
-        client.api.exec_start(exec_id)
+        client.api.exec_start(exec_id, detach=True)
     except docker.errors.APIError:
         pass
 
 
+STOP_WAIT = 3.0  # seconds a warm container's `kill -1` has to end a run, before the container itself is killed
 INLINE_LIMIT = 96_000  # bytes of base64 per file that travel as an exec's argument (the kernel takes 128 kB)
 
 
@@ -655,7 +657,7 @@ def run_warm(client, warm: Warm, run: str, command: list[str], env: dict[str, st
             reader.join(GRACE)
             if reader.is_alive():
                 _exec(client, warm, stop_all)
-                reader.join(5)
+                reader.join(STOP_WAIT)
             if reader.is_alive():  # not even a `kill` could start in it: the whole container goes
                 _kill_id(client, warm.container)
                 reader.join(10)

@@ -11,9 +11,10 @@ from tests.conftest import make_lesson
 from tests.test_hostile import stopped_in_time
 
 # How long past its timeout a program in a warm container may take to be stopped (docker_engine.run_warm):
-# the wrapper's grace, then up to 5 s for every process to be killed (a fork bomb may hold every pid the
-# container has, so that the kill itself waits for one), and a second for the engine's answers.
-WARM_STOP = docker_engine.GRACE + 5 + 1
+# the wrapper's grace, then STOP_WAIT for every process to be killed (a fork bomb may hold every pid the
+# container has, so that the kill itself waits for one), then the whole container killed, and 3 s for the
+# engine's answers on a busy machine.
+WARM_STOP = docker_engine.GRACE + docker_engine.STOP_WAIT + 3
 
 # Leaves a file in its working folder and in /tmp, and a child that would outlive it.
 LITTERS = """\
