@@ -31,7 +31,8 @@ try
 catch (IOException error)
 {
     // DisposeAsync's exception replaced the query's, as one thrown in a finally block does.
-    Log($"2. caught \"{error.Message}\"; the query's error is lost (InnerException: {error.InnerException?.Message ?? "none"})");
+    var inner = error.InnerException?.Message ?? "none";
+    Log($"2. caught \"{error.Message}\"; the query's error is lost (InnerException: {inner})");
 }
 
 void Log(string message) => Console.Write($"[{clock.Elapsed.TotalSeconds:F1}s] {message}\n");

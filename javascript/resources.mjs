@@ -6,7 +6,8 @@ const STEP = 100; // opening, a query and closing take 0.1s each
 const start = performance.now();
 const log = (message) => console.log(`[${((performance.now() - start) / 1000).toFixed(1)}s] ${message}`);
 
-// A simulated connection. `await using` calls its [Symbol.asyncDispose]() when the block ends, however it ends.
+// A simulated connection. `await using` calls its [Symbol.asyncDispose]() when the block ends,
+// however it ends.
 class Connection {
   constructor(name, { queryFails = false, closeFails = false } = {}) {
     Object.assign(this, { name, queryFails, closeFails });
@@ -40,7 +41,8 @@ class Connection {
 
 log("1. open db, cache and search; the query on cache fails");
 try {
-  // A connection is registered for closing only once it is open: had cache failed to open, only db would be closed.
+  // A connection is registered for closing once it is open: had cache failed to open, only db
+  // would be closed.
   await using db = await Connection.open("db");
   await using cache = await Connection.open("cache", { queryFails: true });
   await using search = await Connection.open("search");
@@ -57,5 +59,6 @@ try {
   await mail.query();
 } catch (error) {
   // Both errors are kept: the close's in .error, the query's in .suppressed.
-  log(`2. caught a ${error.name}: .error "${error.error.message}", .suppressed "${error.suppressed.message}"`);
+  log(`2. caught a ${error.name}: .error "${error.error.message}", ` +
+    `.suppressed "${error.suppressed.message}"`);
 }
