@@ -252,6 +252,14 @@ def _exercise_lessons(lessons):
     return {slug: lesson for slug, lesson in lessons.items() if lesson.exercise}
 
 
+def _exercise_lesson(lessons, slug: str):
+    """The lesson of that name, which must have an exercise."""
+    with_exercise = _exercise_lessons(lessons)
+    if slug in lessons and slug not in with_exercise:
+        raise KitError(f"the lesson {slug!r} has no exercise; these have one: {', '.join(with_exercise)}")
+    return find_lesson(with_exercise, slug)
+
+
 # invoke requires positional arguments; a word such as --solutions in the lesson's place is not a
 # declared flag, so it arrives as the "lesson" and names what to do instead.
 SOLUTIONS, LIST_EXERCISES, ALL, EXERCISES = "--solutions", "--list", "--all", "--exercises"
@@ -278,7 +286,7 @@ def exercise(c, lesson, lang=None, force=False):
             written = write_solutions(list(with_exercise.values()), registry)
             print(f"wrote {len(written)} reference solutions under {Path('workspace') / 'solutions'}")
             return
-        chosen = find_lesson(with_exercise, lesson)
+        chosen = _exercise_lesson(lessons, lesson)
         language = _exercise_language(registry, lang)
         target = start_exercise(chosen, language, force)
         print((chosen.folder / "exercise.md").read_text(encoding="utf-8").strip())
@@ -301,7 +309,7 @@ def check(c, lesson, lang=None, file=None, backend=None, json=False):
         from runner.workspace import learner_file
 
         registry, lessons = _load()
-        chosen = find_lesson(_exercise_lessons(lessons), lesson)
+        chosen = _exercise_lesson(lessons, lesson)
         language = _exercise_language(registry, lang, file)
         path = Path(file) if file else learner_file(chosen, language)
         if not file and not path.is_file():
@@ -333,7 +341,7 @@ def hint(c, lesson, lang=None):
         from runner.workspace import next_hint
 
         registry, lessons = _load()
-        chosen = find_lesson(_exercise_lessons(lessons), lesson)
+        chosen = _exercise_lesson(lessons, lesson)
         language = _exercise_language(registry, lang)
         number, total, text = next_hint(chosen, language)
         if text is None:

@@ -35,6 +35,13 @@ def test_bad_flags_name_the_valid_choices():
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("command", ["exercise", "hint", "check"])
+def test_a_lesson_without_an_exercise_is_named_as_such(command):
+    done = invoke(command, "fetch", "--lang", "python")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "the lesson 'fetch' has no exercise; these have one: kitchen" in done.stderr
+
+
 def test_invalid_lessons_stop_everything_with_every_problem(kit_copy):
     (kit_copy / "lessons" / "gather" / "lesson.yaml").write_text("title: [oops\n")
     (kit_copy / "lessons" / "timeouts" / "lesson.md").unlink()
