@@ -9,10 +9,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from runner import KitError
 from runner.languages import Registry
 from runner.lessons import Lesson
-from pygments import highlight
-from pygments.lexers import get_lexer_by_name
-
-from runner.pages import LessonPage, code_css, highlighter, kit_commit, lesson_page, load_results, markdown_html
+from runner.listing import listing, listing_css
+from runner.markup import markdown_html, slug
+from runner.pages import LessonPage, exercise_task, kit_commit, lesson_page, load_results
 from runner.results import Timing, now, write_atomically
 from runner.timeline import Lane
 
@@ -53,6 +52,7 @@ def _environment(html: bool) -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=html, undefined=StrictUndefined,
                       trim_blocks=not html, lstrip_blocks=not html, keep_trailing_newline=True)
     env.globals.update(md_timing=_md_timing, md_memory=_md_memory, text_timeline=text_timeline)
+    env.filters["slug"] = slug
     return env
 
 
@@ -64,9 +64,18 @@ def _render(template: str, **context) -> str:
 
 
 def pages(lessons: dict[str, Lesson], registry: Registry, results_dir: Path, backend: str,
-          style: str = SCREEN_STYLE) -> list[LessonPage]:
+          course: list[Lesson] | None = None) -> list[LessonPage]:
+    """A page for each of `lessons`, with the lessons before and after it in `course` (default: `lessons`)."""
     reports = load_results(results_dir, backend)
-    return [lesson_page(lesson, registry, reports.get(slug), style) for slug, lesson in lessons.items()]
+    order = course if course is not None else list(lessons.values())
+    slugs = [lesson.slug for lesson in order]
+    built = []
+    for slug, lesson in lessons.items():
+        at = slugs.index(slug) if slug in slugs else -1
+        previous = order[at - 1] if at > 0 else None
+        after = order[at + 1] if 0 <= at < len(order) - 1 else None
+        built.append(lesson_page(lesson, registry, reports.get(slug), previous, after))
+    return built
 
 
 @dataclass(frozen=True)
@@ -91,16 +100,25 @@ class Conditions:
                    [dates[0], dates[-1]] if dates and dates[0] != dates[-1] else dates[:1], versions)
 
 
+def concept_index(built: list[LessonPage]) -> list[tuple[str, list[LessonPage]]]:
+    """Every concept of lesson.yaml, in alphabetical order, with the lessons that teach it (in course order)."""
+    found: dict[str, list[LessonPage]] = {}
+    for page in built:
+        for concept in page.lesson.concepts:
+            found.setdefault(concept, []).append(page)
+    return sorted(found.items(), key=lambda item: item[0].casefold())
+
+
 def render_site(lessons: dict[str, Lesson], registry: Registry, results_dir: Path, out: Path,
                 backend: str = "auto") -> list[Path]:
     """The whole site, rendered in memory first, then written file by file (each whole or not at all)."""
     built = pages(lessons, registry, results_dir, backend)
     languages = list(registry.languages.values())
     files = {"index.html": _render("index.html.j2", pages=built, languages=languages,
-                                   conditions=Conditions.of(built, registry))}
+                                   conditions=Conditions.of(built, registry), concepts=concept_index(built))}
     for page in built:
         files[f"{page.lesson.slug}.html"] = _render("lesson.html.j2", page=page)
-    files["style.css"] = (TEMPLATES / "site.css").read_text() + "\n" + code_css(SCREEN_STYLE)
+    files["style.css"] = (TEMPLATES / "site.css").read_text() + "\n" + listing_css(SCREEN_STYLE)
     written = []
     try:
         for name, text in files.items():
@@ -117,9 +135,9 @@ def render_handout(chosen: list[Lesson], registry: Registry, results_dir: Path, 
     if fmt == "md":
         step = 0.1
         return "\n\n".join(_render("handout.md.j2", page=page, step=step).strip() + "\n"
-                           for page in pages({l.slug: l for l in chosen}, registry, results_dir, backend, PRINT_STYLE))
-    built = pages({l.slug: l for l in chosen}, registry, results_dir, backend, PRINT_STYLE)
-    css = (TEMPLATES / "print.css").read_text() + "\n" + code_css(PRINT_STYLE)
+                           for page in pages({l.slug: l for l in chosen}, registry, results_dir, backend))
+    built = pages({l.slug: l for l in chosen}, registry, results_dir, backend)
+    css = (TEMPLATES / "print.css").read_text() + "\n" + listing_css(PRINT_STYLE)
     title = "Async Rosetta - workshop booklet" if booklet else f"{chosen[0].title} - Async Rosetta"
     return _render("handout.html.j2", pages=built, booklet=booklet, title=title, inline_css=css,
                    languages=list(registry.languages.values()), commit=kit_commit(), date=now()[:10])
@@ -151,5 +169,5 @@ def render_worksheet(chosen: list[Lesson], registry: Registry, fmt: str) -> str:
     languages = list(registry.languages.values())
     if fmt == "md":
         return _render("worksheet.md.j2", sheets=sheets)
-    css = (TEMPLATES / "print.css").read_text() + "\n" + code_css(PRINT_STYLE)
+    css = (TEMPLATES / "print.css").read_text() + "\n" + listing_css(PRINT_STYLE)
     return _render("worksheet.html.j2", sheets=sheets, languages=languages, inline_css=css)

@@ -49,7 +49,7 @@ def test_the_site_has_an_index_and_a_page_per_lesson(site, lessons):
 
 def test_lesson_pages_show_code_output_timelines_and_escape_what_programs_print(site):
     kitchen = (site / "kitchen.html").read_text()
-    assert kitchen.count('<svg viewBox=') == 3 and 'class="bar bar-finished"' in kitchen
+    assert kitchen.count('<figure class="timeline">') == 3 and 'class="bar bar-finished' in kitchen
     assert "asyncio.gather" in kitchen and "Promise.all" in kitchen and "Task.WhenAll" in kitchen
     assert "[1.9s] cooking concurrently saved 0.7s" in kitchen
     gather = (site / "gather.html").read_text()
@@ -57,7 +57,7 @@ def test_lesson_pages_show_code_output_timelines_and_escape_what_programs_print(
     errors = (site / "errors.html").read_text()
     assert "Differs by design" in errors and "Task.WhenAll waits for every task" in errors
     timeouts = (site / "timeouts.html").read_text()
-    assert 'class="mark mark-timeout"' in timeouts and 'class="bar bar-cancelled"' in timeouts
+    assert 'class="mark mark-timeout"' in timeouts and 'class="bar bar-cancelled' in timeouts
     not_run = (site / "race.html").read_text()
     assert "Not run yet" in not_run and "invoke run-lesson race" in not_run
 
