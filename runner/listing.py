@@ -66,15 +66,24 @@ def _words(parts: list[tuple[str, str]]) -> str:
     return "".join(out)
 
 
-def listing(code: str, lexer: str) -> str:
-    """`code` as a highlighted listing (classes of Pygments' HtmlFormatter, under `.code`)."""
-    rows = []
+def rows(code: str, lexer: str) -> list[str]:
+    """Each source line of `code` as the HTML of one listing line, highlighted."""
+    out = []
     for number, parts in enumerate(_lines(code.expandtabs(4), lexer), start=1):
         text = "".join(t for _, t in parts)
         indent = len(text) - len(text.lstrip(" "))
-        rows.append(f'<span class="line" style="--indent:{indent}"><span class="linenos">{number}</span>'
-                    f'{_words(parts)}\n</span>')
-    return f'<div class="code"><pre><code>{"".join(rows)}</code></pre></div>\n'
+        out.append(f'<span class="line" style="--indent:{indent}"><span class="linenos">{number}</span>'
+                   f'{_words(parts)}\n</span>')
+    return out
+
+
+def block(lines: list[str]) -> str:
+    return f'<div class="code"><pre><code>{"".join(lines)}</code></pre></div>\n'
+
+
+def listing(code: str, lexer: str) -> str:
+    """`code` as a highlighted listing (classes of Pygments' HtmlFormatter, under `.code`)."""
+    return block(rows(code, lexer))
 
 
 def listing_css(style: str) -> str:
