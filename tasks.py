@@ -198,39 +198,52 @@ def serve(c, port=8000, dir=None):
 
 @task(positional=["lesson"], help={
     "lesson": "the lesson to print (see `invoke list`); --all for the workshop booklet (cover, contents, a section "
-              "per lesson); --exercises for the exercise worksheet",
+              "per lesson); --exercises for the exercise worksheet; --solutions for its answer key (the reference "
+              "solutions and what they print)",
     "format": "pdf (through headless Chromium), html or md",
-    "out": "the file to write (default: handouts/<lesson>.<format>, handouts/booklet.<format> or "
-           "handouts/worksheet.<format>)",
+    "out": "the file to write (default: handouts/<lesson>.<format>, handouts/booklet.<format>, "
+           "handouts/worksheet.<format> or handouts/answer-key.<format>)",
     "backend": "whose results to show: auto, docker or local",
 })
 def handout(c, lesson, format="pdf", out=None, backend="auto"):
-    """Write one lesson's handout, the booklet (--all) or the worksheet (--exercises): PDF, HTML or Markdown."""
+    """Write one lesson's handout, the booklet (--all), the worksheet (--exercises) or its answer key
+    (--solutions): PDF, HTML or Markdown."""
     with _errors():
         from runner.render import FORMATS, render_handout, render_worksheet
 
         if format not in FORMATS:
             raise KitError(f"unknown format {format!r}: expected one of {', '.join(FORMATS)}")
         registry, lessons = _load()
+        results = Path(c.rosetta.results)
         kind = "html" if format == "pdf" else format
-        if lesson == EXERCISES:
-            name = "worksheet"
-            text = render_worksheet(list(_exercise_lessons(lessons).values()), registry, kind)
+        if lesson in (EXERCISES, SOLUTIONS):
+            solutions = lesson == SOLUTIONS
+            name, chosen = ("answer-key" if solutions else "worksheet"), list(_exercise_lessons(lessons).values())
+            document = f"Async Rosetta {name.replace('-', ' ')}"
+
+            def make(starts=None):
+                return render_worksheet(chosen, registry, kind, solutions, results, backend, starts)
         else:
             booklet = lesson == ALL
             name = "booklet" if booklet else lesson
             chosen = list(lessons.values()) if booklet else [find_lesson(lessons, lesson)]
-            text = render_handout(chosen, registry, Path(c.rosetta.results), kind, booklet=booklet, backend=backend)
+            document = "Async Rosetta booklet" if booklet else "Async Rosetta"
+
+            def make(starts=None):
+                return render_handout(chosen, registry, results, kind, booklet=booklet, backend=backend, starts=starts)
         target = Path(out) if out else Path(c.rosetta.handouts) / f"{name}.{format}"
         if format == "pdf":
-            from runner.pdf import html_to_pdf
+            from runner.pdf import Part, html_to_pdf
 
-            html_to_pdf(text, target)
+            if lesson in (ALL, EXERCISES, SOLUTIONS):  # a cover and contents, then a part per lesson
+                html_to_pdf(make, target, document, [Part(item.slug, item.title) for item in chosen], front="Cover and contents")
+            else:
+                html_to_pdf(make(), target, document, front=chosen[0].title)
         else:
             from runner.results import write_atomically
 
             try:
-                write_atomically(target, text)
+                write_atomically(target, make())
             except OSError as exc:
                 raise KitError(f"cannot write {target}: {exc}") from None
         print(f"wrote {target}")

@@ -69,7 +69,8 @@ def check_all(registry: Registry) -> list[Finding]:
                                ("npm", "npm", "fetches Node for the offline image"),
                                ("chromium", "chromium", "prints the PDF handouts"),
                                ("chromedriver", "chromium-driver", "checks the pages in the tests"),
-                               ("pdfinfo", "poppler-utils", "checks the PDF booklet in the tests")):
+                               ("pdfinfo", "poppler-utils", "finds the pages of a PDF handout's lessons"),
+                               ("qpdf", "qpdf", "puts the footers on a PDF handout's pages")):
         path = shutil.which(tool)
         findings.append(Finding(tool, path is not None, path or f"apt-get install {package} ({why})", optional=True))
     return findings

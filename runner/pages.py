@@ -8,19 +8,20 @@ import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from markdown_it import MarkdownIt
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-
 from runner import ROOT, KitError
 from runner.languages import Language, Registry
 from runner.lessons import Lesson
+from runner.listing import listing
+from runner.markup import Section, inline_html, markdown_html, sections
 from runner.results import LessonReport, RunResult, Timing, load_report
 from runner.timeline import Lane, axis_ticks, lanes
 
 BACKENDS = ("docker", "local")
-_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")  # raw HTML in a lesson.md is escaped
+# The page's own sections, in order (their anchors are taken before the narrative's headings).
+PAGE_SECTIONS = (("programs", "The programs and what they printed"), ("verdict", "Verdict"),
+                 ("timelines", "Timelines"), ("timings", "Timings and memory"), ("exercise", "Exercise"),
+                 ("provenance", "Provenance"))
+DIFFER = "where-they-differ"  # the narrative's section that the language notes join
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ class Column:
     timings: dict[str, Timing | None]
     lanes: tuple[Lane, ...]
     note: str | None
+
+    @property
+    def note_html(self) -> str:
+        return inline_html(self.note) if self.note else ""
 
     @property
     def status(self) -> str:
@@ -50,6 +55,30 @@ class LessonPage:
     narrative_html: str
     axis_end: float
     ticks: tuple[float, ...]
+    sections: tuple[Section, ...] = ()  # the narrative cut at its `##` headings
+    previous: Lesson | None = None  # the lessons before and after it in course order
+    next: Lesson | None = None
+    exercise_title: str = ""  # the first heading of exercise.md; empty: the lesson has no exercise
+    exercise_html: str = ""  # the rest of it, its headings under the page's "Exercise"
+
+    @property
+    def has_notes(self) -> bool:
+        return any(c.note for c in self.columns)
+
+    @property
+    def notes_join(self) -> str | None:
+        """The narrative section the language notes are shown in (None: they get a section of their own)."""
+        return DIFFER if any(s.anchor == DIFFER for s in self.sections) else None
+
+    @property
+    def contents(self) -> list[tuple[str, str]]:
+        """(anchor, title) of the page's sections, in the order the page shows them."""
+        narrative = [(s.anchor, s.title) for s in self.sections if s.anchor]
+        if self.has_notes and not self.notes_join:
+            narrative.append((DIFFER, "Where they differ"))
+        own = [(a, self.exercise_title if a == "exercise" else t) for a, t in PAGE_SECTIONS
+               if a != "exercise" or self.exercise_title]
+        return [*narrative, *own]
 
     @property
     def narrative(self) -> str:
@@ -76,18 +105,6 @@ class LessonPage:
         return [d for d in self.report.declared_differences if len({tuple(v) for v in d["lines"].values()}) > 1]
 
 
-def markdown_html(text: str) -> str:
-    return _MARKDOWN.render(text)
-
-
-def highlighter(style: str) -> HtmlFormatter:
-    return HtmlFormatter(style=style, linenos="inline", cssclass="code", wrapcode=True)
-
-
-def code_css(style: str) -> str:
-    return highlighter(style).get_style_defs(".code")
-
-
 def load_results(results_dir: Path, backend: str = "auto") -> dict[str, LessonReport]:
     """The stored report of every lesson; `auto` takes Docker's where there is one, else the local one."""
     if backend not in ("auto", *BACKENDS):
@@ -103,8 +120,8 @@ def load_results(results_dir: Path, backend: str = "auto") -> dict[str, LessonRe
     return found
 
 
-def lesson_page(lesson: Lesson, registry: Registry, report: LessonReport | None, style: str = "default") -> LessonPage:
-    formatter = highlighter(style)
+def lesson_page(lesson: Lesson, registry: Registry, report: LessonReport | None,
+                previous: Lesson | None = None, next: Lesson | None = None) -> LessonPage:
     columns = []
     for language in registry.languages.values():
         path = lesson.example(language)
@@ -113,7 +130,7 @@ def lesson_page(lesson: Lesson, registry: Registry, report: LessonReport | None,
         run = runs[0] if runs else None
         columns.append(Column(
             language=language, code=code,
-            code_html=highlight(code, get_lexer_by_name(language.lexer), formatter) if code else "",
+            code_html=listing(code, language.lexer) if code else "",
             run=run, timings=report.timings(language.name) if runs else {},
             lanes=(), note=lesson.note(language.name),
         ))
@@ -121,8 +138,21 @@ def lesson_page(lesson: Lesson, registry: Registry, report: LessonReport | None,
     end = max(ends, default=1.0) or 1.0
     columns = [Column(c.language, c.code, c.code_html, c.run, c.timings,
                       lanes(c.run.events, end) if c.run else (), c.note) for c in columns]
-    page = LessonPage(lesson, report, tuple(columns), "", end, axis_ticks(end))
-    return replace(page, narrative_html=markdown_html(page.narrative))
+    page = LessonPage(lesson, report, tuple(columns), "", end, axis_ticks(end), previous=previous, next=next)
+    taken = {a for a, _ in PAGE_SECTIONS} | {"in-each-language"}
+    parts = tuple(sections(page.narrative, taken))
+    title, task = exercise_task(lesson)
+    return replace(page, narrative_html="".join(s.html for s in parts), sections=parts, exercise_title=title,
+                   exercise_html=markdown_html(task, taken, shift=1) if task else "")
+
+
+def exercise_task(lesson: Lesson) -> tuple[str, str]:
+    """The exercise's title (exercise.md's first heading) and the rest of its task; empty: none."""
+    if not lesson.exercise:
+        return "", ""
+    text = (lesson.folder / "exercise.md").read_text(encoding="utf-8").lstrip()
+    first, _, rest = text.partition("\n")
+    return (first[2:].strip(), rest.lstrip("\n")) if first.startswith("# ") else ("Exercise", text)
 
 
 def kit_commit(root: Path = ROOT) -> str:

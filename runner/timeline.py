@@ -24,9 +24,15 @@ class Mark:
 
 @dataclass(frozen=True)
 class Lane:
+    """A task's lane: one bar per run of the task (a task started again after it ended is a new bar)."""
+
     task: str
     bars: tuple[Bar, ...]
     marks: tuple[Mark, ...]
+
+    def drawn(self) -> list[tuple[Bar, bool]]:
+        """Each bar, and whether it starts the moment the run before it ended: drawn with a gap between."""
+        return [(bar, i > 0 and abs(self.bars[i - 1].end - bar.start) < 0.05) for i, bar in enumerate(self.bars)]
 
 
 def lanes(events: tuple[Event, ...], end: float) -> tuple[Lane, ...]:
