@@ -69,8 +69,14 @@ def test_one_bar_per_run_of_a_task():
 
     run = load_report(RESULTS / "docker" / "kitchen.json").runs_of("python")[0]
     sauce = next(lane for lane in lanes(run.events, 1.9) if lane.task == "sauce")
-    assert [(b.start, b.end) for b in sauce.bars] == [(0.9, 1.3), (1.3, 1.7)]
-    assert [joined for _, joined in sauce.drawn()] == [False, True]  # drawn with a gap between
+    assert [(b.start, b.end) for b in sauce.bars] == [(0.8, 1.2), (1.5, 1.9)]
+    assert [joined for _, joined in sauce.drawn()] == [False, False]
+    # A task that starts again the moment it ended (errors' shipping, failed then retried): two bars too,
+    # the second drawn with a gap before it.
+    run = load_report(RESULTS / "docker" / "errors.json").runs_of("python")[0]
+    shipping = next(lane for lane in lanes(run.events, 1.0) if lane.task == "shipping")
+    assert [(b.start, b.end) for b in shipping.bars] == [(0.0, 0.6), (0.6, 0.8)]
+    assert [joined for _, joined in shipping.drawn()] == [False, True]
 
 
 def test_notes_are_markdown_and_join_the_one_section_on_differences(site):
@@ -415,7 +421,7 @@ def test_the_booklet_is_a_real_pdf_with_contents_page_numbers_footers_and_no_tex
             assert lowest > 0.8 * (words[0]["size"][1] - 40), f"{slug}: page {page} is used only down to {lowest:.0f} pt"
     whole = "\n".join(texts)
     for needle in ("asyncio.run(main())", "await Promise.all", "Task.WhenAll", "What each program printed",
-                   "[1.9s] cooking concurrently saved 0.7s", "in-program", "1.90 s"):
+                   "[1.9s] cooking concurrently saved 0.5s", "in-program", "1.90 s"):
         assert needle in whole, needle
     assert 2 + len(lessons) <= pages <= 2 + 3 * len(lessons)
 
@@ -499,7 +505,7 @@ def test_the_answer_key_prints_every_reference_solution_and_its_output(results, 
     titles = "|".join(re.escape(lang.title) for lang in registry.languages.values())
     assert len(re.findall(rf"(?:{titles}) reference solution", text)) == sum(
         1 for lesson in with_exercise for lang in registry.languages.values() if lesson.solution(lang).is_file())
-    assert "as run on the docker backend" in text and "[1.9s] cooking concurrently saved 0.7s" in text
+    assert "as run on the docker backend" in text and "[1.9s] cooking concurrently saved 0.5s" in text
     assert "asyncio.gather" in text  # kitchen's solution, not its starter
     md = _invoke("handout", "--solutions", "--format", "md", "--out", str(tmp_path / "key.md"))
     assert md.returncode == 0, md.stderr
