@@ -36,9 +36,19 @@ class DockerBackend:
         self.client = client or docker_engine.connect()
         self._warm: dict[str, docker_engine.Warm] | None = None  # warm containers, by language, in keep_warm
         self._versions_file = cache_dir() / "runtime-versions.json"
+        self._images: dict[str, tuple[str, str]] = {}  # language -> (tag, image id), once found
+
+    def _image(self, language: Language) -> tuple[str, str] | None:
+        """The language's image and its id, looked up once (each look is a call to the engine)."""
+        if language.name not in self._images:
+            for tag in (language.image, language.offline_image):
+                if image_id := docker_engine.image_id(self.client, tag):
+                    self._images[language.name] = (tag, image_id)
+                    break
+        return self._images.get(language.name)
 
     def check(self, languages: list[Language], progress: Progress) -> list[str]:
-        missing = [lang for lang in languages if image_for(self.client, lang) is None]
+        missing = [lang for lang in languages if self._image(lang) is None]
         if not missing:
             return []
         names = ", ".join(f"{lang.image} (or {lang.offline_image})" for lang in missing)
@@ -47,15 +57,15 @@ class DockerBackend:
                 "registry, or `invoke images --load FILE`."]
 
     def image(self, language: Language) -> str:
-        tag = image_for(self.client, language)
-        if tag is None:
+        found = self._image(language)
+        if found is None:
             raise EnvironmentProblem(self.check([language], lambda _: None)[0])
-        return tag
+        return found[0]
 
     def runtime_version(self, language: Language) -> str | None:
         """Asked once per image and remembered by image id (an image never changes)."""
         tag = self.image(language)
-        image_id = docker_engine.image_id(self.client, tag)
+        image_id = self._images[language.name][1]
         try:
             known = json.loads(self._versions_file.read_text())
         except (OSError, ValueError):
@@ -131,7 +141,7 @@ class DockerBackend:
         if not language.build:
             return None, {}
         # The image's id names the toolchain: the same image always builds the same program.
-        entry = build_cache.key(language, source, filename, docker_engine.image_id(self.client, image))
+        entry = build_cache.key(language, source, filename, self._images[language.name][1])
         built = build_cache.get(entry)
         if built is not None:
             return cached_build(language, NAME, runtime_version=version, image=image), built
