@@ -1,6 +1,5 @@
-# Retry in Python: each try gets its own deadline (asyncio.timeout, nested inside the task), a
-# failed try waits longer before the next one (back-off), and task.cancel() from outside stops the
-# whole thing - also in the middle of a back-off.
+# Retry in Python: a deadline per try (asyncio.timeout, nested in the task), a growing pause
+# between tries, and task.cancel() from outside stops it all - also in the middle of a pause.
 import asyncio
 import json
 import os
@@ -27,9 +26,9 @@ async def get_json(path: str) -> dict:
     try:
         writer.write(f"GET {path} HTTP/1.1\r\nHost: {url.netloc}\r\nConnection: close\r\n\r\n".encode())
         await writer.drain()
-        response = await reader.read()  # Connection: close - the server ends the answer by closing
+        response = await reader.read()  # until the server closes
     finally:
-        writer.close()  # also when a deadline cancelled the read: the server sees the client give up
+        writer.close()  # after a timeout too: the server sees it
         await writer.wait_closed()
     head, _, body = response.partition(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1])  # b"HTTP/1.1 503 Service Unavailable"
@@ -39,37 +38,34 @@ async def get_json(path: str) -> dict:
 
 
 async def get_forecast() -> dict:
-    # One key for every try of this request: the server can tell a retry from a new request.
+    # One key for all tries: the server can tell a retry from a new request.
     path = f"/flaky?key={uuid.uuid4().hex}&ms=100"
     for attempt in range(1, TRIES + 1):
         log(f"try {attempt}: started")
         try:
-            # The inner deadline: it cancels this try only. asyncio.timeout turns its own
-            # cancellation into TimeoutError, and lets a cancel() from outside pass as it is.
+            # TimeoutError here; a cancel() from outside stays CancelledError
             async with asyncio.timeout(PER_TRY):
                 answer = await get_json(path)
             log(f"try {attempt}: finished")
             return answer
         except TimeoutError:
             problem = f"timeout after {PER_TRY}s"
-        except HTTPStatusError as error:  # 503: "try again later"; a 404 would deserve no retry
+        except HTTPStatusError as error:  # a 503 (a 404 deserves no retry)
             problem = f"failed: {error}"
         if attempt < TRIES:
-            delay = BACKOFF * 2 ** (attempt - 1)  # exponential back-off (real clients add random jitter)
+            delay = BACKOFF * 2 ** (attempt - 1)
             log(f"try {attempt}: {problem}, next try in {delay}s")
             try:
                 await asyncio.sleep(delay)
             except asyncio.CancelledError:
                 log("retry: cancelled during the back-off")
-                raise  # the caller must hear it: swallowing it would start the next try
+                raise  # swallowed, it would start the next try
     raise RuntimeError(f"no answer in {TRIES} tries, the last one: {problem}")
 
 
 async def main() -> None:
     global start
-    # The clock starts once the API has answered a first request: the first request pays one-off
-    # costs (Node loads its HTTP client, .NET compiles its HTTP code) that a try's deadline would count.
-    await get_json("/health")
+    await get_json("/health")  # a first request pays one-off costs: the clock starts after it
     start = time.perf_counter()
 
     log(f"1. a forecast: up to {TRIES} tries of at most {PER_TRY}s, {BACKOFF}s apart, then {2 * BACKOFF}s")
@@ -77,7 +73,7 @@ async def main() -> None:
     log(f"1. the forecast, after the API counted {answer['calls']} calls with this request's key")
 
     log(f"2. the same again, and the user cancels after {CANCEL_AFTER}s")
-    task = asyncio.create_task(get_forecast())  # keep a reference: the loop holds tasks weakly
+    task = asyncio.create_task(get_forecast())  # keep a reference to it
     await asyncio.sleep(CANCEL_AFTER)
     log("user: cancel")
     task.cancel()

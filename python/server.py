@@ -1,10 +1,9 @@
-# A server in Python: asyncio.start_server runs each connection's handler as a task on the one
-# event loop. A handler that awaits (/slow) leaves the loop to the others; a handler that computes
-# (/cpu) holds it, and the whole program with it, until it returns - unless a thread computes.
+# A server in Python: each connection's handler is a task on the event loop. A handler that
+# awaits lets the others run; one that computes holds the loop, unless a thread computes.
 import asyncio
 import time
 
-SLOW, CPU, LATER = 0.6, 0.6, 0.2  # /slow awaits 0.6s, /cpu computes 0.6s, /fast is due 0.2s later
+SLOW, CPU, LATER = 0.6, 0.6, 0.2  # /slow awaits, /cpu computes, /fast is due 0.2s later
 start = time.perf_counter()
 
 
@@ -13,25 +12,25 @@ def log(message: str) -> None:
 
 
 def crunch(seconds: float) -> None:
-    """CPU-bound work that runs for a fixed time on the clock, so it lasts as long on any machine."""
+    """CPU-bound work for a fixed time: as long on any machine."""
     until = time.perf_counter() + seconds
     while time.perf_counter() < until:
         pass
 
 
 async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    # The standard library has no async HTTP server: just enough HTTP/1.1 for a GET.
-    request = await reader.readuntil(b"\r\n\r\n")  # b"GET /slow HTTP/1.1\r\nHost: ...\r\n\r\n"
+    # Just enough HTTP/1.1 for a GET (no async HTTP server in the standard library).
+    request = await reader.readuntil(b"\r\n\r\n")  # b"GET /slow HTTP/1.1\r\n...\r\n\r\n"
     path, status = request.split(b" ", 2)[1].decode(), "200 OK"
     if path == "/slow":
-        await asyncio.sleep(SLOW)  # waiting: the loop serves other connections meanwhile
+        await asyncio.sleep(SLOW)  # waiting: the loop serves the others meanwhile
     elif path == "/cpu":
-        crunch(CPU)  # computing: until it returns the loop runs nothing else, not even a timer
+        crunch(CPU)  # computing: the loop runs nothing else, not even a timer
     elif path == "/cpu-off-loop":
-        await asyncio.to_thread(crunch, CPU)  # a thread computes while the loop waits for it
+        await asyncio.to_thread(crunch, CPU)  # a thread computes; the loop is free
     elif path != "/fast":
         status = "404 Not Found"
-    writer.write(f"HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".encode())
+    writer.write(f"HTTP/1.1 {status}\r\nConnection: close\r\n\r\n".encode())
     await writer.drain()
     writer.close()
     await writer.wait_closed()
@@ -39,9 +38,9 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
 
 async def get(port: int, path: str) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode())
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
     await writer.drain()
-    response = await reader.read()  # Connection: close - the server ends the answer by closing
+    response = await reader.read()  # the server ends its answer by closing
     writer.close()
     await writer.wait_closed()
     if not response.startswith(b"HTTP/1.1 200 "):
@@ -56,20 +55,18 @@ async def request(port: int, name: str, path: str) -> None:
 
 async def fast(port: int) -> None:
     due = time.perf_counter() + LATER
-    await asyncio.sleep(LATER)  # a timer: it fires only when the loop is free to run it
+    await asyncio.sleep(LATER)  # a timer: it fires only when the loop is free
     await get(port, "/fast")
-    late = max(0.0, time.perf_counter() - due)  # a timer may fire a little early: never "-0.0s"
+    late = max(0.0, time.perf_counter() - due)  # a timer may fire a bit early
     log(f"fast: finished {late:.1f}s after it was due")
 
 
 async def main() -> None:
     global start
-    # Port 0: the OS chooses a free port. The client below runs on the same loop as the server.
+    # Port 0: the OS chooses a free port. The client shares the loop with the server.
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
-    # The clock starts once the server has answered a first request, as a load test does: the
-    # first request pays one-off costs (Node loads its HTTP client, .NET compiles its code).
-    await get(port, "/fast")
+    await get(port, "/fast")  # a first request pays one-off costs: the clock starts after it
     start = time.perf_counter()
     log("server: listening on 127.0.0.1 (on a port the OS chose) and answering")
     async with server:  # closes the server at the end
