@@ -6,7 +6,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 
 const int Tries = 3;
-const double PerTry = 0.3, Backoff = 0.2, CancelAfter = 0.8; // seconds
+const double PerTry = 0.4, Backoff = 0.3, CancelAfter = 1.1; // seconds
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture; // "0.3s", not "0,3s"
 var api = new HttpClient { BaseAddress = new Uri(Environment.GetEnvironmentVariable("API_URL") ?? "http://127.0.0.1:8080") };
 // A first request pays one-off costs (JIT): the clock starts after it.

@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 
 const API_URL = process.env.API_URL ?? "http://127.0.0.1:8080";
-const TRIES = 3, PER_TRY = 0.3, BACKOFF = 0.2, CANCEL_AFTER = 0.8; // seconds
+const TRIES = 3, PER_TRY = 0.4, BACKOFF = 0.3, CANCEL_AFTER = 1.1; // seconds
 let start = performance.now();
 const seconds = () => (performance.now() - start) / 1000;
 const log = (message) => console.log(`[${seconds().toFixed(1)}s] ${message}`);

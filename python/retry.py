@@ -8,7 +8,7 @@ import uuid
 from urllib.parse import urlsplit
 
 API_URL = os.environ.get("API_URL", "http://127.0.0.1:8080")
-TRIES, PER_TRY, BACKOFF, CANCEL_AFTER = 3, 0.3, 0.2, 0.8  # back-off: 0.2s, then 0.4s
+TRIES, PER_TRY, BACKOFF, CANCEL_AFTER = 3, 0.4, 0.3, 1.1  # back-off: 0.3s, then 0.6s
 start = time.perf_counter()
 
 
