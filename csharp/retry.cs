@@ -56,11 +56,11 @@ async Task<JsonNode> GetForecast(CancellationToken userToken)
         }
         catch (HttpRequestException error) when (error.StatusCode == HttpStatusCode.ServiceUnavailable)
         {
-            problem = "failed: HTTP 503"; // a 404 deserves no retry
+            problem = "HTTP 503"; // a 404 deserves no retry
         }
         if (attempt == Tries) break;
         var delay = Backoff * Math.Pow(2, attempt - 1);
-        Log($"try {attempt}: {problem}, next try in {delay}s");
+        Log($"try {attempt}: failed: {problem}, next try in {delay}s");
         try
         {
             await Task.Delay(TimeSpan.FromSeconds(delay), userToken); // the user's token only

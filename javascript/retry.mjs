@@ -33,12 +33,12 @@ async function getForecast(signal) {
       return answer;
     } catch (error) {
       if (error.name === "TimeoutError") problem = `timeout after ${PER_TRY}s`;
-      else if (error instanceof HttpError) problem = `failed: ${error.message}`; // a 503
+      else if (error instanceof HttpError) problem = error.message; // a 503
       else throw error; // the user's AbortError, or no answer at all: no retry
     }
     if (attempt < TRIES) {
       const delay = BACKOFF * 2 ** (attempt - 1);
-      log(`try ${attempt}: ${problem}, next try in ${delay}s`);
+      log(`try ${attempt}: failed: ${problem}, next try in ${delay}s`);
       try {
         await sleep(delay * 1000, undefined, { signal }); // the user's signal only
       } catch (error) {

@@ -51,10 +51,10 @@ async def get_forecast() -> dict:
         except TimeoutError:
             problem = f"timeout after {PER_TRY}s"
         except HTTPStatusError as error:  # a 503 (a 404 deserves no retry)
-            problem = f"failed: {error}"
+            problem = str(error)
         if attempt < TRIES:
             delay = BACKOFF * 2 ** (attempt - 1)
-            log(f"try {attempt}: {problem}, next try in {delay}s")
+            log(f"try {attempt}: failed: {problem}, next try in {delay}s")
             try:
                 await asyncio.sleep(delay)
             except asyncio.CancelledError:
