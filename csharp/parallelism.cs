@@ -7,14 +7,15 @@ const double Step = 0.5; // one step: as many numbers as one thread can test for
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture; // "0.5s", never "0,5s"
 var clock = Stopwatch.StartNew();
 
-Log($"1. one step on one thread: the numbers it can test for primes in {Step}s");
+Log($"1. one step: started (one thread tests numbers for primes for {Step}s)");
 var below = await Task.Run(() => TestNumbers(long.MaxValue, clock.Elapsed + TimeSpan.FromSeconds(Step)));
 Log("1. one step: finished");
 
-Log("2. two such steps at once, off the main thread");
+Log("2. two such steps: started, at once, off the main thread");
 var began = clock.Elapsed;
-await Task.WhenAll(Task.Run(() => TestNumbers(below, TimeSpan.MaxValue)), Task.Run(() => TestNumbers(below, TimeSpan.MaxValue)));
-Report(2, began);
+await Task.WhenAll(Task.Run(() => TestNumbers(below, TimeSpan.MaxValue)),
+                   Task.Run(() => TestNumbers(below, TimeSpan.MaxValue)));
+Log($"2. two such steps: {Finished(began)}");
 
 static bool IsPrime(long n)
 {
@@ -33,12 +34,12 @@ long TestNumbers(long below, TimeSpan until)
     return n;
 }
 
-void Report(int number, TimeSpan began)
+string Finished(TimeSpan began)
 {
-    // Compare with one step, rounded: a busy machine stretches CPU time, but not 1 into 2.
+    // Compared with one step and rounded: a little load stretches the time, not 1 step into 2.
     var steps = (int)Math.Round((clock.Elapsed - began).TotalSeconds / Step);
     var verdict = steps == 1 ? "in parallel" : "one at a time";
-    Log($"{number}. both finished in about the time of {steps} step{(steps == 1 ? "" : "s")}: {verdict}");
+    return $"finished in about the time of {steps} step{(steps == 1 ? "" : "s")}: {verdict}";
 }
 
 void Log(string message) => Console.Write($"[{clock.Elapsed.TotalSeconds:F1}s] {message}\n");

@@ -24,27 +24,26 @@ function testNumbers(below, until = Infinity) {
 
 async function inAWorker(below) {
   const worker = new Worker(new URL(import.meta.url), { workerData: below });
-  const [tested] = await once(worker, "message"); // rejects if the worker throws
-  return tested;
+  await once(worker, "message"); // rejects if the worker throws
 }
 
-function report(number, began) {
-  // Compare with one step, rounded: a busy machine stretches CPU time, but not 1 into 2.
+function finished(began) {
+  // Compared with one step and rounded: a little load stretches the time, not 1 step into 2.
   const steps = Math.round((seconds() - began) / STEP);
   const verdict = steps === 1 ? "in parallel" : "one at a time";
-  log(`${number}. both finished in about the time of ${steps} step${steps === 1 ? "" : "s"}: ${verdict}`);
+  return `finished in about the time of ${steps} step${steps === 1 ? "" : "s"}: ${verdict}`;
 }
 
 if (isMainThread) {
-  log(`1. one step on one thread: the numbers it can test for primes in ${STEP}s`);
+  log(`1. one step: started (one thread tests numbers for primes for ${STEP}s)`);
   const below = testNumbers(Infinity, performance.now() + STEP * 1000); // on the main thread: it waits anyway
   log("1. one step: finished");
 
-  log("2. two such steps at once, off the main thread");
+  log("2. two such steps: started, at once, off the main thread");
   const began = seconds();
   // Each worker takes some milliseconds to start: small beside a 0.5s step.
   await Promise.all([inAWorker(below), inAWorker(below)]);
-  report(2, began);
+  log(`2. two such steps: ${finished(began)}`);
 } else {
   parentPort.postMessage(testNumbers(workerData));
 }

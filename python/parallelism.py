@@ -28,34 +28,34 @@ def test_numbers(below: float, until: float = math.inf) -> int:
     return n
 
 
-def report(number: int, began: float) -> None:
-    # Compare with one step, rounded: a busy machine stretches CPU time, but not 1 into 2.
+def finished(began: float) -> str:
+    # Compared with one step and rounded: a little load stretches the time, not 1 step into 2.
     steps = round((time.perf_counter() - began) / STEP)
     verdict = "in parallel" if steps == 1 else "one at a time"
-    log(f"{number}. both finished in about the time of {steps} step{'s' * (steps != 1)}: {verdict}")
+    return f"finished in about the time of {steps} step{'s' * (steps != 1)}: {verdict}"
 
 
 async def main() -> None:
     global start
     start = time.perf_counter()
-    log(f"1. one step on one thread: the numbers it can test for primes in {STEP}s")
+    log(f"1. one step: started (one thread tests numbers for primes for {STEP}s)")
     below = await asyncio.to_thread(test_numbers, math.inf, time.perf_counter() + STEP)
     log("1. one step: finished")
 
-    log("2. two such steps at once, off the main thread")
+    log("2. two such steps: started, at once, off the main thread")
     began = time.perf_counter()
     # Each worker process has its own interpreter and its own GIL. Arguments and results are
     # pickled, so the function must be importable: defined at the top level of the module.
     with ProcessPoolExecutor(max_workers=2) as pool:
         loop = asyncio.get_running_loop()
         await asyncio.gather(*(loop.run_in_executor(pool, test_numbers, below) for _ in range(2)))
-    report(2, began)
+    log(f"2. two such steps: {finished(began)}")
 
-    log("3. the same two steps on two threads of this process")
+    log("3. the same on two threads: started, with asyncio.to_thread")
     began = time.perf_counter()
     # Both threads want to run all along, but only the one holding the GIL runs; they swap every 5ms.
     await asyncio.gather(asyncio.to_thread(test_numbers, below), asyncio.to_thread(test_numbers, below))
-    report(3, began)
+    log(f"3. the same on two threads: {finished(began)}")
 
 
 if __name__ == "__main__":  # a worker process may import this file: it must not run main() again
