@@ -4,8 +4,9 @@ import { once } from "node:events";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 
 const STEP = 0.5; // one step: as many numbers as one thread can test for primes in 0.5s
-const start = performance.now();
-const seconds = () => (performance.now() - start) / 1000;
+const clock = () => performance.timeOrigin + performance.now(); // ms, one clock for all threads
+const start = clock();
+const seconds = () => (clock() - start) / 1000;
 const log = (message) => console.log(`[${seconds().toFixed(1)}s] ${message}`);
 
 function isPrime(n) {
@@ -18,13 +19,15 @@ function isPrime(n) {
 // Returns the first number it did not test.
 function testNumbers(below, until = Infinity) {
   let n = 2;
-  for (; n < below && performance.now() < until; n++) isPrime(n);
+  for (; n < below && clock() < until; n++) isPrime(n);
   return n;
 }
 
-async function inAWorker(below) {
-  const worker = new Worker(new URL(import.meta.url), { workerData: below });
-  await once(worker, "message"); // rejects if the worker throws
+// The work in a worker of its own. Starting one takes some milliseconds, in one step and in two.
+async function inAWorker(job) {
+  const worker = new Worker(new URL(import.meta.url), { workerData: job });
+  const [tested] = await once(worker, "message"); // rejects if the worker throws
+  return tested;
 }
 
 function finished(began) {
@@ -36,14 +39,13 @@ function finished(began) {
 
 if (isMainThread) {
   log(`1. one step: started (one thread tests numbers for primes for ${STEP}s)`);
-  const below = testNumbers(Infinity, performance.now() + STEP * 1000); // on the main thread: it waits anyway
+  const below = await inAWorker({ below: Infinity, until: clock() + STEP * 1000 });
   log("1. one step: finished");
 
   log("2. two such steps: started, at once, off the main thread");
   const began = seconds();
-  // Each worker takes some milliseconds to start: small beside a 0.5s step.
-  await Promise.all([inAWorker(below), inAWorker(below)]);
+  await Promise.all([inAWorker({ below }), inAWorker({ below })]);
   log(`2. two such steps: ${finished(began)}`);
 } else {
-  parentPort.postMessage(testNumbers(workerData));
+  parentPort.postMessage(testNumbers(workerData.below, workerData.until));
 }
