@@ -1,11 +1,11 @@
 """The kit's slow API, for lessons that fetch data from a server: deterministic delays, no internet.
 
 GET /delay?ms=300&name=oslo answers after 300 ms with {"name": "oslo", "ms": 300}; add &status=503
-to answer with that status instead of 200. GET /flaky?key=k&ms=100 is a request that needs retries: the
-first call with a key answers 503 after 100 ms, the second never answers (until the client gives up and
-closes the connection), the third and later answer {"key": "k", "calls": n} after 100 ms. It uses only
-Python's standard library and imports nothing from the kit, because it is copied alone into a container. Run it with
-`python3 api_server.py --port 8080` (port 0 picks a free one); it prints `listening on <port>` once it
+to answer with that status instead of 200. GET /flaky?key=k&ms=100 is a request that needs retries:
+the first call with a key answers 503 after 100 ms, the second never answers (until the client gives
+up and closes the connection), the third and later answer {"key": "k", "calls": n} after 100 ms.
+It uses only Python's standard library and imports nothing from the kit, because it is copied alone
+into a container. Run it with `python3 api_server.py --port 8080` (port 0 picks a free one); it prints `listening on <port>` once it
 accepts connections.
 """
 from __future__ import annotations

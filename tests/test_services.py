@@ -1,9 +1,16 @@
 """Services a lesson asks for: the kit's slow API, reachable from the examples and from nowhere else."""
+import json
 import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from http.server import ThreadingHTTPServer
 
 import pytest
 
 from runner import workflow
+from runner.api_server import SlowApi
 from runner.lessons import load_lessons
 from runner.results import Status
 from tests.conftest import make_lesson
@@ -72,11 +79,6 @@ def test_an_unknown_service_is_a_lesson_problem(tmp_path, registry):
 @pytest.fixture
 def api():
     """The kit's API in this process, on a free port of 127.0.0.1: its base URL."""
-    import threading
-    from http.server import ThreadingHTTPServer
-
-    from runner.api_server import SlowApi
-
     server = ThreadingHTTPServer(("127.0.0.1", 0), SlowApi)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -87,10 +89,6 @@ def api():
 
 
 def _get(url: str, timeout: float) -> tuple[int, dict]:
-    import json
-    import urllib.error
-    import urllib.request
-
     try:
         with urllib.request.urlopen(url, timeout=timeout) as answer:
             return answer.status, json.load(answer)
@@ -99,8 +97,6 @@ def _get(url: str, timeout: float) -> tuple[int, dict]:
 
 
 def test_flaky_answers_503_then_nothing_then_200_per_key(api):
-    import time
-
     first = f"{api}/flaky?key=first&ms=100"
     started = time.perf_counter()
     assert _get(first, timeout=5) == (503, {"error": "try again", "key": "first"})
