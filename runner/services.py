@@ -33,7 +33,7 @@ class RunningService:
 
 SERVICES = {
     "api": ServiceSpec("api", Path(__file__).with_name("api_server.py"), 8080, "API_URL",
-                       "a slow HTTP API: GET /delay?ms=300 answers after 300 ms"),
+                       "a slow HTTP API: GET /delay?ms=300 answers after 300 ms; /flaky needs retries"),
 }
 READY_PREFIX = "listening on "
 START_TIMEOUT = 20.0

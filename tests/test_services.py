@@ -1,9 +1,16 @@
 """Services a lesson asks for: the kit's slow API, reachable from the examples and from nowhere else."""
+import json
 import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from http.server import ThreadingHTTPServer
 
 import pytest
 
 from runner import workflow
+from runner.api_server import SlowApi
 from runner.lessons import load_lessons
 from runner.results import Status
 from tests.conftest import make_lesson
@@ -67,3 +74,37 @@ def test_an_unknown_service_is_a_lesson_problem(tmp_path, registry):
     make_lesson(tmp_path, "probe", {"python/probe.py": "print(1)\n"}, extra="service: database\n")
     with pytest.raises(InvalidLessons, match=r"service: expected the name of a service .* one of api, got 'database'"):
         load_lessons(registry, tmp_path / "lessons")
+
+
+@pytest.fixture
+def api():
+    """The kit's API in this process, on a free port of 127.0.0.1: its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowApi)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _get(url: str, timeout: float) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as answer:
+            return answer.status, json.load(answer)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def test_flaky_answers_503_then_nothing_then_200_per_key(api):
+    first = f"{api}/flaky?key=first&ms=100"
+    started = time.perf_counter()
+    assert _get(first, timeout=5) == (503, {"error": "try again", "key": "first"})
+    assert time.perf_counter() - started >= 0.1  # it waited its 100 ms, as /delay does
+    with pytest.raises(TimeoutError):  # the second call gets no answer at all
+        _get(first, timeout=0.5)
+    assert _get(first, timeout=5) == (200, {"key": "first", "calls": 3})
+    assert _get(first, timeout=5) == (200, {"key": "first", "calls": 4})
+    # Another key starts again from the first call; the hung call left the server answering.
+    assert _get(f"{api}/flaky?key=second&ms=0", timeout=5) == (503, {"error": "try again", "key": "second"})
+    assert _get(f"{api}/delay?ms=0&name=oslo", timeout=5) == (200, {"name": "oslo", "ms": 0})
