@@ -21,12 +21,17 @@ BUILD_DIR = "/job/build"
 BUILD_CPU_SHARES = 128
 
 
-def image_for(client, language: Language) -> str | None:
-    """The official image when it is here, else the offline-built one, else None."""
+def find_image(client, language: Language) -> tuple[str, str] | None:
+    """The official image when it is here, else the offline-built one, with its id; else None."""
     for tag in (language.image, language.offline_image):
-        if docker_engine.image_id(client, tag):
-            return tag
+        if image_id := docker_engine.image_id(client, tag):
+            return tag, image_id
     return None
+
+
+def image_for(client, language: Language) -> str | None:
+    found = find_image(client, language)
+    return found[0] if found else None
 
 
 class DockerBackend:
@@ -40,11 +45,8 @@ class DockerBackend:
 
     def _image(self, language: Language) -> tuple[str, str] | None:
         """The language's image and its id, looked up once (each look is a call to the engine)."""
-        if language.name not in self._images:
-            for tag in (language.image, language.offline_image):
-                if image_id := docker_engine.image_id(self.client, tag):
-                    self._images[language.name] = (tag, image_id)
-                    break
+        if language.name not in self._images and (found := find_image(self.client, language)):
+            self._images[language.name] = found
         return self._images.get(language.name)
 
     def check(self, languages: list[Language], progress: Progress) -> list[str]:
