@@ -11,8 +11,8 @@ from pathlib import Path
 from invoke import Collection, Exit, task
 
 from runner import EnvironmentProblem, KitError
-from runner.languages import load_registry
-from runner.lessons import InvalidLessons, find_lesson, load_lessons
+from runner.model.languages import load_registry
+from runner.model.lessons import InvalidLessons, find_lesson, load_lessons
 
 EXIT_FAILED, EXIT_INPUT, EXIT_ENVIRONMENT, EXIT_INTERRUPTED = 1, 2, 3, 130
 ROOT = Path(__file__).resolve().parent
@@ -69,7 +69,7 @@ def _load():
 def list_(c):
     """List the lessons: title, summary and which languages have an example."""
     with _errors():
-        from runner.terminal import lessons_table
+        from runner.publish.terminal import lessons_table
 
         registry, lessons = _load()
         out, _ = _consoles()
@@ -77,9 +77,10 @@ def list_(c):
 
 
 def _run(c, slugs, lang, backend, repeat, as_json, serial=False):
-    from runner import backends, workflow
-    from runner.results import save_report, to_json
-    from runner.terminal import show_all, show_lesson
+    from runner.sandbox import choice
+    from runner.run import workflow
+    from runner.model.results import save_report, to_json
+    from runner.publish.terminal import show_all, show_lesson
 
     registry, lessons = _load()
     chosen = [find_lesson(lessons, s) for s in slugs] if slugs else list(lessons.values())
@@ -88,7 +89,7 @@ def _run(c, slugs, lang, backend, repeat, as_json, serial=False):
         raise KitError(f"--lang {lang!r} names no language: expected one or more of {', '.join(registry.names)}")
     repeat = _repeat(repeat)
     out, err = _consoles()
-    engine = backends.choose(backend or c.rosetta.backend, lambda msg: err.print(f"[yellow]warning:[/] {msg}"))
+    engine = choice.choose(backend or c.rosetta.backend, lambda msg: err.print(f"[yellow]warning:[/] {msg}"))
     problems = engine.check(languages, err.print)
     if problems:
         raise EnvironmentProblem("\n".join(problems))
@@ -161,7 +162,7 @@ def run_all(c, lang=None, backend=None, repeat=None, json=False, serial=False):
 def new_lesson(c, slug):
     """Create a lesson folder and a runnable stub example in every language."""
     with _errors():
-        from runner.scaffold import new_lesson as scaffold
+        from runner.setup.scaffold import new_lesson as scaffold
 
         written = scaffold(slug, load_registry())
         for path in written:
@@ -176,7 +177,7 @@ def render(c, out=None, backend="auto"):
     with _errors():
         import time
 
-        from runner.render import render_site
+        from runner.publish.render import render_site
 
         registry, lessons = _load()
         target = Path(out or c.rosetta.site)
@@ -191,7 +192,7 @@ def render(c, out=None, backend="auto"):
 def serve(c, port=8000, dir=None):
     """Preview the rendered site on http://127.0.0.1:PORT (Ctrl-C stops it)."""
     with _errors():
-        from runner.serve import serve_site
+        from runner.publish.serve import serve_site
 
         serve_site(Path(dir or c.rosetta.site), int(port))
 
@@ -209,7 +210,7 @@ def handout(c, lesson, format="pdf", out=None, backend="auto"):
     """Write one lesson's handout, the booklet (--all), the worksheet (--exercises) or its answer key
     (--solutions): PDF, HTML or Markdown."""
     with _errors():
-        from runner.render import FORMATS, render_handout, render_worksheet
+        from runner.publish.render import FORMATS, render_handout, render_worksheet
 
         if format not in FORMATS:
             raise KitError(f"unknown format {format!r}: expected one of {', '.join(FORMATS)}")
@@ -233,14 +234,14 @@ def handout(c, lesson, format="pdf", out=None, backend="auto"):
                 return render_handout(chosen, registry, results, kind, booklet=booklet, backend=backend, starts=starts)
         target = Path(out) if out else Path(c.rosetta.handouts) / f"{name}.{format}"
         if format == "pdf":
-            from runner.pdf import Part, html_to_pdf
+            from runner.publish.pdf import Part, html_to_pdf
 
             if lesson in (ALL, EXERCISES, SOLUTIONS):  # a cover and contents, then a part per lesson
                 html_to_pdf(make, target, document, [Part(item.slug, item.title) for item in chosen], front="Cover and contents")
             else:
                 html_to_pdf(make(), target, document, front=chosen[0].title)
         else:
-            from runner.results import write_atomically
+            from runner.model.results import write_atomically
 
             try:
                 write_atomically(target, make())
@@ -287,7 +288,7 @@ SOLUTIONS, LIST_EXERCISES, ALL, EXERCISES = "--solutions", "--list", "--all", "-
 def exercise(c, lesson, lang=None, force=False):
     """Start an exercise: copy its starter into workspace/ and say what to do."""
     with _errors():
-        from runner.workspace import start_exercise, write_solutions
+        from runner.setup.workspace import start_exercise, write_solutions
 
         registry, lessons = _load()
         with_exercise = _exercise_lessons(lessons)
@@ -317,9 +318,9 @@ def exercise(c, lesson, lang=None, force=False):
 def check(c, lesson, lang=None, file=None, backend=None, json=False):
     """Run your exercise in the sandbox and say whether it is right, and if not, what is wrong."""
     with _errors():
-        from runner import backends
-        from runner.checker import check as check_file
-        from runner.workspace import learner_file
+        from runner.sandbox import choice
+        from runner.run.checker import check as check_file
+        from runner.setup.workspace import learner_file
 
         registry, lessons = _load()
         chosen = _exercise_lesson(lessons, lesson)
@@ -329,18 +330,18 @@ def check(c, lesson, lang=None, file=None, backend=None, json=False):
             raise KitError(f"no {path.relative_to(ROOT)} yet: `invoke exercise {chosen.slug} --lang {language.name}` "
                            "writes it, or check any file with --file PATH")
         out, err = _consoles()
-        engine = backends.choose(backend or c.rosetta.backend, lambda msg: err.print(f"[yellow]warning:[/] {msg}"))
+        engine = choice.choose(backend or c.rosetta.backend, lambda msg: err.print(f"[yellow]warning:[/] {msg}"))
         problems = engine.check([language], err.print)
         if problems:
             raise EnvironmentProblem("\n".join(problems))
         with err.status("checking") as status:
             verdict = check_file(chosen, language, path, engine, status.update)
         if json:
-            from runner.results import to_json
+            from runner.model.results import to_json
 
             print(to_json(verdict.to_dict()))
         else:
-            from runner.terminal import show_verdict
+            from runner.publish.terminal import show_verdict
 
             show_verdict(out, verdict)
         if not verdict:
@@ -351,7 +352,7 @@ def check(c, lesson, lang=None, file=None, backend=None, json=False):
 def hint(c, lesson, lang=None):
     """Show the next hint for an exercise (one at a time; the count is kept in workspace/)."""
     with _errors():
-        from runner.workspace import next_hint
+        from runner.setup.workspace import next_hint
 
         registry, lessons = _load()
         chosen = _exercise_lesson(lessons, lesson)
@@ -373,7 +374,7 @@ def hint(c, lesson, lang=None):
 def images(c, offline=False, save=None, load=None, force=False):
     """Pull the official images (or build them offline, save them, load them)."""
     with _errors():
-        from runner import images as image_ops
+        from runner.setup import images as image_ops
 
         registry = load_registry()
         _, err = _consoles()
@@ -395,7 +396,7 @@ def images(c, offline=False, save=None, load=None, force=False):
 def doctor(c):
     """Say what is present and what is missing, and the command that fixes each missing thing."""
     with _errors():
-        from runner.doctor import check_all
+        from runner.setup.doctor import check_all
 
         out, _ = _consoles()
         findings = check_all(load_registry())
@@ -418,16 +419,17 @@ def bench(c, repeat=None, json=False):
 
     Native, local, Docker fresh and warm runs, C# builds cold and cached, and run-all against its floor."""
     with _errors():
-        from runner import backends, bench as benchmark
-        from runner.docker_backend import DockerBackend
-        from runner.local_backend import LocalBackend
-        from runner.results import to_json
-        from runner.terminal import bench_tables
+        from runner.sandbox import choice
+        from runner.run import bench as benchmark
+        from runner.sandbox.docker.backend import DockerBackend
+        from runner.sandbox.local import LocalBackend
+        from runner.model.results import to_json
+        from runner.publish.terminal import bench_tables
 
         registry, lessons = _load()
         repeat = _repeat(repeat, default=5)
         languages = list(registry.languages.values())
-        local, docker = LocalBackend(), backends.choose("docker", lambda _: None)
+        local, docker = LocalBackend(), choice.choose("docker", lambda _: None)
         problems = local.check(languages, print) + docker.check(languages, print)
         if problems:
             raise EnvironmentProblem("the benchmark needs both backends:\n" + "\n".join(problems))
@@ -462,18 +464,20 @@ def stress(c, rounds=None, run_all=None):
 def clean(c, cache=False):
     """Remove containers and volumes the kit left behind (after a crash, say); --cache: the built programs too."""
     with _errors():
-        from runner import build_cache, docker_engine, workflow
+        from runner.sandbox import build_cache
+        from runner.sandbox.docker import engine
+        from runner.run import workflow
 
         if cache:
             print(f"removed {build_cache.clear()} build(s) from the build cache ({build_cache.folder()})")
         try:
-            client = docker_engine.connect()
-        except docker_engine.EngineUnavailable:
+            client = engine.connect()
+        except engine.EngineUnavailable:
             if cache:
                 print("no Docker engine answers: no container or volume to look for")
                 return
             raise
-        removed = docker_engine.remove_leftovers(client, spare=workflow.owner_still_running)
+        removed = engine.remove_leftovers(client, spare=workflow.owner_still_running)
         print(f"removed {len(removed['containers'])} container(s) and {len(removed['volumes'])} volume(s)")
 
 

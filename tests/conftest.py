@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from runner import ROOT
-from runner.languages import load_registry
-from runner.lessons import load_lessons
+from runner.model.languages import load_registry
+from runner.model.lessons import load_lessons
 
 UNDER_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 # `invoke test` names a fresh folder here, so that its phases (and their workers) share one build cache.
@@ -94,12 +94,12 @@ def local_backend(request):
 
 @pytest.fixture(scope="session")
 def _docker_session(registry):
-    from runner import docker_engine
-    from runner.docker_backend import DockerBackend
+    from runner.sandbox.docker import engine
+    from runner.sandbox.docker.backend import DockerBackend
 
     try:
-        backend = DockerBackend(docker_engine.connect())
-    except docker_engine.EngineUnavailable as exc:
+        backend = DockerBackend(engine.connect())
+    except engine.EngineUnavailable as exc:
         unavailable(f"no Docker engine: {exc}")
     problems = backend.check(list(registry.languages.values()), lambda _: None)
     if problems:
@@ -109,7 +109,7 @@ def _docker_session(registry):
 
 @pytest.fixture(scope="session")
 def _local_session(registry):
-    from runner.local_backend import LocalBackend
+    from runner.sandbox.local import LocalBackend
 
     backend = LocalBackend()
     problems = backend.check(list(registry.languages.values()), lambda _: None)
@@ -164,7 +164,7 @@ NOTHING = {"containers": [], "volumes": []}
 def owner():
     """One owner for everything this test session starts on the engine, in this process and in the
     `invoke` processes it starts: other sessions on the same engine then never count as leftovers."""
-    from runner.workflow import OWNER_VARIABLE
+    from runner.run.workflow import OWNER_VARIABLE
 
     # This process (an xdist worker is one), never an owner inherited from whoever started it: `invoke
     # clean` spares what a live owner has, and no_leftovers looks only at this session's.
@@ -183,7 +183,7 @@ def session_build_cache(tmp_path_factory):
     """A build cache of the test run's own, in this process and in the `invoke` processes it starts: the
     first build of each source in a run is a real one, whatever earlier runs kept. The workers of one
     xdist run share it (a build appears in it whole or not at all), and so do the phases of `invoke test`."""
-    from runner.build_cache import FOLDER_VARIABLE
+    from runner.sandbox.build_cache import FOLDER_VARIABLE
 
     previous = os.environ.get(FOLDER_VARIABLE)
     if os.environ.get(SESSION_CACHE_VARIABLE):
@@ -204,7 +204,7 @@ def session_build_cache(tmp_path_factory):
 @pytest.fixture
 def empty_build_cache(tmp_path, monkeypatch):
     """An empty build cache for one test: whatever it builds is built."""
-    from runner.build_cache import FOLDER_VARIABLE
+    from runner.sandbox.build_cache import FOLDER_VARIABLE
 
     monkeypatch.setenv(FOLDER_VARIABLE, str(tmp_path / "build-cache"))
     return tmp_path / "build-cache"
@@ -215,13 +215,13 @@ def no_leftovers(owner, request):
     """Asserts after the test that the kit left no container or volume behind (of this test session's:
     others may use the same engine meanwhile)."""
     _require_marker(request, "docker", "the Docker engine")
-    from runner import docker_engine
-    from runner.workflow import OWNER_LABEL
+    from runner.sandbox.docker import engine
+    from runner.run.workflow import OWNER_LABEL
 
-    client = docker_engine.connect()
-    before = docker_engine.leftovers(client, {OWNER_LABEL: owner})
+    client = engine.connect()
+    before = engine.leftovers(client, {OWNER_LABEL: owner})
     yield
-    now = docker_engine.leftovers(client, {OWNER_LABEL: owner})
+    now = engine.leftovers(client, {OWNER_LABEL: owner})
     found = {kind: sorted(set(names) - set(before[kind])) for kind, names in now.items()}
     assert found == NOTHING, f"left behind: {found}"
 
@@ -231,7 +231,7 @@ def no_stray_processes(request):
     """Asserts after the test that no process of a local run outlived it (orphans included)."""
     _require_marker(request, "local", "the local backend")
     yield
-    from runner.local_backend import marked_processes
+    from runner.sandbox.local import marked_processes
 
     strays = marked_processes(f"{os.getpid()}-")
     assert not strays, f"processes of local runs still alive: {[_command_line(pid) for pid in strays]}"
@@ -263,10 +263,10 @@ def processes_in_containers(client, command: list[str], labels: dict[str, str]) 
     engine sees them (where it runs on another machine too, unlike this machine's /proc)."""
     import docker
 
-    from runner import docker_engine
+    from runner.sandbox.docker import engine
 
     found = []
-    wanted = [docker_engine.KIT_LABEL] + [f"{key}={value}" for key, value in labels.items()]
+    wanted = [engine.KIT_LABEL] + [f"{key}={value}" for key, value in labels.items()]
     for container in client.api.containers(filters={"label": wanted}):
         try:
             top = client.api.top(container["Id"], ps_args="-eo pid,args")

@@ -8,9 +8,9 @@ import json
 import pytest
 from rich.console import Console
 
-from runner import bench as benchmark
-from runner.docker_backend import DockerBackend
-from runner.terminal import bench_tables
+from runner.run import bench as benchmark
+from runner.sandbox.docker.backend import DockerBackend
+from runner.publish.terminal import bench_tables
 from tests.test_cli import invoke
 
 pytestmark = [pytest.mark.docker, pytest.mark.local, pytest.mark.serial]  # it measures: nothing beside it

@@ -7,9 +7,10 @@ import sys
 
 import pytest
 
-from runner import build_cache, workflow
-from runner.lessons import load_lessons
-from runner.results import Status
+from runner.sandbox import build_cache
+from runner.run import workflow
+from runner.model.lessons import load_lessons
+from runner.model.results import Status
 from tests.conftest import make_lesson
 
 PROGRAM = 'await Task.Delay(100);\nConsole.WriteLine("[0.1s] built {0}");\n'

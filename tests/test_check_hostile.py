@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from runner import ROOT
-from runner.local_backend import marked_processes
-from runner.results import RunResult, Status
+from runner.sandbox.local import marked_processes
+from runner.model.results import RunResult, Status
 from tests.test_exercises import _cases as exercise_cases, holds
 from tests.test_hostile import CASES, DOCKER_CASES, EXTRA_CHECKS, HOSTILE, LOCAL_CASES, Case, stopped_in_time
 from tests.test_services import listener  # noqa: F401 - the fixture: a listener on this machine
@@ -176,13 +176,13 @@ def test_a_hostile_program_checked(case, docker_backend, registry, lessons, tmp_
         backends.append("local")
     monkeypatch.setenv("ASYNC_ROSETTA_SECRET", "do-not-leak")  # in the invoke processes' environment
     # Six checks at once, none of them timed for a verdict on its times: none waits for a slot (see
-    # runner/slots.py), so that the time to each verdict is the sandbox's alone.
+    # runner/sandbox/slots.py), so that the time to each verdict is the sandbox's alone.
     monkeypatch.setenv("ASYNC_ROSETTA_SLOTS", "16")
     replace = {}
     if case == "network":  # point the probe at a listener on this machine, as test_hostile does
-        from runner import docker_engine
+        from runner.sandbox.docker import engine
 
-        replace = {"172.17.0.1": docker_engine.bridge_gateway(docker_backend.client) or "172.17.0.1",
+        replace = {"172.17.0.1": engine.bridge_gateway(docker_backend.client) or "172.17.0.1",
                    "47999": str(listener)}
     checks = _check_everywhere(case, _sources(case, registry, tmp_path, replace), backends)
     _judge(case, checks, registry, lessons[LESSON], record)
@@ -242,7 +242,7 @@ class Classroom:
 
     @property
     def reruns(self) -> int:
-        """Checks whose verdict came from a second run, alone (runner/noise.py)."""
+        """Checks whose verdict came from a second run, alone (runner/sandbox/noise.py)."""
         return sum(bool(c.verdict["run"] and c.verdict["run"].get("rerun")) for c in self.checks
                    if c.exit_code in (0, 1) and "Traceback" not in c.stderr)
 

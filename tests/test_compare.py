@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from runner import compare
-from runner.lessons import CompareRules, DeclaredDifference
+from runner.model import compare
+from runner.model.lessons import CompareRules, DeclaredDifference
 
 DATA = Path(__file__).parent / "data" / "compare"
 RULES = CompareRules(tolerance=0.1)

@@ -1,13 +1,14 @@
-"""C# is compiled by Roslyn's compiler called directly (runner/csharp_build.sh), as `dotnet build` would:
+"""C# is compiled by Roslyn's compiler called directly (runner/languages/csharp/build.sh), as `dotnet build` would:
 the same diagnostics, the same program plus the kit's module initializer, which sets up the console and
 the timer before Main; a source with `#:` directives goes to `dotnet build` itself."""
 from __future__ import annotations
 
 import pytest
 
-from runner import compare, workflow
-from runner.lessons import load_lessons
-from runner.results import Status
+from runner.model import compare
+from runner.run import workflow
+from runner.model.lessons import load_lessons
+from runner.model.results import Status
 from tests.conftest import make_lesson
 
 
@@ -85,7 +86,7 @@ def test_the_csharp_examples_keep_time_beside_the_other_languages(backend, regis
     """C# prints the expected time stamps when it runs side by side with Python and JavaScript, as
     `run-lesson` runs it, with no warm-up of its own before its clock starts: before the module initializer
     it printed `all 3 answers after 0.4s` in `gather` on Docker. A run that the machine's load made late is
-    run again alone (runner/noise.py); what the load does not explain fails here."""
+    run again alone (runner/sandbox/noise.py); what the load does not explain fails here."""
     lesson = lessons[slug]
     report = workflow.run_lesson(lesson, list(registry.languages.values()), backend, repeat=3, warm=True,
                                  side_by_side=True)

@@ -1,10 +1,10 @@
 """Every lesson, every language, both backends: equivalent, or differing only where the lesson declares."""
 import pytest
 
-from runner import workflow
-from runner.languages import load_registry
-from runner.lessons import load_lessons
-from runner.results import Status
+from runner.run import workflow
+from runner.model.languages import load_registry
+from runner.model.lessons import load_lessons
+from runner.model.results import Status
 
 # A lesson that measures CPU runs alone (`serial`): another test's load beside it would be in its figures.
 SLUGS = [pytest.param(slug, marks=pytest.mark.serial) if lesson.runs_alone else slug

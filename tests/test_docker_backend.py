@@ -1,9 +1,9 @@
 """The Docker backend: real containers, real compilers, real output."""
 import pytest
 
-from runner import workflow
-from runner.lessons import load_lessons
-from runner.results import Status
+from runner.run import workflow
+from runner.model.lessons import load_lessons
+from runner.model.results import Status
 from tests.conftest import make_lesson
 
 pytestmark = pytest.mark.docker
@@ -70,7 +70,7 @@ def test_timeout_is_enforced_from_the_host(docker_backend, tmp_path, registry, n
     run = workflow.run_lesson(lesson, registry.select("javascript"), docker_backend).runs[0]
     assert run.status is Status.TIMEOUT
     assert run.stdout == "[0.0s] started\n"
-    # Stopped at the timeout, within the wrapper's grace (docker_engine.GRACE) and a second for the engine.
+    # Stopped at the timeout, within the wrapper's grace (engine.GRACE) and a second for the engine.
     assert run.process_ms / 1000 < 1 + 2
 
 
@@ -94,13 +94,13 @@ def test_a_csharp_compile_error_is_build_failed_with_the_compilers_message(docke
 
 
 def test_a_build_runs_in_a_container_with_the_build_limits(docker_backend, tmp_path, registry, no_leftovers):
-    """The C# build's container, seen by the engine while it builds: the build limits of languages.yaml, a
+    """The C# build's container, seen by the engine while it builds: the build limits of the language registry, a
     low CPU weight, and the sandbox's hardening (no network, read-only, no capabilities, no new privileges)."""
     import threading
     import uuid
 
-    from runner import docker_engine
-    from runner.docker_backend import BUILD_CPU_SHARES
+    from runner.sandbox.docker import engine
+    from runner.sandbox.docker.backend import BUILD_CPU_SHARES
 
     source = f'// {uuid.uuid4()}: a source no cache has seen\nConsole.WriteLine("[0.0s] built");\n'
     make_lesson(tmp_path, "built", {"csharp/built.cs": source})
@@ -110,8 +110,8 @@ def test_a_build_runs_in_a_container_with_the_build_limits(docker_backend, tmp_p
     def watch():
         client = docker_backend.client
         while not done.is_set() and not seen:
-            for container in client.api.containers(filters={"label": f"{docker_engine.PHASE_LABEL}=build"}):
-                if container["Labels"].get(docker_engine.LESSON_LABEL) == "built":
+            for container in client.api.containers(filters={"label": f"{engine.PHASE_LABEL}=build"}):
+                if container["Labels"].get(engine.LESSON_LABEL) == "built":
                     try:
                         seen.append(client.api.inspect_container(container["Id"])["HostConfig"])
                     except Exception:  # docker.errors.NotFound: it ended meanwhile; the next one is looked at

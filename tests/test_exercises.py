@@ -7,9 +7,9 @@ import pytest
 import yaml
 
 from runner import KitError
-from runner.checker import check
-from runner.languages import load_registry
-from runner.lessons import load_lessons
+from runner.run.checker import check
+from runner.model.languages import load_registry
+from runner.model.lessons import load_lessons
 from tests.conftest import make_lesson
 from tests.test_cli import invoke
 
@@ -171,7 +171,7 @@ def test_every_exercise_in_docker(slug, language, path, says, docker_backend, le
 
 
 def test_a_lesson_without_an_exercise_is_refused(lessons, registry):
-    from runner.local_backend import LocalBackend
+    from runner.sandbox.local import LocalBackend
 
     plain = next(l for l in lessons.values() if not l.exercise)
     with pytest.raises(KitError, match="has no exercise"):  # before anything runs: no toolchain needed

@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from runner import EnvironmentProblem, workflow
-from runner.lessons import MAX_TIMEOUT, load_lessons
-from runner.results import LessonReport, RunResult, Status, load_report, save_report
+from runner import EnvironmentProblem
+from runner.run import workflow
+from runner.model.lessons import MAX_TIMEOUT, load_lessons
+from runner.model.results import LessonReport, RunResult, Status, load_report, save_report
 from tests.conftest import make_lesson, unavailable
 
 LESSON_LABEL = workflow.LESSON_LABEL
@@ -107,9 +108,9 @@ def test_no_engine_with_backend_auto_runs_locally_with_a_warning(kit_copy):
 ENGINE_STOPS = """
 import sys
 import requests
-from runner import docker_engine
+from runner.sandbox.docker import engine
 
-connect = docker_engine.connect
+connect = engine.connect
 
 
 def failing_connect():
@@ -129,7 +130,7 @@ def failing_connect():
     return client
 
 
-docker_engine.connect = failing_connect
+engine.connect = failing_connect
 from invoke.main import program
 program.run(["invoke", *sys.argv[1:]])
 """
@@ -137,7 +138,7 @@ program.run(["invoke", *sys.argv[1:]])
 
 @pytest.mark.docker
 def test_the_engine_stops_in_the_middle_of_run_all(docker_backend, kit_copy, owner, no_leftovers):
-    from runner import docker_engine
+    from runner.sandbox.docker import engine
 
     first, second, third = course(kit_copy, {"first": "print('[0.0s] one')\n", "second": "print('[0.0s] two')\n",
                                              "third": "print('[0.0s] three')\n"})
@@ -162,7 +163,7 @@ def test_the_engine_stops_in_the_middle_of_run_all(docker_backend, kit_copy, own
         assert third_before.read_text() == PREVIOUS
     finally:
         # What the "stopped" engine could not remove (the warm container among them), as `invoke clean` would.
-        docker_engine.remove_leftovers(docker_backend.client, {workflow.OWNER_LABEL: owner})
+        engine.remove_leftovers(docker_backend.client, {workflow.OWNER_LABEL: owner})
 
 
 @pytest.mark.docker
@@ -178,7 +179,7 @@ ghost:
   run: [ghost, "{source}"]
   version: [ghost, --version]
 """
-    registry_file = kit_copy / "runner" / "languages.yaml"
+    registry_file = kit_copy / "runner" / "languages" / "registry.yaml"
     registry_file.write_text(registry_file.read_text() + ghost.replace("IMAGE", "async-rosetta-test/ghost:none"))
     done = invoke("run-lesson", "kitchen", "--lang", "ghost", "--backend", "docker", cwd=kit_copy)
     assert done.returncode == 3, done.stderr
@@ -210,19 +211,19 @@ def _interrupt(proc: subprocess.Popen, times: int = 1) -> subprocess.CompletedPr
 
 
 def _started(client, slug: str, phase: str):
-    from runner import docker_engine
+    from runner.sandbox.docker import engine
 
-    labels = {LESSON_LABEL: slug, docker_engine.PHASE_LABEL: phase}
-    return lambda: docker_engine.leftovers(client, labels)["containers"]
+    labels = {LESSON_LABEL: slug, engine.PHASE_LABEL: phase}
+    return lambda: engine.leftovers(client, labels)["containers"]
 
 
 def _running_in_warm(client, owner: str, at_least: int = 1):
     """Whether programs run in warm containers of this test session (run-all's examples run there)."""
-    from runner import docker_engine
+    from runner.sandbox.docker import engine
 
     def running() -> bool:
         count = 0
-        labels = {workflow.OWNER_LABEL: owner, docker_engine.PHASE_LABEL: "warm"}
+        labels = {workflow.OWNER_LABEL: owner, engine.PHASE_LABEL: "warm"}
         for container in client.api.containers(filters={"label": [f"{k}={v}" for k, v in labels.items()]}):
             for exec_id in client.api.inspect_container(container["Id"]).get("ExecIDs") or []:
                 count += bool(client.api.exec_inspect(exec_id).get("Running"))
@@ -290,7 +291,7 @@ def test_ctrl_c_while_languages_run_side_by_side_removes_everything(docker_backe
 
 @pytest.mark.local
 def test_ctrl_c_while_languages_run_side_by_side_on_the_local_backend(kit_copy):
-    from runner.local_backend import marked_processes
+    from runner.sandbox.local import marked_processes
 
     slug = _side_by_side(kit_copy)
     proc = start_invoke("run-lesson", slug, "--lang", "python,javascript", "--backend", "local", cwd=kit_copy)
@@ -305,7 +306,7 @@ def test_ctrl_c_while_languages_run_side_by_side_on_the_local_backend(kit_copy):
 
 @pytest.mark.local
 def test_ctrl_c_on_the_local_backend_kills_the_program_and_its_children(kit_copy):
-    from runner.local_backend import marked_processes
+    from runner.sandbox.local import marked_processes
 
     [slug] = course(kit_copy, {"children": (
         "import subprocess, time\n"

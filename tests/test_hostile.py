@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from runner import workflow
-from runner.lessons import load_lessons
-from runner.results import RunResult, Status, to_json
+from runner.run import workflow
+from runner.model.lessons import load_lessons
+from runner.model.results import RunResult, Status, to_json
 from tests.conftest import make_lesson, processes_in_containers, processes_running
 from tests.test_services import listener  # noqa: F401 - the fixture: a listener on this machine
 
@@ -157,9 +157,9 @@ def test_a_hostile_program_on_the_local_backend(case, local_backend, registry, t
 @pytest.mark.docker
 def test_the_network_is_out_of_reach_in_docker(docker_backend, registry, tmp_path, listener,  # noqa: F811
                                                no_leftovers):
-    from runner import docker_engine
+    from runner.sandbox.docker import engine
 
-    gateway = docker_engine.bridge_gateway(docker_backend.client) or "172.17.0.1"
+    gateway = engine.bridge_gateway(docker_backend.client) or "172.17.0.1"
     socket.create_connection((gateway, listener), timeout=2).close()  # from here the listener answers
     lesson = _lesson(tmp_path, "network", registry, {"172.17.0.1": gateway, "47999": str(listener)})
     runs = _run_everywhere(lesson, registry, docker_backend)
@@ -189,9 +189,9 @@ def _bad_output(runs, backend) -> None:
     """Kept as text in the JSON; shown escaped, never obeyed, in the terminal."""
     from rich.console import Console
 
-    from runner.languages import load_registry
-    from runner.results import LessonReport
-    from runner.terminal import show_lesson
+    from runner.model.languages import load_registry
+    from runner.model.results import LessonReport
+    from runner.publish.terminal import show_lesson
 
     for name, (run, _) in runs.items():
         saved = json.loads(to_json(run.to_dict()))
@@ -230,9 +230,9 @@ def _environment(runs, backend) -> None:
 def _orphan(runs, backend) -> None:
     """Not in a sandbox the engine still runs (wherever the engine is), nor on this machine."""
     if backend == "docker":
-        from runner import docker_engine
+        from runner.sandbox.docker import engine
 
-        found = processes_in_containers(docker_engine.connect(), ["sleep", "987"],
+        found = processes_in_containers(engine.connect(), ["sleep", "987"],
                                         {workflow.OWNER_LABEL: workflow.owner()})
         assert found == [], f"the orphan outlived the run: {found}"
     assert processes_running(["sleep", "987"]) == [], "the orphan outlived the run"

@@ -1,7 +1,7 @@
 import pytest
 
 from runner import KitError
-from runner.languages import load_registry
+from runner.model.languages import load_registry
 
 
 def test_registry_holds_the_three_languages(registry):
@@ -26,7 +26,7 @@ def test_a_broken_registry_is_reported_with_file_and_key(tmp_path):
 
 
 def test_a_lesson_that_measures_builds_its_csharp_in_release_and_the_others_in_debug(registry, lessons):
-    from runner import build_cache
+    from runner.sandbox import build_cache
 
     csharp = registry.get("csharp")
     release, debug = lessons["scale"].built(csharp), lessons["kitchen"].built(csharp)

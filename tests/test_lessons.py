@@ -1,7 +1,7 @@
 import pytest
 
 from runner import KitError
-from runner.lessons import InvalidLessons, find_lesson, load_lessons
+from runner.model.lessons import InvalidLessons, find_lesson, load_lessons
 
 
 def test_the_kits_lessons_are_valid_and_in_course_order(lessons):

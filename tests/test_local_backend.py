@@ -4,10 +4,10 @@ import time
 
 import pytest
 
-from runner import workflow
-from runner.languages import load_registry
-from runner.lessons import load_lessons
-from runner.results import Status
+from runner.run import workflow
+from runner.model.languages import load_registry
+from runner.model.lessons import load_lessons
+from runner.model.results import Status
 from tests.conftest import make_lesson
 
 pytestmark = pytest.mark.local

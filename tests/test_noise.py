@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from runner import checker, noise, workflow
-from runner.lessons import CompareRules, load_lessons
-from runner.results import RunResult, Status
+from runner.run import checker, workflow
+from runner.sandbox import noise
+from runner.model.lessons import CompareRules, load_lessons
+from runner.model.results import RunResult, Status
 from tests.conftest import make_lesson
 
 RULES = CompareRules()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from runner import ROOT
-from runner.render import render_handout, render_site
+from runner.publish.render import render_handout, render_site
 from tests.conftest import UNDER_CI, unavailable
 
 DATA = Path(__file__).parent / "data"
@@ -64,8 +64,8 @@ def test_lesson_pages_show_code_output_timelines_and_escape_what_programs_print(
 
 
 def test_one_bar_per_run_of_a_task():
-    from runner.results import load_report
-    from runner.timeline import lanes
+    from runner.model.results import load_report
+    from runner.model.timeline import lanes
 
     run = load_report(RESULTS / "docker" / "kitchen.json").runs_of("python")[0]
     sauce = next(lane for lane in lanes(run.events, 1.9) if lane.task == "sauce")
@@ -127,7 +127,7 @@ def test_the_markdown_handout_matches_the_golden_file(results, registry, lessons
 
 def test_render_shows_dockers_results_where_there_are_some_else_the_local_ones(tmp_path):
     from runner import KitError
-    from runner.pages import load_results
+    from runner.publish.pages import load_results
 
     folder = tmp_path / "results"
     shutil.copytree(RESULTS, folder)

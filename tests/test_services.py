@@ -9,10 +9,10 @@ from http.server import ThreadingHTTPServer
 
 import pytest
 
-from runner import workflow
-from runner.api_server import SlowApi
-from runner.lessons import load_lessons
-from runner.results import Status
+from runner.run import workflow
+from runner.sandbox.api_server import SlowApi
+from runner.model.lessons import load_lessons
+from runner.model.results import Status
 from tests.conftest import make_lesson
 
 PROBE = """
@@ -69,7 +69,7 @@ def test_the_api_is_all_an_example_reaches_in_docker(probe, registry, docker_bac
 
 
 def test_an_unknown_service_is_a_lesson_problem(tmp_path, registry):
-    from runner.lessons import InvalidLessons
+    from runner.model.lessons import InvalidLessons
 
     make_lesson(tmp_path, "probe", {"python/probe.py": "print(1)\n"}, extra="service: database\n")
     with pytest.raises(InvalidLessons, match=r"service: expected the name of a service .* one of api, got 'database'"):

@@ -7,11 +7,13 @@ import sys
 import threading
 import time
 
-from runner import ROOT, slots
+from runner import ROOT
+from runner.sandbox import slots
 
 HOLD = """
 import sys, time
-from runner import ROOT, slots
+from runner import ROOT
+from runner.sandbox import slots
 with slots.timed_run():
     print('holding', flush=True)
     time.sleep(60)

@@ -1,9 +1,9 @@
 """The static rules: each classic mistake is found on its line, and the kit's own examples break none."""
 import pytest
 
-from runner import static_checks
-from runner.languages import load_registry
-from runner.lessons import load_lessons
+from runner.run import static_checks
+from runner.model.languages import load_registry
+from runner.model.lessons import load_lessons
 
 
 def rules(language, source, allow=()):

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from runner import ROOT
-from runner.results import LessonReport, write_atomically
+from runner.model.results import LessonReport, write_atomically
 from tests.test_check_hostile import CLASSROOM, LESSON, classroom, invoke_check
 from tests.test_hostile import HOSTILE
 

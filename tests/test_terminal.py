@@ -7,8 +7,8 @@ import re
 import pytest
 from rich.console import Console
 
-from runner import workflow
-from runner.terminal import SIDE_BY_SIDE_WIDTH, show_all, show_lesson
+from runner.run import workflow
+from runner.publish.terminal import SIDE_BY_SIDE_WIDTH, show_all, show_lesson
 
 # A lesson with the course's longest name beside a short one, every language, repeated (min-max ranges).
 LESSONS = ("gather", "races-without-threads")

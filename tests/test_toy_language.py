@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from runner import workflow
-from runner.languages import REGISTRY_FILE, load_registry
-from runner.lessons import load_lessons
-from runner.results import Status
+from runner.run import workflow
+from runner.model.languages import REGISTRY_FILE, load_registry
+from runner.model.lessons import load_lessons
+from runner.model.results import Status
 
 TOY = Path(__file__).parent / "data" / "toy"
 
@@ -17,8 +17,9 @@ def toy(kit_copy, tmp_path):
     registry_file = tmp_path / "languages.yaml"
     registry_file.write_text(REGISTRY_FILE.read_text() + "\n" + (TOY / "languages.yaml").read_text())
     shutil.copytree(TOY / "shell", kit_copy / "shell")
-    shutil.copytree(REGISTRY_FILE.parent / "stubs", tmp_path / "stubs")  # the registry names them
-    shutil.copy(REGISTRY_FILE.parent / "csharp_build.sh", tmp_path / "csharp_build.sh")
+    for folder in REGISTRY_FILE.parent.iterdir():  # each language's files, which the registry names
+        if folder.is_dir():
+            shutil.copytree(folder, tmp_path / folder.name)
     registry = load_registry(registry_file)
     return registry, load_lessons(registry, kit_copy / "lessons")
 

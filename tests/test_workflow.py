@@ -5,9 +5,10 @@ import io
 
 from rich.console import Console
 
-from runner import terminal, workflow
-from runner.lessons import load_lessons
-from runner.results import LessonReport, RunResult, Status
+from runner.publish import terminal
+from runner.run import workflow
+from runner.model.lessons import load_lessons
+from runner.model.results import LessonReport, RunResult, Status
 from tests.conftest import make_lesson
 
 ONE = "[0.0s] start\n[0.3s] a: finished\n[0.3s] b: finished\n"

@@ -1,0 +1,167 @@
+"""The language registry: a YAML table of languages, loaded into frozen dataclasses."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import yaml
+
+from runner import ROOT, KitError
+
+REGISTRY_FILE = ROOT / "runner" / "languages" / "registry.yaml"
+# How a build is made, the {configuration} of a build command: as `dotnet build` does by default, or
+# optimized. Which one a lesson's examples get is the lesson's to say (Lesson.built).
+DEBUG, RELEASE = "Debug", "Release"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Sandbox limits for one phase (build or run) of one language."""
+
+    memory_mb: int = 256
+    pids: int = 64
+    timeout: float | None = None  # seconds; None: the lesson's timeout
+
+
+@dataclass(frozen=True)
+class Language:
+    name: str
+    title: str
+    folder: str
+    extension: str
+    lexer: str
+    image: str
+    offline_image: str
+    run: tuple[str, ...]
+    version: tuple[str, ...]
+    build: tuple[str, ...] = ()
+    env: tuple[tuple[str, str], ...] = ()
+    limits: Limits = Limits()
+    build_limits: Limits = Limits(memory_mb=1024, pids=256, timeout=120)
+    offline_from: str = "debian"  # where the offline image's runtime comes from: OFFLINE_SOURCES
+    stub: Path | None = None  # the example `invoke new-lesson` starts from, if the language has one
+    exit_codes: tuple[tuple[int, str], ...] = ()  # what the runtime means by an exit code, for learners
+    build_script: str = ""  # the text of a shell script that the build command runs as {script}
+
+    def example_path(self, slug: str, root: Path = ROOT) -> Path:
+        return root / self.folder / f"{slug}{self.extension}"
+
+    def configured(self, configuration: str) -> Language:
+        """The language whose build command makes this configuration (DEBUG or RELEASE). The build
+        cache keys a build by its command, so the two configurations of a source are two entries."""
+        return replace(self, build=tuple(part.replace("{configuration}", configuration) for part in self.build))
+
+    def command(self, template: tuple[str, ...], source: str, build_dir: str) -> list[str]:
+        """Fill a command template for a source file at `source` inside the sandbox (a build not
+        `configured` is a DEBUG one)."""
+        stem = Path(source).stem
+        return [part.format(source=source, build=build_dir, stem=stem, script=self.build_script,
+                            configuration=DEBUG)
+                for part in template]
+
+
+@dataclass(frozen=True)
+class Registry:
+    languages: dict[str, Language] = field(default_factory=dict)
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.languages)
+
+    def get(self, name: str) -> Language:
+        try:
+            return self.languages[name]
+        except KeyError:
+            raise KitError(
+                f"unknown language {name!r}: expected one of {', '.join(self.names)}"
+            ) from None
+
+    def select(self, names: str | list[str] | None) -> list[Language]:
+        """Languages named in a comma-separated string or list, or all of them."""
+        if not names:
+            return list(self.languages.values())
+        if isinstance(names, str):
+            names = [n.strip() for n in names.split(",") if n.strip()]
+        return [self.get(n) for n in dict.fromkeys(names)]
+
+
+_REQUIRED = ("title", "folder", "extension", "lexer", "image", "offline_image", "run", "version")
+_OPTIONAL = ("build", "env", "limits", "build_limits", "offline_from", "stub", "exit_codes", "build_script")
+OFFLINE_SOURCES = ("debian", "node", "host-dotnet")
+
+
+def _limits(raw: dict, default: Limits, where: str) -> Limits:
+    unknown = set(raw) - {"memory_mb", "pids", "timeout"}
+    if unknown:
+        raise KitError(f"{where}: unknown keys {sorted(unknown)}; allowed: memory_mb, pids, timeout")
+    return Limits(
+        memory_mb=int(raw.get("memory_mb", default.memory_mb)),
+        pids=int(raw.get("pids", default.pids)),
+        timeout=raw.get("timeout", default.timeout),
+    )
+
+
+# LibYAML's parser where PyYAML was built with it (Debian's is): a tenth of the pure-Python one's time, which
+# every command pays for each lesson.yaml it reads.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_registry(path: Path = REGISTRY_FILE) -> Registry:
+    """Read the registry file; any mistake in it is reported with the file and key."""
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise KitError(f"{path}: cannot read the language registry: {exc}") from None
+    languages = {}
+    problems = []
+    for name, entry in raw.items():
+        where = f"{path}: {name}"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: expected a mapping of settings")
+            continue
+        missing = [k for k in _REQUIRED if k not in entry]
+        unknown = sorted(set(entry) - set(_REQUIRED) - set(_OPTIONAL))
+        if missing:
+            problems.append(f"{where}: missing keys {missing}")
+        if unknown:
+            problems.append(f"{where}: unknown keys {unknown}; allowed: {list(_REQUIRED + _OPTIONAL)}")
+        if entry.get("offline_from", "debian") not in OFFLINE_SOURCES:
+            problems.append(f"{where}: offline_from: expected one of {', '.join(OFFLINE_SOURCES)}, "
+                            f"got {entry['offline_from']!r}")
+            continue
+        if entry.get("stub") and not (path.parent / entry["stub"]).is_file():
+            problems.append(f"{where}: stub: no such file {path.parent / entry['stub']}")
+            continue
+        if entry.get("build_script") and not (path.parent / entry["build_script"]).is_file():
+            problems.append(f"{where}: build_script: no such file {path.parent / entry['build_script']}")
+            continue
+        if missing or unknown:
+            continue
+        try:
+            languages[name] = Language(
+                name=name,
+                title=str(entry["title"]),
+                folder=str(entry["folder"]),
+                extension=str(entry["extension"]),
+                lexer=str(entry["lexer"]),
+                image=str(entry["image"]),
+                offline_image=str(entry["offline_image"]),
+                run=tuple(str(p) for p in entry["run"]),
+                version=tuple(str(p) for p in entry["version"]),
+                build=tuple(str(p) for p in entry.get("build", ())),
+                env=tuple((str(k), str(v)) for k, v in (entry.get("env") or {}).items()),
+                limits=_limits(entry.get("limits") or {}, Limits(), f"{where}: limits"),
+                offline_from=str(entry.get("offline_from", "debian")),
+                stub=path.parent / entry["stub"] if entry.get("stub") else None,
+                build_script=(path.parent / entry["build_script"]).read_text(encoding="utf-8")
+                if entry.get("build_script") else "",
+                exit_codes=tuple((int(k), str(v)) for k, v in (entry.get("exit_codes") or {}).items()),
+                build_limits=_limits(
+                    entry.get("build_limits") or {}, Language.build_limits, f"{where}: build_limits"
+                ),
+            )
+        except KitError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise KitError("the language registry has problems:\n  " + "\n  ".join(problems))
+    return Registry(languages)

@@ -1,0 +1,375 @@
+"""Lessons: load every lessons/<slug>/lesson.yaml, validate it, and report all problems at once."""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from runner import ROOT, KitError
+from runner.model.languages import DEBUG, RELEASE, YAML_LOADER, Language, Registry
+from runner.model.services import SERVICES
+
+LESSONS_DIR = ROOT / "lessons"
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+DEFAULT_TIMEOUT = 10.0
+MAX_TIMEOUT = 300.0
+
+
+class InvalidLessons(KitError):
+    """One or more lesson files are wrong; the message lists every problem."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(
+            f"{len(problems)} problem(s) in the lesson files - nothing was run:\n  "
+            + "\n  ".join(problems)
+            + "\nFix them and run again (`invoke list` checks the lessons without running anything)."
+        )
+
+
+@dataclass(frozen=True)
+class DeclaredDifference:
+    """Lines matching `match` may differ between languages by design; `why` says why."""
+
+    match: str
+    why: str
+
+    def matches(self, line: str) -> bool:
+        return re.search(self.match, line) is not None
+
+
+@dataclass(frozen=True)
+class CompareRules:
+    tolerance: float = 0.1  # seconds: time stamps closer than this compare equal
+    same_time_as_set: bool = False  # lines that both outputs print at one time stamp compare in any order
+    differ: tuple[DeclaredDifference, ...] = ()
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A workshop exercise on a lesson: how fast a right solution is, hints, rules it may break."""
+
+    seconds: float  # the in-program time of a right solution
+    slower: str  # what to tell a learner whose program is slower than that
+    hints: tuple[tuple[str, tuple[str, ...]], ...]  # "all" or a language -> hints, in order
+    allow: tuple[str, ...] = ()  # static rules (by id) that this exercise does not apply
+
+    def hints_for(self, language: str) -> list[str]:
+        by = dict(self.hints)
+        return [*by.get("all", ()), *by.get(language, ())]
+
+
+@dataclass(frozen=True)
+class Lesson:
+    slug: str
+    title: str
+    summary: str
+    concepts: tuple[str, ...]
+    timeout: float
+    compare: CompareRules
+    expected: str | None
+    notes: tuple[tuple[str, str], ...]
+    requires: tuple[tuple[str, str], ...]  # language -> minimum runtime version
+    narrative: str
+    folder: Path
+    order: float = 1000.0
+    service: str | None = None  # a server of the kit's own that the examples talk to (SERVICES)
+    exercise: Exercise | None = None
+    measures: tuple[str, ...] = ()  # what of the machine the lesson measures besides time: MEASURES
+
+    @property
+    def runs_alone(self) -> bool:
+        """Its languages run one at a time: run side by side, they would take each other's CPU."""
+        return bool(self.measures)
+
+    @property
+    def needs_fresh_sandbox(self) -> bool:
+        """Each run in a container of its own: a warm container's memory peak spans every run in it."""
+        return "memory" in self.measures
+
+    def built(self, language: Language) -> Language:
+        """The language as this lesson's examples (and a learner's file) are built: optimized (RELEASE)
+        in a lesson that measures CPU or memory, since what it measures must be the runtime's and not
+        a Debug build's (a C# Debug build allocates every async call's state machine on the heap);
+        otherwise DEBUG, as `dotnet build` and `dotnet run` build by default."""
+        return language.configured(RELEASE if self.measures else DEBUG)
+
+    def starter(self, language: Language) -> Path:
+        return self.folder / "exercise" / f"starter{language.extension}"
+
+    def solution(self, language: Language) -> Path:
+        """The reference solution: exercise/solution.<ext> where there is one, else the lesson's example."""
+        own = self.folder / "exercise" / f"solution{language.extension}"
+        return own if own.is_file() else self.example(language)
+
+    def example(self, language: Language) -> Path:
+        return language.example_path(self.slug, self.folder.parent.parent)
+
+    def note(self, language: str) -> str | None:
+        return dict(self.notes).get(language)
+
+    def required_version(self, language: str) -> str | None:
+        return dict(self.requires).get(language)
+
+
+_KEYS = {
+    "title": "text",
+    "summary": "text",
+    "concepts": "list of text",
+    "timeout": f"seconds, a number above 0 and at most {MAX_TIMEOUT:g}",
+    "compare": "mapping with tolerance, same_time_as_set, differ",
+    "expected": "the expected output, as a block of text",
+    "notes": "mapping of language to text",
+    "requires": "mapping of language to a minimum runtime version",
+    "order": "a number: where the lesson stands in the course",
+    "service": f"the name of a service the examples talk to: one of {', '.join(SERVICES)}",
+    "exercise": "mapping with seconds, slower, hints, allow",
+    "measures": "a list of what the lesson measures besides time: cpu, memory",
+}
+MEASURES = ("cpu", "memory")
+_REQUIRED = ("title", "summary", "concepts", "notes")
+_COMPARE_KEYS = ("tolerance", "same_time_as_set", "differ")
+_EXERCISE_KEYS = ("seconds", "slower", "hints", "allow")
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Line number of each top-level key, so that a problem can point at its line."""
+    try:
+        node = yaml.compose(text, Loader=YAML_LOADER)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {k.value: k.start_mark.line + 1 for k, _ in node.value}
+
+
+class _Problems:
+    def __init__(self, file: Path, lines: dict[str, int]):
+        self.file, self.lines, self.items = file, lines, []
+
+    def add(self, key: str | None, message: str) -> None:
+        where = str(self.file.relative_to(ROOT) if self.file.is_relative_to(ROOT) else self.file)
+        if key:
+            top = key.split(".")[0]
+            line = self.lines.get(top)
+            where += f":{line}" if line else ""
+            where += f": {key}"
+        self.items.append(f"{where}: {message}")
+
+
+def _text(value) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _parse_compare(raw, p: _Problems) -> CompareRules:
+    if raw is None:
+        return CompareRules()
+    if not isinstance(raw, dict):
+        p.add("compare", f"expected {_KEYS['compare']}, got {type(raw).__name__}")
+        return CompareRules()
+    for key in sorted(set(raw) - set(_COMPARE_KEYS)):
+        p.add(f"compare.{key}", f"unknown key; allowed: {', '.join(_COMPARE_KEYS)}")
+    tolerance = raw.get("tolerance", 0.1)
+    if not _number(tolerance) or not 0 <= tolerance <= 5:
+        p.add("compare.tolerance", f"expected seconds between 0 and 5, got {tolerance!r}")
+        tolerance = 0.1
+    as_set = raw.get("same_time_as_set", False)
+    if not isinstance(as_set, bool):
+        p.add("compare.same_time_as_set", f"expected true or false, got {as_set!r}")
+        as_set = False
+    differ = []
+    for i, item in enumerate(raw.get("differ") or []):
+        key = f"compare.differ[{i}]"
+        if not isinstance(item, dict) or set(item) != {"match", "why"}:
+            p.add(key, f"expected a mapping with exactly `match` (a regular expression) and `why`, got {item!r}")
+            continue
+        try:
+            re.compile(item["match"])
+        except (re.error, TypeError) as exc:
+            p.add(f"{key}.match", f"not a regular expression ({exc}): {item['match']!r}")
+            continue
+        differ.append(DeclaredDifference(str(item["match"]), str(item["why"])))
+    return CompareRules(float(tolerance), as_set, tuple(differ))
+
+
+def _parse_exercise(raw, folder: Path, registry: Registry, p: _Problems) -> Exercise | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        p.add("exercise", f"expected {_KEYS['exercise']}, got {type(raw).__name__}")
+        return None
+    for key in sorted(set(raw) - set(_EXERCISE_KEYS)):
+        p.add(f"exercise.{key}", f"unknown key; allowed: {', '.join(_EXERCISE_KEYS)}")
+    seconds = raw.get("seconds")
+    if not _number(seconds) or not 0 < seconds <= MAX_TIMEOUT:
+        p.add("exercise.seconds", f"expected the in-program seconds of a right solution, got {seconds!r}")
+        seconds = 1.0
+    slower = raw.get("slower") or (f"a right solution finishes in about {seconds:g} s: is something waiting "
+                                   "that need not, or one thing after another that could run together?")
+    hints = raw.get("hints") or {}
+    parsed_hints = []
+    if not isinstance(hints, dict):
+        p.add("exercise.hints", f"expected a mapping of `all` or a language to a list of hints, got {hints!r}")
+        hints = {}
+    for lang, items in hints.items():
+        if lang != "all" and lang not in registry.languages:
+            p.add(f"exercise.hints.{lang}", f"unknown language; expected all or one of {', '.join(registry.names)}")
+        elif not isinstance(items, list) or not all(_text(h) for h in items):
+            p.add(f"exercise.hints.{lang}", f"expected a list of hints (text), got {items!r}")
+        else:
+            parsed_hints.append((lang, tuple(" ".join(h.split()) for h in items)))
+    allow = raw.get("allow") or []
+    if not isinstance(allow, list) or not all(_text(a) for a in allow):
+        p.add("exercise.allow", f"expected a list of rule ids, got {allow!r}")
+        allow = []
+    if not (folder / "exercise.md").is_file():
+        p.add("exercise", "no exercise.md beside lesson.yaml (write the learner's task)")
+    if not any((folder / "exercise" / f"starter{lang.extension}").is_file() for lang in registry.languages.values()):
+        wanted = ", ".join(f"exercise/starter{lang.extension}" for lang in registry.languages.values())
+        p.add("exercise", f"no starter file in any language; expected at least one of {wanted}")
+    return Exercise(float(seconds), " ".join(str(slower).split()), tuple(parsed_hints),
+                    tuple(str(a) for a in allow))
+
+
+def _parse_language_map(raw, key: str, registry: Registry, p: _Problems) -> tuple[tuple[str, str], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        p.add(key, f"expected {_KEYS[key]}, got {type(raw).__name__}")
+        return ()
+    pairs = []
+    for lang, value in raw.items():
+        if lang not in registry.languages:
+            p.add(f"{key}.{lang}", f"unknown language; expected one of {', '.join(registry.names)}")
+        elif not _text(str(value) if value is not None else ""):
+            p.add(f"{key}.{lang}", "expected text, got nothing")
+        else:
+            pairs.append((lang, str(value).strip()))
+    return tuple(pairs)
+
+
+def load_lesson(folder: Path, registry: Registry) -> tuple[Lesson | None, list[str]]:
+    """One lesson and the problems found in it (the lesson is None when it cannot be used)."""
+    file = folder / "lesson.yaml"
+    slug = folder.name
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, [f"{folder.relative_to(ROOT) if folder.is_relative_to(ROOT) else folder}: no lesson.yaml"]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [f"{file}: cannot read: {exc}"]
+    p = _Problems(file, _key_lines(text))
+    try:
+        raw = yaml.load(text, Loader=YAML_LOADER)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        p.items.append(f"{p.file.relative_to(ROOT) if p.file.is_relative_to(ROOT) else p.file}{line}: "
+                       f"not valid YAML: {getattr(exc, 'problem', exc)}")
+        return None, p.items
+    if not isinstance(raw, dict):
+        p.add(None, "expected a mapping of keys (title, summary, ...) at the top level")
+        return None, p.items
+    if not SLUG.match(slug):
+        p.add(None, f"folder name {slug!r} is not a valid lesson slug (lower-case words joined by '-')")
+    for key in sorted(set(raw) - set(_KEYS)):
+        close = difflib.get_close_matches(key, list(_KEYS), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        p.add(key, f"unknown key{hint}; allowed: {', '.join(_KEYS)}")
+    for key in _REQUIRED:
+        if key not in raw:
+            p.add(key, f"missing; expected {_KEYS[key]}")
+    for key in ("title", "summary"):
+        if key in raw and not _text(raw[key]):
+            p.add(key, f"expected {_KEYS[key]}, got {raw[key]!r}")
+    concepts = raw.get("concepts") or []
+    if not isinstance(concepts, list) or not all(_text(c) for c in concepts):
+        p.add("concepts", f"expected {_KEYS['concepts']}, got {concepts!r}")
+        concepts = []
+    timeout = raw.get("timeout", DEFAULT_TIMEOUT)
+    if not _number(timeout) or not 0 < timeout <= MAX_TIMEOUT:
+        p.add("timeout", f"expected {_KEYS['timeout']}, got {timeout!r}")
+        timeout = DEFAULT_TIMEOUT
+    expected = raw.get("expected")
+    if expected is not None and not _text(expected):
+        p.add("expected", f"expected {_KEYS['expected']}, got {expected!r}")
+        expected = None
+    compare = _parse_compare(raw.get("compare"), p)
+    notes = _parse_language_map(raw.get("notes"), "notes", registry, p)
+    requires = _parse_language_map(raw.get("requires"), "requires", registry, p)
+    for lang, version in requires:
+        if not re.fullmatch(r"\d+(\.\d+){0,2}", version):
+            p.add(f"requires.{lang}", f"expected a version such as 24 or 3.12, got {version!r}")
+    order = raw.get("order", 1000)
+    if not _number(order):
+        p.add("order", f"expected {_KEYS['order']}, got {order!r}")
+        order = 1000
+    service = raw.get("service")
+    if service is not None and service not in SERVICES:
+        p.add("service", f"expected {_KEYS['service']}, got {service!r}")
+        service = None
+    exercise = _parse_exercise(raw.get("exercise"), folder, registry, p)
+    measures = raw.get("measures", [])
+    if not isinstance(measures, list) or any(m not in MEASURES for m in measures):
+        p.add("measures", f"expected {_KEYS['measures']}, got {measures!r}")
+        measures = []
+    narrative_file = folder / "lesson.md"
+    narrative = narrative_file.read_text(encoding="utf-8") if narrative_file.is_file() else ""
+    if not narrative.strip():
+        p.add(None, "no lesson.md narrative beside lesson.yaml (write what the lesson shows)")
+    root = folder.parent.parent
+    if not any(lang.example_path(slug, root).is_file() for lang in registry.languages.values()):
+        wanted = ", ".join(str(lang.example_path(slug, root).relative_to(root)) for lang in registry.languages.values())
+        p.add(None, f"no example in any language; expected at least one of {wanted}")
+    if p.items:
+        return None, p.items
+    lesson = Lesson(
+        slug=slug,
+        title=raw["title"].strip(),
+        summary=" ".join(raw["summary"].split()),
+        concepts=tuple(str(c) for c in concepts),
+        timeout=float(timeout),
+        compare=compare,
+        expected=expected,
+        notes=notes,
+        requires=requires,
+        narrative=narrative,
+        folder=folder,
+        order=float(order),
+        service=service,
+        exercise=exercise,
+        measures=tuple(measures),
+    )
+    return lesson, []
+
+
+def load_lessons(registry: Registry, lessons_dir: Path = LESSONS_DIR) -> dict[str, Lesson]:
+    """Every lesson, in course order; raises InvalidLessons listing every problem in every file."""
+    lessons, problems = {}, []
+    folders = sorted(p for p in lessons_dir.iterdir() if p.is_dir()) if lessons_dir.is_dir() else []
+    for folder in folders:
+        lesson, found = load_lesson(folder, registry)
+        problems += found
+        if lesson:
+            lessons[lesson.slug] = lesson
+    if problems:
+        raise InvalidLessons(problems)
+    if not lessons:
+        raise KitError(f"no lessons found in {lessons_dir}: each lesson is a folder with a lesson.yaml")
+    return dict(sorted(lessons.items(), key=lambda item: (item[1].order, item[0])))
+
+
+def find_lesson(lessons: dict[str, Lesson], slug: str) -> Lesson:
+    """The lesson named `slug`, or an error naming the valid ones and a near miss."""
+    if slug in lessons:
+        return lessons[slug]
+    close = difflib.get_close_matches(slug, list(lessons), n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    raise KitError(f"unknown lesson {slug!r}.{hint} Lessons: {', '.join(lessons)}")

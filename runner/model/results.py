@@ -1,0 +1,248 @@
+"""What a run produced: statuses, one result per language run, a report per lesson, saved as JSON."""
+from __future__ import annotations
+
+import enum
+import json
+import os
+import platform
+import re
+import statistics
+import tempfile
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from runner import ROOT, EnvironmentProblem
+
+RESULTS_DIR = ROOT / "results"
+# JSON escapes the C0 controls (ESC among them) by itself; DEL and the C1 controls (U+0080-U+009F, which
+# some terminals obey too) it leaves raw unless asked to escape everything that is not ASCII.
+_RAW_CONTROLS = re.compile("[\x7f-\x9f]")
+
+
+class Status(str, enum.Enum):
+    OK = "ok"
+    FAILED = "failed"  # the program exited non-zero
+    BUILD_FAILED = "build_failed"
+    TIMEOUT = "timeout"
+    OOM = "oom"
+    OUTPUT_LIMIT = "output_limit"
+    MISSING = "missing"  # the lesson has no example in this language
+    SKIPPED = "skipped"  # e.g. the runtime is older than the lesson requires
+    ERROR = "error"  # the kit itself failed; `message` says how
+
+    @property
+    def ran(self) -> bool:
+        """The program ran to an end of its own (well or badly)."""
+        return self in (Status.OK, Status.FAILED)
+
+
+@dataclass(frozen=True)
+class Event:
+    """A task event read from an output line such as `[0.3s] water: finished`."""
+
+    time: float
+    task: str
+    kind: str  # started, finished, cancelled, timeout, failed
+    line: int
+
+
+@dataclass(frozen=True)
+class RunResult:
+    language: str
+    backend: str
+    status: Status
+    exit_code: int | None = None
+    stdout: str = ""
+    stderr: str = ""
+    build_output: str = ""
+    build_ms: float | None = None
+    build_cached: bool = False  # the build came from the build cache: nothing was compiled
+    run_ms: float | None = None  # in-program time: the last time stamp the program printed
+    process_ms: float | None = None  # wall time of the program's process, start-up included
+    wall_ms: float | None = None  # the run as the backend saw it: process plus sandbox overhead
+    peak_memory_bytes: int | None = None
+    stall_ms: float | None = None  # the machine's CPU wait during the run (runner/sandbox/noise.py); None: unknown
+    rerun: str = ""  # why this is a second run, alone (slots.exclusive_run); empty for a first run
+    runtime_version: str | None = None
+    image: str | None = None
+    truncated: bool = False
+    message: str = ""  # why, for statuses other than ok
+    events: tuple[Event, ...] = ()
+    repeat: int = 1
+
+    def __bool__(self) -> bool:
+        return self.status in (Status.OK, Status.MISSING, Status.SKIPPED)
+
+    def with_(self, **changes) -> "RunResult":
+        return replace(self, **changes)
+
+    def instead_of(self, first: "RunResult", why: str) -> "RunResult":
+        """This run, made alone, as the verdict's run in place of `first` (`why`: what made it needed). The
+        program is the one `first` built (this run took it from the cache): the build is `first`'s."""
+        return replace(self, repeat=first.repeat, rerun=why, build_ms=first.build_ms,
+                       build_cached=first.build_cached, build_output=first.build_output)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["status"] = self.status.value
+        data["events"] = [asdict(e) for e in self.events]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "RunResult":
+        data = dict(data)
+        data["status"] = Status(data["status"])
+        data["events"] = tuple(Event(**e) for e in data.get("events", ()))
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Timing:
+    median: float
+    min: float
+    max: float
+
+    @classmethod
+    def of(cls, values: list[float | None]) -> "Timing | None":
+        known = [v for v in values if v is not None]
+        if not known:
+            return None
+        return cls(statistics.median(known), min(known), max(known))
+
+
+@dataclass(frozen=True)
+class LessonReport:
+    lesson: str
+    title: str
+    equivalent: bool
+    diff: str
+    runs: tuple[RunResult, ...]
+    backend: str
+    declared_differences: tuple[dict, ...] = ()
+    host: dict = field(default_factory=dict)
+    date: str = ""
+    # Per language, with --repeat: the lines whose place in the output was not the same in every run
+    # (a lesson that compares equal by luck of timing).
+    order_varied: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return self.equivalent and all(self.runs)
+
+    def runs_of(self, language: str) -> list[RunResult]:
+        return [r for r in self.runs if r.language == language]
+
+    @property
+    def languages(self) -> list[str]:
+        return list(dict.fromkeys(r.language for r in self.runs))
+
+    def timings(self, language: str) -> dict[str, Timing | None]:
+        runs = self.runs_of(language)
+        return {
+            "run_ms": Timing.of([r.run_ms for r in runs]),
+            "process_ms": Timing.of([r.process_ms for r in runs]),
+            "overhead_ms": Timing.of([r.wall_ms - r.process_ms for r in runs
+                                      if r.wall_ms is not None and r.process_ms is not None]),
+            "build_ms": Timing.of([r.build_ms for r in runs if not r.build_cached]),  # a cache hit built nothing
+            "peak_memory_bytes": Timing.of([r.peak_memory_bytes for r in runs]),
+            "stall_ms": Timing.of([r.stall_ms for r in runs]),
+        }
+
+    @property
+    def reruns(self) -> list[RunResult]:
+        """The runs that were run again alone, the machine's load having made the
+        first one's time stamps late."""
+        return [r for r in self.runs if r.rerun]
+
+    def to_dict(self) -> dict:
+        return {
+            "lesson": self.lesson,
+            "title": self.title,
+            "equivalent": self.equivalent,
+            "diff": self.diff,
+            "declared_differences": list(self.declared_differences),
+            "backend": self.backend,
+            "host": self.host,
+            "date": self.date,
+            "order_varied": {lang: list(lines) for lang, lines in self.order_varied.items()},
+            "timings": {
+                lang: {k: (asdict(t) if t else None) for k, t in self.timings(lang).items()}
+                for lang in self.languages
+            },
+            "runs": [r.to_dict() for r in self.runs],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "LessonReport":
+        return cls(
+            lesson=data["lesson"],
+            title=data.get("title", data["lesson"]),
+            equivalent=data["equivalent"],
+            diff=data.get("diff", ""),
+            runs=tuple(RunResult.from_dict(r) for r in data["runs"]),
+            backend=data.get("backend", ""),
+            declared_differences=tuple(data.get("declared_differences", ())),
+            host=data.get("host", {}),
+            date=data.get("date", ""),
+            order_varied={lang: tuple(lines) for lang, lines in data.get("order_varied", {}).items()},
+        )
+
+
+def host_facts() -> dict:
+    """Where a result was measured, so that pages can state their conditions."""
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        memory = None
+    return {
+        "hostname": platform.node(),
+        "system": f"{platform.system()} {platform.release()}",
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "memory_bytes": memory,
+        "python": platform.python_version(),
+    }
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write a file whole or not at all: a temporary file in the same folder, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # as an ordinary file would be, not mkstemp's 0600
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def to_json(data) -> str:
+    """JSON that keeps a program's output as text and is safe to print to a terminal."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def save_report(report: LessonReport, results_dir: Path = RESULTS_DIR) -> Path:
+    """Save under results/<backend>/<lesson>.json; the newest run of a lesson replaces the older."""
+    path = results_dir / report.backend / f"{report.lesson}.json"
+    try:
+        write_atomically(path, to_json(report.to_dict()) + "\n")
+    except OSError as exc:
+        raise EnvironmentProblem(
+            f"cannot save the results of {report.lesson} to {path}: {exc.strerror or exc}. The results saved "
+            "there before are unchanged. Make room (or make the folder writable) and run again.") from None
+    return path
+
+
+def load_report(path: Path) -> LessonReport:
+    return LessonReport.from_dict(json.loads(path.read_text(encoding="utf-8")))

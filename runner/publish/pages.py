@@ -1,0 +1,165 @@
+"""What the pages show: each lesson with its examples, stored results, timelines and timings.
+
+Built from files only (lessons, examples, results/): rendering never runs an example.
+"""
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from runner import ROOT, KitError
+from runner.model.languages import Language, Registry
+from runner.model.lessons import Lesson
+from runner.publish.listing import listing
+from runner.publish.markup import Section, inline_html, markdown_html, sections
+from runner.model.results import LessonReport, RunResult, Timing, load_report
+from runner.model.timeline import Lane, axis_ticks, lanes
+
+BACKENDS = ("docker", "local")
+# The page's own sections, in order (their anchors are taken before the narrative's headings).
+PAGE_SECTIONS = (("programs", "The programs and what they printed"), ("verdict", "Verdict"),
+                 ("timelines", "Timelines"), ("timings", "Timings and memory"), ("exercise", "Exercise"),
+                 ("provenance", "Provenance"))
+DIFFER = "where-they-differ"  # the narrative's section that the language notes join
+
+
+@dataclass(frozen=True)
+class Column:
+    """One language of one lesson: its code, its first run, its timings and its timeline."""
+
+    language: Language
+    code: str | None  # None: the lesson has no example in this language
+    code_html: str
+    run: RunResult | None  # the first repeat; None: not run yet
+    timings: dict[str, Timing | None]
+    lanes: tuple[Lane, ...]
+    note: str | None
+
+    @property
+    def note_html(self) -> str:
+        return inline_html(self.note) if self.note else ""
+
+    @property
+    def status(self) -> str:
+        if self.code is None:
+            return "missing"
+        return self.run.status.value if self.run else "not run yet"
+
+
+@dataclass(frozen=True)
+class LessonPage:
+    lesson: Lesson
+    report: LessonReport | None
+    columns: tuple[Column, ...]
+    narrative_html: str
+    axis_end: float
+    ticks: tuple[float, ...]
+    sections: tuple[Section, ...] = ()  # the narrative cut at its `##` headings
+    previous: Lesson | None = None  # the lessons before and after it in course order
+    next: Lesson | None = None
+    exercise_title: str = ""  # the first heading of exercise.md; empty: the lesson has no exercise
+    exercise_html: str = ""  # the rest of it, its headings under the page's "Exercise"
+
+    @property
+    def has_notes(self) -> bool:
+        return any(c.note for c in self.columns)
+
+    @property
+    def notes_join(self) -> str | None:
+        """The narrative section the language notes are shown in (None: they get a section of their own)."""
+        return DIFFER if any(s.anchor == DIFFER for s in self.sections) else None
+
+    @property
+    def contents(self) -> list[tuple[str, str]]:
+        """(anchor, title) of the page's sections, in the order the page shows them."""
+        narrative = [(s.anchor, s.title) for s in self.sections if s.anchor]
+        if self.has_notes and not self.notes_join:
+            narrative.append((DIFFER, "Where they differ"))
+        own = [(a, self.exercise_title if a == "exercise" else t) for a, t in PAGE_SECTIONS
+               if a != "exercise" or self.exercise_title]
+        return [*narrative, *own]
+
+    @property
+    def narrative(self) -> str:
+        """lesson.md without its first heading when that only repeats the title."""
+        text = self.lesson.narrative.lstrip()
+        first, _, rest = text.partition("\n")
+        return rest.lstrip("\n") if first.strip() == f"# {self.lesson.title}" else text
+
+    @property
+    def verdict(self) -> str:
+        if self.report is None:
+            return "not run yet"
+        return "equivalent" if self.report.equivalent else "not equivalent"
+
+    @property
+    def command(self) -> str:
+        return f"invoke run-lesson {self.lesson.slug}"
+
+    @property
+    def differences(self) -> list[dict]:
+        """Declared differences that really show in this run: why, and each language's lines."""
+        if self.report is None:
+            return []
+        return [d for d in self.report.declared_differences if len({tuple(v) for v in d["lines"].values()}) > 1]
+
+
+def load_results(results_dir: Path, backend: str = "auto") -> dict[str, LessonReport]:
+    """The stored report of every lesson; `auto` takes Docker's where there is one, else the local one."""
+    if backend not in ("auto", *BACKENDS):
+        raise KitError(f"unknown backend {backend!r}: expected one of auto, {', '.join(BACKENDS)}")
+    found: dict[str, LessonReport] = {}
+    for name in reversed(BACKENDS) if backend == "auto" else (backend,):
+        for path in sorted((results_dir / name).glob("*.json")):
+            try:
+                found[path.stem] = load_report(path)
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise KitError(f"{path}: not a results file the kit can read ({exc}); run the lesson again "
+                               f"(`invoke run-lesson {path.stem}`) or delete the file") from None
+    return found
+
+
+def lesson_page(lesson: Lesson, registry: Registry, report: LessonReport | None,
+                previous: Lesson | None = None, next: Lesson | None = None) -> LessonPage:
+    columns = []
+    for language in registry.languages.values():
+        path = lesson.example(language)
+        code = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+        runs = report.runs_of(language.name) if report else []
+        run = runs[0] if runs else None
+        columns.append(Column(
+            language=language, code=code,
+            code_html=listing(code, language.lexer) if code else "",
+            run=run, timings=report.timings(language.name) if runs else {},
+            lanes=(), note=lesson.note(language.name),
+        ))
+    ends = [c.run.run_ms / 1000 for c in columns if c.run and c.run.run_ms]
+    end = max(ends, default=1.0) or 1.0
+    columns = [Column(c.language, c.code, c.code_html, c.run, c.timings,
+                      lanes(c.run.events, end) if c.run else (), c.note) for c in columns]
+    page = LessonPage(lesson, report, tuple(columns), "", end, axis_ticks(end), previous=previous, next=next)
+    taken = {a for a, _ in PAGE_SECTIONS} | {"in-each-language"}
+    parts = tuple(sections(page.narrative, taken))
+    title, task = exercise_task(lesson)
+    return replace(page, narrative_html="".join(s.html for s in parts), sections=parts, exercise_title=title,
+                   exercise_html=markdown_html(task, taken, shift=1) if task else "")
+
+
+def exercise_task(lesson: Lesson) -> tuple[str, str]:
+    """The exercise's title (exercise.md's first heading) and the rest of its task; empty: none."""
+    if not lesson.exercise:
+        return "", ""
+    text = (lesson.folder / "exercise.md").read_text(encoding="utf-8").lstrip()
+    first, _, rest = text.partition("\n")
+    return (first[2:].strip(), rest.lstrip("\n")) if first.startswith("# ") else ("Exercise", text)
+
+
+def kit_commit(root: Path = ROOT) -> str:
+    """The commit the kit is at, as the best benchmark sites state their conditions."""
+    try:
+        done = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    return done.stdout.strip() if done.returncode == 0 else "unknown"

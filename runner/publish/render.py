@@ -1,0 +1,206 @@
+"""Pages and handouts from stored results, through Jinja templates: build every page, then write."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+
+from runner import KitError
+from runner.model.languages import Registry
+from runner.model.lessons import Lesson
+from runner.publish.listing import block, listing, listing_css, rows
+from runner.publish.markup import markdown_html, slug
+from runner.publish.pages import LessonPage, exercise_task, kit_commit, lesson_page, load_results
+from runner.model.results import Timing, now, write_atomically
+from runner.model.timeline import Lane
+
+TEMPLATES = Path(__file__).with_name("templates")
+SCREEN_STYLE, PRINT_STYLE = "default", "bw"  # Pygments styles: colour on screen, grey-scale on paper
+FORMATS = ("pdf", "html", "md")
+KEEP_WITH_PREDICTION = 6  # source lines printed on the same page as the worksheet's prediction lines
+
+
+def _md_timing(t: Timing | None) -> str:
+    if t is None:
+        return "-"
+    text = f"{t.median / 1000:.2f} s"
+    return text if t.min == t.max else f"{text} ({t.min / 1000:.2f}-{t.max / 1000:.2f})"
+
+
+def _md_memory(t: Timing | None) -> str:
+    return "-" if t is None else f"{t.median / 2**20:.0f} MB"
+
+
+def text_timeline(lanes: tuple[Lane, ...], end: float, step: float) -> list[str]:
+    """Lanes as lines of text: = ran, - cancelled, ! failed, . still running; x and T mark an end and a timeout."""
+    cells = int(round(end / step)) + 1
+    fill = {"finished": "=", "cancelled": "-", "failed": "!", "running": "."}
+    lines = []
+    width = max(len(lane.task) for lane in lanes)
+    for lane in lanes:
+        row = [" "] * cells
+        for bar in lane.bars:
+            for i in range(int(round(bar.start / step)), max(int(round(bar.end / step)), int(round(bar.start / step)) + 1)):
+                row[min(i, cells - 1)] = fill[bar.ending]
+        for mark in lane.marks:
+            row[min(int(round(mark.time / step)), cells - 1)] = "T" if mark.kind == "timeout" else "x"
+        lines.append(f"{lane.task.ljust(width)} |{''.join(row).rstrip()}")
+    return lines
+
+
+def _environment(html: bool) -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=html, undefined=StrictUndefined,
+                      trim_blocks=not html, lstrip_blocks=not html, keep_trailing_newline=True)
+    env.globals.update(md_timing=_md_timing, md_memory=_md_memory, text_timeline=text_timeline)
+    env.filters["slug"] = slug
+    return env
+
+
+def _render(template: str, **context) -> str:
+    try:
+        return _environment(not template.endswith(".md.j2")).get_template(template).render(**context)
+    except TemplateError as exc:  # a defect of the kit's own templates: say which
+        raise KitError(f"runner/publish/templates/{template}: {exc.__class__.__name__}: {exc}") from None
+
+
+def pages(lessons: dict[str, Lesson], registry: Registry, results_dir: Path, backend: str,
+          course: list[Lesson] | None = None) -> list[LessonPage]:
+    """A page for each of `lessons`, with the lessons before and after it in `course` (default: `lessons`)."""
+    reports = load_results(results_dir, backend)
+    order = course if course is not None else list(lessons.values())
+    slugs = [lesson.slug for lesson in order]
+    built = []
+    for slug, lesson in lessons.items():
+        at = slugs.index(slug) if slug in slugs else -1
+        previous = order[at - 1] if at > 0 else None
+        after = order[at + 1] if 0 <= at < len(order) - 1 else None
+        built.append(lesson_page(lesson, registry, reports.get(slug), previous, after))
+    return built
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """Where and when the results on the index were measured."""
+
+    commit: str
+    backends: list[str]
+    hosts: list[dict]
+    dates: list[str]
+    versions: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, built: list[LessonPage], registry: Registry) -> "Conditions":
+        reports = [p.report for p in built if p.report]
+        dates = sorted(r.date for r in reports if r.date)
+        hosts = list({(h.get("cpus"), h.get("memory_bytes"), h.get("system"), h.get("machine")): h
+                      for h in (r.host for r in reports)}.values())
+        versions = {name: sorted({run.runtime_version for r in reports for run in r.runs_of(name)
+                                  if run.runtime_version}) for name in registry.languages}
+        return cls(kit_commit(), sorted({r.backend for r in reports}), hosts,
+                   [dates[0], dates[-1]] if dates and dates[0] != dates[-1] else dates[:1], versions)
+
+
+def concept_index(built: list[LessonPage]) -> list[tuple[str, list[LessonPage]]]:
+    """Every concept of lesson.yaml, in alphabetical order, with the lessons that teach it (in course order)."""
+    found: dict[str, list[LessonPage]] = {}
+    for page in built:
+        for concept in page.lesson.concepts:
+            found.setdefault(concept, []).append(page)
+    return sorted(found.items(), key=lambda item: item[0].casefold())
+
+
+def render_site(lessons: dict[str, Lesson], registry: Registry, results_dir: Path, out: Path,
+                backend: str = "auto") -> list[Path]:
+    """The whole site, rendered in memory first, then written file by file (each whole or not at all)."""
+    built = pages(lessons, registry, results_dir, backend)
+    languages = list(registry.languages.values())
+    files = {"index.html": _render("index.html.j2", pages=built, languages=languages,
+                                   conditions=Conditions.of(built, registry), concepts=concept_index(built))}
+    for page in built:
+        files[f"{page.lesson.slug}.html"] = _render("lesson.html.j2", page=page)
+    files["style.css"] = (TEMPLATES / "site.css").read_text() + "\n" + listing_css(SCREEN_STYLE)
+    written = []
+    try:
+        for name, text in files.items():
+            write_atomically(out / name, text)
+            written.append(out / name)
+    except OSError as exc:
+        raise KitError(f"cannot write the site to {out}: {exc}") from None
+    return written
+
+
+def render_handout(chosen: list[Lesson], registry: Registry, results_dir: Path, fmt: str, booklet: bool,
+                   backend: str = "auto", starts: dict[str, int] | None = None) -> str:
+    """One lesson's handout, or the booklet of several, as HTML (print CSS inlined) or Markdown.
+
+    `starts`: the page each lesson starts on, for the booklet's contents (runner/publish/pdf.py finds them)."""
+    if fmt == "md":
+        step = 0.1
+        return "\n\n".join(_render("handout.md.j2", page=page, step=step).strip() + "\n"
+                           for page in pages({l.slug: l for l in chosen}, registry, results_dir, backend))
+    built = pages({l.slug: l for l in chosen}, registry, results_dir, backend)
+    return _render("handout.html.j2", pages=built, booklet=booklet, title=handout_title(chosen, booklet),
+                   inline_css=print_css(), starts=starts or {}, languages=list(registry.languages.values()),
+                   commit=kit_commit(), date=now()[:10])
+
+
+def handout_title(chosen: list[Lesson], booklet: bool) -> str:
+    return "Async Rosetta - workshop booklet" if booklet else f"{chosen[0].title} - Async Rosetta"
+
+
+def print_css() -> str:
+    return (TEMPLATES / "print.css").read_text() + "\n" + listing_css(PRINT_STYLE)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One exercise on the worksheet: the task, and the starter (or, in the answer key, the reference
+    solution and what it prints) in each language."""
+
+    lesson: Lesson
+    title: str  # exercise.md's first heading
+    task: str  # the rest of exercise.md
+    task_html: str
+    sources: list  # (language, code)
+    listings: list  # (language, code as HTML)
+    outputs: dict  # answer key: language name -> (where the output comes from, the output)
+    tail: str = ""  # the last lines of the last listing, printed together with the prediction lines
+
+
+def _solution_output(lesson: Lesson, language, report) -> tuple[str, str]:
+    """What the reference solution prints: its stored run where it is the lesson's example, else the
+    output the lesson expects (which `invoke check` holds a solution to)."""
+    runs = report.runs_of(language.name) if report else []
+    if runs and runs[0].stdout and lesson.solution(language) == lesson.example(language):
+        return f"as run on the {report.backend} backend, {report.date[:10]}", runs[0].stdout
+    if lesson.expected:
+        return "the output the lesson expects", lesson.expected
+    return "not run yet", f"invoke run-lesson {lesson.slug}"
+
+
+def render_worksheet(chosen: list[Lesson], registry: Registry, fmt: str, solutions: bool = False,
+                     results_dir: Path | None = None, backend: str = "auto", starts: dict[str, int] | None = None) -> str:
+    """The exercise worksheet: per exercise the task, the starters and room to predict the output; with
+    `solutions`, the answer key: the reference solutions and what they print."""
+    if not chosen:
+        raise KitError("no lesson has an exercise yet")
+    reports = load_results(results_dir, backend) if solutions and results_dir else {}
+    sheets = []
+    for lesson in chosen:
+        title, task = exercise_task(lesson)
+        files = [(lang, lesson.solution(lang) if solutions else lesson.starter(lang)) for lang in registry.languages.values()]
+        sources = [(lang, path.read_text(encoding="utf-8")) for lang, path in files if path.is_file()]
+        outputs = {lang.name: _solution_output(lesson, lang, reports.get(lesson.slug)) for lang, _ in sources} if solutions else {}
+        listings = [(lang, listing(code, lang.lexer)) for lang, code in sources]
+        tail = ""
+        if listings and not solutions:  # the prediction lines never go to a page of their own: the last
+            lang, code = sources[-1]     # lines of the last starter go with them
+            lines = rows(code, lang.lexer)
+            listings[-1], tail = (lang, block(lines[:-KEEP_WITH_PREDICTION])), block(lines[-KEEP_WITH_PREDICTION:])
+        sheets.append(Sheet(lesson, title, task, markdown_html(task, shift=1), sources, listings, outputs, tail))
+    languages = list(registry.languages.values())
+    if fmt == "md":
+        return _render("worksheet.md.j2", sheets=sheets, solutions=solutions)
+    return _render("worksheet.html.j2", sheets=sheets, languages=languages, inline_css=print_css(),
+                   solutions=solutions, starts=starts or {})

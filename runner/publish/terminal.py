@@ -1,0 +1,255 @@
+"""The terminal view of a run: a rich table, the outputs side by side, and the diff."""
+from __future__ import annotations
+
+import re
+
+from rich import box
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+
+from runner.model.languages import Registry
+from runner.model.results import LessonReport, Status, Timing
+
+STATUS_STYLE = {
+    Status.OK: "green", Status.MISSING: "dim", Status.SKIPPED: "yellow", Status.FAILED: "red",
+    Status.BUILD_FAILED: "red", Status.TIMEOUT: "red", Status.OOM: "red",
+    Status.OUTPUT_LIMIT: "red", Status.ERROR: "bold red",
+}
+SIDE_BY_SIDE_WIDTH = 110
+# A program's output is shown, never obeyed: characters that would steer the terminal (ESC starts
+# colour, cursor, title and clipboard sequences; CR and BS overwrite; BEL rings) appear as \x1b etc.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+SHOWN_LINES, SHOWN_LINE_CHARS = 200, 2000  # more is cut here, with a note; results keep all of it
+
+
+def printable(text: str) -> str:
+    """A program's text made safe to print: control characters (but newline and tab) as visible escapes."""
+    return _CONTROLS.sub(lambda m: "\\r" if m.group() == "\r" else f"\\x{ord(m.group()):02x}",
+                         text.replace("\r\n", "\n"))
+
+
+def shown(text: str) -> str:
+    """A program's text as the terminal shows it: escaped, and cut where it would flood the screen."""
+    lines = text.split("\n")
+    kept = [line if len(line) <= SHOWN_LINE_CHARS
+            else f"{line[:SHOWN_LINE_CHARS]}... ({len(line) - SHOWN_LINE_CHARS} more characters)"
+            for line in lines[:SHOWN_LINES]]
+    if len(lines) > SHOWN_LINES:
+        kept.append(f"... ({len(lines) - SHOWN_LINES} more lines: the results file and --json keep them all)")
+    return printable("\n".join(kept))
+
+
+def _ms(t: Timing | None, ranges: bool = True) -> str:
+    if t is None:
+        return "-"
+    text = f"{t.median / 1000:.2f}s"
+    return text if t.min == t.max or not ranges else f"{text}\n{t.min / 1000:.2f}-{t.max / 1000:.2f}"
+
+
+def _mb(t: Timing | None) -> str:
+    return "-" if t is None else f"{t.median / 2**20:.0f} MB"
+
+
+def _verdict(report: LessonReport) -> Text:
+    return Text("equivalent", "bold green") if report.equivalent else Text("NOT equivalent", "bold red")
+
+
+def _version(text: str | None) -> str:
+    """'Python 3.13.5' and 'v24.21.0' as the bare version, to keep the table narrow."""
+    return text.split()[-1].lstrip("v") if text and text.split() else "-"
+
+
+def summary_table(reports: list[LessonReport], registry: Registry, width: int | None = None) -> Table:
+    """One row per language (and lesson); one verdict per lesson. A column with nothing to say in any row
+    (memory in warm runs, say) is left out. On a terminal too narrow for the whole table (`width`), the
+    versions move to the caption, then a single lesson's verdict to the title, then the min-max ranges of
+    repeats go (the results keep them), then long lesson names break after a hyphen: at 80 columns or more,
+    nothing in a cell is cut."""
+    compact = 0
+    while True:
+        table = _summary_table(reports, registry, compact)
+        if width is None or compact == 4 or _needed_width(table) <= width:
+            return table
+        compact += 1
+
+
+def _needed_width(table: Table) -> int:
+    from rich.measure import Measurement
+
+    console = Console(width=10_000)
+    return Measurement.get(console, console.options, table).maximum
+
+
+def _broken_at_hyphens(slug: str, most: int = 12) -> str:
+    """A lesson's name on lines of at most `most` characters where its hyphens allow."""
+    lines = [""]
+    for word in slug.split("-"):
+        piece = word if not lines[-1] else f"-{word}"
+        if lines[-1] and len(lines[-1]) + len(piece) > most:
+            lines[-1] += "-"
+            lines.append(word)
+        else:
+            lines[-1] += piece
+    return "\n".join(lines)
+
+
+def _summary_table(reports: list[LessonReport], registry: Registry, compact: int) -> Table:
+    many = len(reports) > 1
+    numbers = ("program", "process", "build", "memory", "waited")
+    names = ("lesson" if many else "verdict", "language", "status", *numbers, "version")
+    rows, ends = [], []
+    for report in reports:
+        for i, lang in enumerate(report.languages):
+            runs = report.runs_of(lang)
+            worst = next((r for r in runs if r.status is not Status.OK), runs[0])
+            t = report.timings(lang)
+            title = registry.languages[lang].title if lang in registry.languages else lang
+            lesson = _broken_at_hyphens(report.lesson) if compact >= 4 else report.lesson
+            first = [lesson, _verdict(report)] if many else [_verdict(report)]
+            status = Text(worst.status.value, STATUS_STYLE[worst.status])
+            if any(r.rerun for r in runs):
+                status.append(", again", "yellow")
+            ranges = compact < 3
+            rows.append((first[i] if i < len(first) else "", title, status, _ms(t["run_ms"], ranges),
+                         _ms(t["process_ms"], ranges), "cached" if worst.build_cached else _ms(t["build_ms"], ranges),
+                         _mb(t["peak_memory_bytes"]), _ms(t["stall_ms"], ranges), _version(worst.runtime_version)))
+            ends.append(many and i == len(report.languages) - 1)
+    shown = [i for i, name in enumerate(names) if name not in numbers or any(row[i] != "-" for row in rows)]
+    versions = {}
+    if compact >= 1:  # the versions below the table, once per language
+        shown.remove(names.index("version"))
+        versions = {row[1]: row[-1] for row in rows if row[-1] != "-"}
+    title = None if many else f"{reports[0].title} ({reports[0].lesson}) - {reports[0].backend}"
+    if compact >= 2 and not many:  # the verdict in the title
+        shown.remove(0)
+        title = Text.assemble(title, ": ", _verdict(reports[0]))
+    explained = {"program": "as measured by the program", "process": "start to exit",
+                 "build": "its time, or cached", "memory": "peak, in runs of a sandbox of their own",
+                 "waited": "how long programs waited for a CPU during the run (a busy machine makes time "
+                 "stamps late)"}
+    caption = "; ".join(f"{names[i]}: {explained[names[i]]}" for i in shown if names[i] in explained)
+    if any(r.rerun for report in reports for r in report.runs):
+        caption += "; again: run again alone (no other program timed, no build, meanwhile)"
+    if any(run.repeat > 1 for r in reports for run in r.runs):
+        caption += "; median over repeats, " + ("min-max below" if compact < 3 else "min-max in the results file")
+    if versions:
+        caption += "; versions: " + ", ".join(f"{language} {version}" for language, version in versions.items())
+    table = Table(title=title, box=box.SIMPLE_HEAVY, pad_edge=False, collapse_padding=True, caption=caption)
+    for i in shown:
+        table.add_column(names[i], no_wrap=True, justify="right" if names[i] in numbers else "left")
+    for row, end_section in zip(rows, ends):
+        table.add_row(*(row[i] for i in shown), end_section=end_section)
+    return table
+
+
+def lessons_table(lessons, registry: Registry) -> Table:
+    """The course at a glance: each lesson with its summary and the languages that have an example."""
+    table = Table(title="Lessons", box=box.SIMPLE_HEAVY)
+    table.add_column("lesson", no_wrap=True)
+    table.add_column("title", ratio=1)
+    table.add_column("summary", ratio=3)
+    table.add_column("examples", ratio=1)
+    for lesson in lessons:
+        have = [lang.title for lang in registry.languages.values() if lesson.example(lang).is_file()]
+        table.add_row(lesson.slug, lesson.title, lesson.summary, ", ".join(have) or "none yet")
+    return table
+
+
+def outputs(report: LessonReport, registry: Registry, width: int):
+    """Each language's output (first repeat), in columns when there is room, else stacked."""
+    panels = []
+    for lang in report.languages:
+        run = report.runs_of(lang)[0]
+        body = Text(shown(run.stdout.rstrip("\n")) or "(no output)", overflow="fold")  # cut nothing short
+        extra = [run.message] if run.message else []
+        if run.stderr.strip():
+            extra.append("stderr:\n" + run.stderr.strip()[-1500:])
+        if extra:
+            body.append("\n\n" + printable("\n".join(extra)), style="red")
+        title = registry.languages[lang].title if lang in registry.languages else lang
+        panels.append((title, body, STATUS_STYLE[run.status]))
+    if width >= SIDE_BY_SIDE_WIDTH and len(panels) > 1:
+        table = Table(show_lines=False, expand=True)
+        for title, _, style in panels:
+            table.add_column(Text(title, style))
+        table.add_row(*(body for _, body, _ in panels))
+        return table
+    return Group(*(Panel(body, title=escape(title), border_style=style) for title, body, style in panels))
+
+
+def show_lesson(console: Console, report: LessonReport, registry: Registry) -> None:
+    console.print(summary_table([report], registry, console.width))
+    console.print(outputs(report, registry, console.width))
+    _show_verdict(console, report)
+
+
+def _show_verdict(console: Console, report: LessonReport) -> None:
+    for run in report.reruns:
+        console.print(Text(f"{report.lesson}: {run.language} was run again alone (no other program timed, no build, meanwhile): {run.rerun}",
+                           "yellow"))
+    for language, lines in report.order_varied.items():
+        console.print(Text(f"{report.lesson}: in {language} the order of these lines varied between the runs "
+                           "(the lesson compares equal only by luck of timing, unless they are declared "
+                           "simultaneous):\n" + "\n".join(f"  {printable(line)}" for line in lines), "yellow"))
+    for item in report.declared_differences:
+        if len({tuple(v) for v in item["lines"].values()}) > 1:
+            console.print(Text(f"differs by design: {item['why']}", "yellow"))
+    if report.diff:
+        console.print(Text(f"{report.lesson}: what differs", "bold red"))
+        console.print(Syntax(shown(report.diff), "diff", theme="ansi_dark", background_color="default",
+                             word_wrap=True))
+    console.print(Text.assemble(f"{report.lesson}: ", _verdict(report)))
+
+
+def show_all(console: Console, reports: list[LessonReport], registry: Registry) -> None:
+    console.print(summary_table(reports, registry, console.width))
+    for report in reports:
+        if not report.equivalent or report.reruns or report.order_varied:
+            _show_verdict(console, report)
+    good = sum(1 for r in reports if r)
+    console.print(f"{good} of {len(reports)} lessons ran everywhere and are equivalent")
+
+
+def show_verdict(console: Console, verdict) -> None:
+    """An exercise's verdict: pass, or each thing that is wrong; then what the program printed."""
+    if verdict.run is not None and verdict.run.stdout.strip():
+        console.print(Panel(Text(shown(verdict.run.stdout.rstrip("\n"))), title="your program printed",
+                            border_style="dim"))
+    style = "bold green" if verdict.passed else "bold red"
+    console.print(Text(f"{'PASS' if verdict.passed else 'NOT YET'}: {verdict.lesson} in {verdict.language}", style))
+    for message in verdict.messages:
+        console.print(Text(f"- {printable(message)}", "green" if verdict.passed else ""))
+
+
+def bench_tables(result, registry: Registry) -> list[Table]:
+    """`invoke bench`: the figures per language, the course, and the targets as pass/fail lines."""
+    def cell(figure) -> str:
+        if figure is None:
+            return "-"
+        return f"{figure.median:.0f} ({min(figure.samples):.0f}-{max(figure.samples):.0f})"
+
+    columns = ("native", "local", "docker fresh", "docker warm", "docker build cold", "docker build cached")
+    per_language = Table(title=f"One run of an example, wall time in ms: median (min-max) of {result.repeat}",
+                         box=box.SIMPLE_HEAVY)
+    per_language.add_column("language")
+    for name in columns:
+        per_language.add_column(name, justify="right")
+    for language in registry.languages.values():
+        per_language.add_row(language.title, *(cell(result.figure(name, language.name)) for name in columns))
+    course = Table(title="run-all on Docker (all lessons, all languages), s", box=box.SIMPLE_HEAVY)
+    for name in ("caches warm", "caches empty", "floor: the slowest language's in-program time, summed",
+                 "process floor: the slowest process per lesson (all, where they run one at a time), summed"):
+        course.add_column(name, justify="right")
+    course.add_row(*(f"{result.figure(what).median / 1000:.1f}" for what in ("run-all warm", "run-all cold",
+                                                                             "run-all floor", "run-all process floor")))
+    targets = Table(title="Targets", box=box.SIMPLE_HEAVY)
+    for name in ("", "target", "measured"):
+        targets.add_column(name)
+    for target in result.targets:
+        targets.add_row(Text("pass", "green") if target.passed else Text("FAIL", "bold red"), target.text,
+                        target.measured)
+    return [per_language, course, targets]

@@ -1,0 +1,238 @@
+"""`invoke bench`: what the kit adds to the examples' own time, on this machine, in one run.
+
+Every figure is a median with min and max over repeated runs, measured side by side in one invocation:
+this machine is noisy, and only ratios taken together mean something. The targets are printed as
+pass/fail lines; they are goals for the kit, not tests."""
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable
+
+from runner import KitError
+from runner.sandbox import build_cache
+from runner.run import workflow
+from runner.sandbox.backend import Backend
+from runner.model.languages import Language, Registry
+from runner.model.lessons import Lesson
+from runner.model.results import RunResult, Status, host_facts, now
+
+LESSON = "gather"  # short (0.3s) and sleep-bound: what is measured is the kit, not the program
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One measured quantity, in milliseconds."""
+
+    what: str
+    language: str  # a language's name, or "" for the whole course
+    samples: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    def to_dict(self) -> dict:
+        return {"what": self.what, "language": self.language, "median_ms": round(self.median, 1),
+                "min_ms": round(min(self.samples), 1), "max_ms": round(max(self.samples), 1),
+                "samples_ms": [round(s, 1) for s in self.samples]}
+
+
+@dataclass(frozen=True)
+class Target:
+    text: str
+    measured: str
+    passed: bool
+
+
+@dataclass(frozen=True)
+class Bench:
+    figures: tuple[Figure, ...]
+    targets: tuple[Target, ...]
+    facts: dict
+    repeat: int
+
+    def figure(self, what: str, language: str = "") -> Figure | None:
+        return next((f for f in self.figures if f.what == what and f.language == language), None)
+
+    def to_dict(self) -> dict:
+        return {"date": now(), "repeat": self.repeat, "machine": self.facts,
+                "figures": [f.to_dict() for f in self.figures],
+                "targets": [asdict(t) for t in self.targets], "passed": all(t.passed for t in self.targets)}
+
+
+@contextmanager
+def _empty_caches():
+    """Every cache of the kit empty for the length of the block (a machine that has run nothing yet)."""
+    saved = {name: os.environ.get(name) for name in ("ASYNC_ROSETTA_CACHE", build_cache.FOLDER_VARIABLE)}
+    with tempfile.TemporaryDirectory(prefix="async-rosetta-bench-") as tmp:
+        os.environ["ASYNC_ROSETTA_CACHE"] = tmp
+        os.environ.pop(build_cache.FOLDER_VARIABLE, None)
+        try:
+            yield
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+
+def _timed(action: Callable[[], object]) -> float:
+    started = time.monotonic()
+    action()
+    return (time.monotonic() - started) * 1000
+
+
+def _labels() -> dict[str, str]:
+    return {workflow.RUN_LABEL: "bench", workflow.OWNER_LABEL: workflow.owner(), workflow.LESSON_LABEL: LESSON}
+
+
+def _native(language: Language, lesson: Lesson, local: Backend, repeat: int) -> list[float]:
+    """The example run straight by the host's runtime (`dotnet` of the built program for C#)."""
+    source = lesson.example(language)
+    with local.example(lesson.built(language), source.read_bytes(), source.name, lesson.timeout, {}) as example:
+        command = language.command(language.run, str(example.source), str(example.folder / "build"))
+        return [_timed(lambda: subprocess.run(command, capture_output=True, check=True, cwd=example.folder))
+                for _ in range(repeat)]
+
+
+def _backend_runs(backend: Backend, language: Language, lesson: Lesson, repeat: int, fresh: bool) -> list[float]:
+    source = lesson.example(language)
+    walls = []
+    with backend.example(lesson.built(language), source.read_bytes(), source.name, lesson.timeout, _labels(),
+                         fresh=fresh) as example:
+        example.run(1)  # once to warm up (a warm container starts here)
+        for i in range(repeat):
+            walls.append(example.run(i + 1).wall_ms)
+    return walls
+
+
+def _builds(backend: Backend, language: Language, lesson: Lesson, repeat: int) -> tuple[list[float], list[float]]:
+    """C#: preparing the example with an empty build cache (a real compile) and with a cache hit."""
+    source = lesson.example(language)
+
+    def prepare() -> RunResult:
+        with backend.example(lesson.built(language), source.read_bytes(), source.name, lesson.timeout,
+                             _labels()) as example:
+            if example.build.status is not Status.OK:
+                raise KitError(f"the benchmark's {source.name} did not build: {example.build.message}")
+            return example.build
+
+    cold, hit = [], []
+    for _ in range(repeat):
+        with _empty_caches():
+            cold.append(_timed(prepare))
+            started = time.monotonic()
+            if not prepare().build_cached:
+                raise KitError("the build cache did not keep the program just built: is its folder writable?")
+            hit.append((time.monotonic() - started) * 1000)
+    return cold, hit
+
+
+def _fill_build_cache(backend: Backend, lessons: list[Lesson], languages: list[Language]) -> None:
+    """Build what the build cache does not have yet, so that a run with caches warm compiles nothing."""
+    for lesson in lessons:
+        for language in languages:
+            source = lesson.example(language)
+            if language.build and source.is_file():
+                with backend.example(lesson.built(language), source.read_bytes(), source.name, lesson.timeout,
+                                     _labels()):
+                    pass
+
+
+def process_floor(lesson: Lesson, runs: list[RunResult]) -> float:
+    """What no runner can beat for one lesson: its languages' process times (start-up to exit), the
+    slowest of them where they run side by side, all of them added up where they run one at a time."""
+    times = [r.process_ms or 0 for r in runs]
+    return sum(times) if lesson.runs_alone else max(times, default=0)
+
+
+def _run_all(lessons: list[Lesson], languages: list[Language], make_backend: Callable[[], Backend],
+             progress: Progress) -> tuple[float, float, float]:
+    """The wall time of running the whole course as `invoke run-all` does, and two floors: the sum over
+    lessons of the slowest language's in-program time, and of `process_floor`."""
+    started = time.monotonic()
+    course = workflow.run_lessons(lessons, languages, make_backend(), 1, progress, lambda _: None,
+                                  warm=True, side_by_side=True)
+    wall = (time.monotonic() - started) * 1000
+    by_slug = {lesson.slug: lesson for lesson in lessons}
+    in_program = sum(max((r.run_ms or 0) for r in report.runs) for report in course.reports)
+    process = sum(process_floor(by_slug[report.lesson], list(report.runs)) for report in course.reports)
+    return wall, in_program, process
+
+
+def measure(registry: Registry, lessons: dict[str, Lesson], local: Backend, make_docker: Callable[[], Backend],
+            repeat: int, progress: Progress) -> Bench:
+    lesson = lessons[LESSON]
+    languages = list(registry.languages.values())
+    docker = make_docker()
+    figures: list[Figure] = []
+
+    def add(what: str, language: str, samples: list[float]) -> None:
+        figures.append(Figure(what, language, tuple(samples)))
+
+    for language in languages:
+        progress(f"{language.title}: native, local, Docker fresh and warm ({repeat} runs each)")
+        add("native", language.name, _native(language, lesson, local, repeat))
+        add("local", language.name, _backend_runs(local, language, lesson, repeat, fresh=True))
+        add("docker fresh", language.name, _backend_runs(docker, language, lesson, repeat, fresh=True))
+        with docker.keep_warm():
+            add("docker warm", language.name, _backend_runs(docker, language, lesson, repeat, fresh=False))
+        if language.build:
+            progress(f"{language.title}: builds, cold and from the cache ({repeat} each)")
+            cold, hit = _builds(docker, language, lesson, repeat)
+            add("docker build cold", language.name, cold)
+            add("docker build cached", language.name, hit)
+    course = list(lessons.values())
+    progress("filling the build cache")
+    _fill_build_cache(docker, course, languages)
+    progress("run-all on Docker, caches warm")
+    wall, in_program, process = _run_all(course, languages, make_docker, progress)
+    add("run-all warm", "", [wall])
+    add("run-all floor", "", [in_program])
+    add("run-all process floor", "", [process])
+    progress("run-all on Docker, caches empty")
+    with _empty_caches():
+        wall, _, _ = _run_all(course, languages, make_docker, progress)
+    add("run-all cold", "", [wall])
+    bench = Bench(tuple(figures), (), host_facts(), repeat)
+    return Bench(bench.figures, tuple(targets(bench, languages)), bench.facts, repeat)
+
+
+def targets(bench: Bench, languages: list[Language]) -> list[Target]:
+    found = []
+    for language in languages:
+        local, warm = bench.figure("local", language.name), bench.figure("docker warm", language.name)
+        if language.build:
+            cold = bench.figure("docker build cold", language.name)
+            found.append(Target(f"{language.title}: a cold build at most 2000 ms",
+                                f"{cold.median:.0f} ms", cold.median <= 2000))
+            ratio = warm.median / local.median
+            found.append(Target(f"{language.title}: with a cache hit (no compile), a warm Docker run at most 1.3x "
+                                "the local backend's run of the built program",
+                                f"{ratio:.2f}x ({warm.median:.0f} / {local.median:.0f} ms)", ratio <= 1.3))
+        else:
+            extra = warm.median - local.median
+            found.append(Target(f"{language.title}: a warm Docker run at most 60 ms more than the local backend",
+                                f"{extra:+.0f} ms ({warm.median:.0f} / {local.median:.0f} ms)", extra <= 60))
+    for what, limit, floor, of in (
+            ("run-all warm", 1.15, "run-all process floor", "the process floor (per lesson the slowest "
+             "language's process time, or, where the languages run one at a time, their sum)"),
+            ("run-all cold", 2.0, "run-all floor", "the sum of the slowest language's in-program time per lesson")):
+        wall, base = bench.figure(what).median, bench.figure(floor).median
+        caches = "warm" if what.endswith("warm") else "empty"
+        found.append(Target(f"run-all on Docker, caches {caches}: at most {limit}x {of}",
+                            f"{wall / base:.2f}x ({wall / 1000:.1f} / {base / 1000:.1f} s)", wall / base <= limit))
+    return found
+
+
+def results_path(root: Path) -> Path:
+    return root / "bench.json"

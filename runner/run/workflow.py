@@ -1,0 +1,312 @@
+"""A lesson run as a chain of steps: select languages, run each, compare, report."""
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from runner import ROOT, KitError
+from runner.model import compare
+from runner.sandbox import noise, slots
+from runner.sandbox.backend import Backend, BackendUnavailable, Progress, too_old
+from runner.model.languages import Language, load_registry
+from runner.sandbox.docker.labels import (LANGUAGE_LABEL, LESSON_LABEL, OWNER_LABEL, OWNER_VARIABLE, RUN_LABEL,  # noqa: F401
+                            owner, owner_still_running)
+from runner.model.lessons import Lesson
+from runner.run.prebuild import Prebuilder
+from runner.model.results import LessonReport, RunResult, Status, host_facts, now
+from runner.model.services import SERVICES, RunningService
+
+MAX_EXAMPLE = 1_000_000  # bytes: an example is a page of code, not a data file
+
+
+def source_problem(path: Path, source: bytes) -> str | None:
+    """Why a file cannot be run as an example, if it cannot: the runtimes would fail unclearly or not
+    at all (Node and .NET run text that is not UTF-8 with its characters replaced)."""
+    path = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    if len(source) > MAX_EXAMPLE:
+        return (f"{path} is {len(source) // 1000} kB: an example is a page of code "
+                f"(at most {MAX_EXAMPLE // 1000} kB)")
+    if not source.strip():
+        return f"{path} is empty: write the example, or start from a stub with `invoke new-lesson`"
+    try:
+        source.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"{path} is not UTF-8 text (byte {exc.start} is {source[exc.start]:#04x}): save it as UTF-8"
+    return None
+
+
+def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: int, run_id: str,
+                 progress: Progress, service: RunningService | None = None,
+                 path: Path | None = None, alone: bool = False) -> list[RunResult]:
+    """Every repeat of one language's example (or of the file at `path`, a learner's say); a missing or
+    unrunnable example is a result too. `alone`: no other program timed and no build started meanwhile
+    (slots.exclusive_run)."""
+    path = path or lesson.example(language)
+    base = dict(language=language.name, backend=backend.name)
+    if not path.is_file():
+        return [RunResult(status=Status.MISSING, message=f"no example: {path.relative_to(path.parents[1])} "
+                          "does not exist", **base)]
+    try:
+        source = path.read_bytes()
+    except OSError as exc:
+        return [RunResult(status=Status.ERROR, message=f"cannot read the example {path}: {exc.strerror or exc}",
+                          **base)]
+    problem = source_problem(path, source)
+    if problem:
+        return [RunResult(status=Status.ERROR, message=f"not run: {problem}", **base)]
+    try:
+        version = backend.runtime_version(language)
+        required = lesson.required_version(language.name)
+        if too_old(version, required):
+            return [RunResult(status=Status.SKIPPED, runtime_version=version, message=(
+                f"the lesson needs {language.title} {required} or newer; this runtime is {version}"), **base)]
+        labels = {RUN_LABEL: run_id, OWNER_LABEL: owner(), LESSON_LABEL: lesson.slug,
+                  LANGUAGE_LABEL: language.name}
+        if language.build:
+            progress(f"{lesson.slug}: building {language.title}")
+        results = []
+        # In the sandbox every file has the example's name, whatever it is called here.
+        filename = lesson.example(language).name
+        with backend.example(lesson.built(language), source, filename, lesson.timeout, labels, service,
+                             fresh=lesson.needs_fresh_sandbox) as example:
+            example.prepare()  # a warm container starts here, outside the timed runs
+            for i in range(1, repeat + 1):
+                counter = f" ({i}/{repeat})" if repeat > 1 else ""
+                with (slots.exclusive_run if alone else slots.timed_run)(progress):
+                    progress(f"{lesson.slug}: running {language.title}{counter}")
+                    result = example.run(i)
+                results.append(result.with_(events=compare.events(result.stdout),
+                                            run_ms=compare.program_time_ms(result.stdout)))
+        return results
+    except BackendUnavailable:
+        raise  # nothing more can run on this backend: the caller stops (see run_lessons)
+    except KitError as exc:
+        return [RunResult(status=Status.ERROR, message=str(exc), **base)]
+
+
+def _reference(lesson: Lesson, ok: list[RunResult]) -> tuple[str, str, RunResult | None]:
+    """What every run is compared with: the lesson's expected output, or else the first run that ended
+    well (returned too, as its own time stamps may be late)."""
+    if lesson.expected is not None:
+        return f"expected (lessons/{lesson.slug}/lesson.yaml)", lesson.expected, None
+    if ok:
+        return ok[0].language, ok[0].stdout, ok[0]
+    return "", "", None
+
+
+def _name(run: RunResult) -> str:
+    return run.language + (f" (run {run.repeat})" if run.repeat > 1 else "")
+
+
+def late_by_load(reference: str, run: RunResult, rules, reference_run: RunResult | None = None) -> str:
+    """Why the run differs from `reference` only by time stamps that the machine's load during it (and
+    during the reference run) can have made late, or "" when that does not explain the difference. Lines
+    made late by different amounts may have changed places: that too the load explains (the verdict then
+    comes from a run alone, compared as strictly as ever)."""
+    shift = compare.time_shift(reference, run.stdout, rules, any_order=True)
+    if shift is None or not shift.deltas:
+        return ""
+    stalls = [r.stall_ms for r in (run, reference_run) if r is not None]
+    stall = None if None in stalls else sum(stalls)
+    latest, earliest = max(0.0, *shift.deltas), max(0.0, *(-d for d in shift.stamps))
+    if reference_run is not None:  # the reference may be the late one: the run then looks early
+        latest, earliest = max(latest, earliest, *(-d for d in shift.deltas)), 0.0
+    if not noise.explains(latest, earliest, stall, rules.tolerance):
+        return ""
+    return f"its time stamps were up to {latest:.1f} s late while {noise.describe(stall)}"
+
+
+def _difference(ref_name: str, reference: str, run: RunResult, rules) -> str:
+    """How a run's output differs from the reference, for people: one sentence when every line from some
+    point on is late by the same amount, else a diff; "" when they match."""
+    text = compare.diff(ref_name, reference, _name(run), run.stdout, rules)
+    if not text:
+        return ""
+    shift = compare.time_shift(reference, run.stdout, rules)
+    if shift is not None and shift.late_from is not None:
+        text = f"{_name(run)}: {shift.describe()}"
+    if noise.busy(run.stall_ms):
+        text += f"\n({_name(run)}: the machine was busy: {noise.describe(run.stall_ms)})"
+    if run.rerun:
+        text += f"\n({_name(run)} was run again alone (no other program timed, no build, meanwhile): {run.rerun})"
+    return text
+
+
+def verdict(lesson: Lesson, runs: list[RunResult]) -> tuple[bool, str, list[dict]]:
+    """Equivalent or not, a readable account of what differs, and the lines that differ by design."""
+    rules = lesson.compare
+    judged = [r for r in runs if r.status not in (Status.MISSING, Status.SKIPPED)]
+    problems = [f"{r.language}: {r.status.value} - {r.message}" for r in judged if r.status is not Status.OK]
+    ok = [r for r in judged if r.status is Status.OK]
+    ref_name, reference, _ = _reference(lesson, ok)
+    diffs = []
+    for run in ok:
+        if run.stdout is reference:
+            continue
+        text = _difference(ref_name, reference, run, rules)
+        if text:
+            diffs.append(text)
+    declared = []
+    for rule in rules.differ:
+        lines = {lang: [line for line in compare.normalise(r.stdout) if rule.matches(line)]
+                 for lang, r in {r.language: r for r in ok}.items()}
+        declared.append({"match": rule.match, "why": rule.why, "lines": lines})
+    equivalent = not problems and not diffs and bool(ok)
+    return equivalent, "\n\n".join(problems + diffs), declared
+
+
+def _service(lesson: Lesson, backend: Backend, run_id: str, progress: Progress):
+    """The service the lesson's examples talk to, started for the length of the lesson."""
+    if lesson.service is None:
+        return nullcontext()
+    spec = SERVICES[lesson.service]
+    progress(f"{lesson.slug}: starting the {spec.name} service")
+    labels = {RUN_LABEL: run_id, OWNER_LABEL: owner(), LESSON_LABEL: lesson.slug}
+    return backend.service(spec, load_registry().get(spec.image_language), labels)
+
+
+def run_file(lesson: Lesson, language: Language, backend: Backend, path: Path,
+             progress: Progress = lambda _: None, alone: bool = False) -> RunResult:
+    """One run of a file written for the lesson (a learner's), in the same sandbox as the examples;
+    `alone`: as no other program is timed."""
+    run_id = uuid.uuid4().hex[:12]
+    try:
+        with _service(lesson, backend, run_id, progress) as service:
+            return run_language(lesson, language, backend, 1, run_id, progress, service, path, alone)[0]
+    except KitError as exc:
+        return RunResult(language=language.name, backend=backend.name, status=Status.ERROR, message=str(exc))
+
+
+def _side_by_side(lesson: Lesson, languages: list[Language], backend: Backend, repeat: int, run_id: str,
+                  progress: Progress, service: RunningService | None) -> list[RunResult]:
+    """Every language at the same time, each in a thread of its own; results in the languages' order.
+
+    On Ctrl-C or a failure the backend stops what the others run, and they end before this returns."""
+    pool = ThreadPoolExecutor(len(languages), thread_name_prefix=f"{lesson.slug}-")
+    futures = [pool.submit(run_language, lesson, language, backend, repeat, run_id, progress, service)
+               for language in languages]
+    try:
+        return [result for future in futures for result in future.result()]
+    except BaseException:
+        while True:  # again until every thread has ended: a program one of them started after a sweep goes too
+            backend.abort(run_id)
+            if not wait(futures, timeout=1).not_done:
+                break
+        raise
+    finally:
+        pool.shutdown(wait=True)
+
+
+def run_lesson(lesson: Lesson, languages: list[Language], backend: Backend, repeat: int = 1,
+               progress: Progress = lambda _: None, warm: bool = False, side_by_side: bool = False) -> LessonReport:
+    """Run a lesson's examples and compare them. `warm`: in the backend's warm sandboxes (the kit's own
+    examples; never a learner's). `side_by_side`: the languages at the same time, unless the lesson
+    measures CPU or memory (then each runs alone)."""
+    run_id = uuid.uuid4().hex[:12]
+    runs: list[RunResult] = []
+    try:
+        with backend.keep_warm() if warm else nullcontext(), _service(lesson, backend, run_id, progress) as service:
+            if side_by_side and not lesson.runs_alone and len(languages) > 1:
+                runs = _side_by_side(lesson, languages, backend, repeat, run_id, progress, service)
+            else:
+                for language in languages:
+                    runs += run_language(lesson, language, backend, repeat, run_id, progress, service)
+            runs = rerun_late(lesson, languages, backend, runs, run_id, progress, service)
+    except BackendUnavailable:
+        raise
+    except KitError as exc:  # the service did not start: no example can run
+        runs = [RunResult(language=lang.name, backend=backend.name, status=Status.ERROR, message=(
+            f"the lesson's service {lesson.service!r} is not available: {exc}")) for lang in languages]
+    equivalent, diff, declared = verdict(lesson, runs)
+    return LessonReport(
+        lesson=lesson.slug, title=lesson.title, equivalent=equivalent, diff=diff, runs=tuple(runs),
+        backend=backend.name, declared_differences=tuple(declared), host=host_facts(), date=now(),
+        order_varied=order_varied(lesson, runs),
+    )
+
+
+def order_varied(lesson: Lesson, runs: list[RunResult]) -> dict[str, tuple[str, ...]]:
+    """Per language run more than once, the lines whose order was not the same in every run."""
+    found = {}
+    for language in dict.fromkeys(r.language for r in runs):
+        outputs = [r.stdout for r in runs if r.language == language and r.status is Status.OK]
+        if len(outputs) > 1 and (lines := compare.order_variations(outputs, lesson.compare)):
+            found[language] = tuple(lines)
+    return found
+
+
+def rerun_late(lesson: Lesson, languages: list[Language], backend: Backend, runs: list[RunResult], run_id: str,
+               progress: Progress, service: RunningService | None) -> list[RunResult]:
+    """Each run whose output differs from the reference only by time stamps that the machine's load
+    explains, run once more alone: the verdict comes from that run. Never more than
+    one rerun per run; a difference the load does not explain stands at once."""
+    ok = [r for r in runs if r.status is Status.OK]
+    _, reference, reference_run = _reference(lesson, ok)
+    by_name = {language.name: language for language in languages}
+    late = {id(run): f"in the first run {why}" for run in ok if run is not reference_run and not run.rerun
+            and not compare.matches(reference, run.stdout, lesson.compare)[0]
+            and (why := late_by_load(reference, run, lesson.compare, reference_run))}
+    if reference_run is not None and late:  # with no expected output, the first run is the yardstick
+        late[id(reference_run)] = "the others were compared with its first run, which the load may have made late"
+    settled = []
+    for run in runs:
+        why = late.get(id(run))
+        if why:
+            language = by_name[run.language]
+            progress(f"{lesson.slug}: {language.title}'s time stamps may be late from the machine's load: "
+                     "running it again, alone")
+            again = run_language(lesson, language, backend, 1, run_id, progress, service, alone=True)[0]
+            run = again.instead_of(run, why)
+        settled.append(run)
+    return settled
+
+
+def not_run(lesson: Lesson, languages: list[Language], backend: Backend,
+            reason: BackendUnavailable) -> LessonReport:
+    """The report of a lesson that could not run because the backend had stopped working."""
+    runs = tuple(RunResult(language=lang.name, backend=backend.name, status=Status.ERROR, message=reason.summary)
+                 for lang in languages)
+    return LessonReport(lesson=lesson.slug, title=lesson.title, equivalent=False, diff="", runs=runs,
+                        backend=backend.name, host=host_facts(), date=now())
+
+
+@dataclass(frozen=True)
+class Course:
+    """What running several lessons gave: a report each, how many ran to the end, what stopped it."""
+
+    reports: tuple[LessonReport, ...]
+    finished: int  # the first `finished` reports ran to the end (and were saved)
+    lost: BackendUnavailable | None = None  # the backend stopped working; the rest did not run
+
+
+def run_lessons(lessons: list[Lesson], languages: list[Language], backend: Backend, repeat: int,
+                progress: Progress, save: Callable[[LessonReport], None], warm: bool = False,
+                side_by_side: bool = False) -> Course:
+    """Each lesson in turn, each report saved as soon as it is complete; warm sandboxes, if asked, last
+    for the whole course.
+
+    When the backend stops working (the Docker engine goes away, say) the lesson under way and the ones
+    after it are reported as not run, and not saved: the results of an earlier run stay as they were."""
+    reports: list[LessonReport] = []
+    with backend.keep_warm() if warm else nullcontext():
+        prebuilder = Prebuilder(lessons[1:], languages, backend, {OWNER_LABEL: owner()}) if len(lessons) > 1 else None
+        try:
+            for i, lesson in enumerate(lessons):
+                if prebuilder is not None:
+                    # A lesson that measures CPU starts only when no build is left to take it.
+                    prebuilder.wait_all() if lesson.runs_alone else prebuilder.wait(lesson)
+                try:
+                    report = run_lesson(lesson, languages, backend, repeat, progress, warm, side_by_side)
+                except BackendUnavailable as lost:
+                    rest = tuple(not_run(later, languages, backend, lost) for later in lessons[i:])
+                    return Course(tuple(reports) + rest, len(reports), lost)
+                save(report)
+                reports.append(report)
+        finally:
+            if prebuilder is not None:
+                prebuilder.stop()
+    return Course(tuple(reports), len(reports))

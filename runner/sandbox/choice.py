@@ -1,0 +1,38 @@
+"""Choosing a backend: Docker when an engine answers, else the host's own toolchains."""
+from __future__ import annotations
+
+from runner import KitError
+from runner.sandbox.backend import Backend
+from runner.sandbox.local import LocalBackend
+
+CHOICES = ("auto", "docker", "local")
+
+
+def choose(name: str, warn) -> Backend:
+    """The backend named; `auto` warns (through `warn`) when it falls back to the local one."""
+    if name not in CHOICES:
+        raise KitError(f"unknown backend {name!r}: expected one of {', '.join(CHOICES)}")
+    if name == "local":
+        return LocalBackend()
+    from runner.sandbox.docker import engine
+    from runner.sandbox.docker.backend import DockerBackend
+
+    try:
+        return DockerBackend(engine.connect())
+    except engine.EngineUnavailable as exc:
+        if name == "docker":
+            raise
+        local = LocalBackend()
+        warn(f"no Docker engine answers, so the examples run on this machine's own toolchains "
+             f"(trusted code only): {found_toolchains(local)}. ({exc})")
+        return local
+
+
+def found_toolchains(local: LocalBackend) -> str:
+    from runner.model.languages import load_registry
+
+    found = []
+    for language in load_registry().languages.values():
+        version = local.runtime_version(language) if not local.check([language], lambda _: None) else None
+        found.append(f"{language.title} {version}" if version else f"{language.title} missing")
+    return ", ".join(found)

@@ -1,0 +1,76 @@
+"""What is present and what is missing, each missing thing with the command that fixes it."""
+from __future__ import annotations
+
+import importlib
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from runner.model.languages import Registry
+
+LIBRARIES = (("invoke", "python3-invoke"), ("jinja2", "python3-jinja2"), ("yaml", "python3-yaml"),
+             ("docker", "python3-docker"), ("pytest", "python3-pytest"), ("pygments", "python3-pygments"),
+             ("xdist", "python3-pytest-xdist"), ("rich", "python3-rich"), ("markdown_it", "python3-markdown-it"),
+             ("selenium", "python3-selenium"))
+
+
+@dataclass(frozen=True)
+class Finding:
+    what: str
+    ok: bool
+    detail: str
+    optional: bool = False
+
+
+def _version(command: list[str]) -> str | None:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    lines = (done.stdout or done.stderr).strip().splitlines()
+    return lines[-1] if done.returncode == 0 and lines else None
+
+
+def check_all(registry: Registry) -> list[Finding]:
+    findings = []
+    for module, package in LIBRARIES:
+        try:
+            version = getattr(importlib.import_module(module), "__version__", "present")
+            findings.append(Finding(f"Python library {module}", True, str(version)))
+        except ImportError:
+            findings.append(Finding(f"Python library {module}", False,
+                                    f"apt-get install {package}  (or: pip install -e .)"))
+    from runner.sandbox.docker import engine
+    from runner.sandbox.docker.backend import image_for
+
+    try:
+        client = engine.connect()
+        findings.append(Finding("Docker engine", True, f"version {engine.engine_version(client)}"))
+    except engine.EngineUnavailable:
+        client = None
+        findings.append(Finding("Docker engine", False, "start one: `./bootstrap` (root on Linux starts "
+                                "dockerd), or Docker Desktop; without it use `--backend local`"))
+    for language in registry.languages.values():
+        what = f"{language.title} image"
+        if client is None:
+            findings.append(Finding(what, False, "needs a Docker engine first"))
+            continue
+        tag = image_for(client, language)
+        findings.append(Finding(what, tag is not None, tag or (
+            f"`invoke images` pulls {language.image}; `invoke images --offline` builds "
+            f"{language.offline_image}")))
+    for language in registry.languages.values():
+        tool = language.run[0]
+        version = _version(list(language.version)) if shutil.which(tool) else None
+        findings.append(Finding(f"{language.title} on this machine (local backend)", version is not None,
+                                version or f"`{tool}` not found: install it for `--backend local`",
+                                optional=True))
+    for tool, package, why in (("debootstrap", "debootstrap", "builds the offline base image"),
+                               ("npm", "npm", "fetches Node for the offline image"),
+                               ("chromium", "chromium", "prints the PDF handouts"),
+                               ("chromedriver", "chromium-driver", "checks the pages in the tests"),
+                               ("pdfinfo", "poppler-utils", "finds the pages of a PDF handout's lessons"),
+                               ("qpdf", "qpdf", "puts the footers on a PDF handout's pages")):
+        path = shutil.which(tool)
+        findings.append(Finding(tool, path is not None, path or f"apt-get install {package} ({why})", optional=True))
+    return findings
