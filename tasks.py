@@ -465,19 +465,18 @@ def clean(c, cache=False):
     """Remove containers and volumes the kit left behind (after a crash, say); --cache: the built programs too."""
     with _errors():
         from runner.sandbox import build_cache
-        from runner.sandbox.docker import engine
-        from runner.run import workflow
+        from runner.sandbox.docker import connection, reaper
 
         if cache:
             print(f"removed {build_cache.clear()} build(s) from the build cache ({build_cache.folder()})")
         try:
-            client = engine.connect()
-        except engine.EngineUnavailable:
+            client = connection.connect()
+        except connection.EngineUnavailable:
             if cache:
                 print("no Docker engine answers: no container or volume to look for")
                 return
             raise
-        removed = engine.remove_leftovers(client, spare=workflow.owner_still_running)
+        removed = reaper.remove_leftovers(client, spare=reaper.owner_still_running)
         print(f"removed {len(removed['containers'])} container(s) and {len(removed['volumes'])} volume(s)")
 
 

@@ -94,12 +94,12 @@ def local_backend(request):
 
 @pytest.fixture(scope="session")
 def _docker_session(registry):
-    from runner.sandbox.docker import engine
+    from runner.sandbox.docker import connection
     from runner.sandbox.docker.backend import DockerBackend
 
     try:
-        backend = DockerBackend(engine.connect())
-    except engine.EngineUnavailable as exc:
+        backend = DockerBackend(connection.connect())
+    except connection.EngineUnavailable as exc:
         unavailable(f"no Docker engine: {exc}")
     problems = backend.check(list(registry.languages.values()), lambda _: None)
     if problems:
@@ -164,7 +164,7 @@ NOTHING = {"containers": [], "volumes": []}
 def owner():
     """One owner for everything this test session starts on the engine, in this process and in the
     `invoke` processes it starts: other sessions on the same engine then never count as leftovers."""
-    from runner.run.workflow import OWNER_VARIABLE
+    from runner.sandbox.run_context import OWNER_VARIABLE
 
     # This process (an xdist worker is one), never an owner inherited from whoever started it: `invoke
     # clean` spares what a live owner has, and no_leftovers looks only at this session's.
@@ -215,13 +215,14 @@ def no_leftovers(owner, request):
     """Asserts after the test that the kit left no container or volume behind (of this test session's:
     others may use the same engine meanwhile)."""
     _require_marker(request, "docker", "the Docker engine")
-    from runner.sandbox.docker import engine
-    from runner.run.workflow import OWNER_LABEL
+    from runner.sandbox.docker.connection import connect
+    from runner.sandbox.docker.labels import OWNER_LABEL
+    from runner.sandbox.docker.reaper import leftovers
 
-    client = engine.connect()
-    before = engine.leftovers(client, {OWNER_LABEL: owner})
+    client = connect()
+    before = leftovers(client, {OWNER_LABEL: owner})
     yield
-    now = engine.leftovers(client, {OWNER_LABEL: owner})
+    now = leftovers(client, {OWNER_LABEL: owner})
     found = {kind: sorted(set(names) - set(before[kind])) for kind, names in now.items()}
     assert found == NOTHING, f"left behind: {found}"
 
@@ -263,10 +264,10 @@ def processes_in_containers(client, command: list[str], labels: dict[str, str]) 
     engine sees them (where it runs on another machine too, unlike this machine's /proc)."""
     import docker
 
-    from runner.sandbox.docker import engine
+    from runner.sandbox.docker.labels import KIT_LABEL
 
     found = []
-    wanted = [engine.KIT_LABEL] + [f"{key}={value}" for key, value in labels.items()]
+    wanted = [KIT_LABEL] + [f"{key}={value}" for key, value in labels.items()]
     for container in client.api.containers(filters={"label": wanted}):
         try:
             top = client.api.top(container["Id"], ps_args="-eo pid,args")

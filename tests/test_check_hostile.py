@@ -180,9 +180,9 @@ def test_a_hostile_program_checked(case, docker_backend, registry, lessons, tmp_
     monkeypatch.setenv("ASYNC_ROSETTA_SLOTS", "16")
     replace = {}
     if case == "network":  # point the probe at a listener on this machine, as test_hostile does
-        from runner.sandbox.docker import engine
+        from runner.sandbox.docker.connection import bridge_gateway
 
-        replace = {"172.17.0.1": engine.bridge_gateway(docker_backend.client) or "172.17.0.1",
+        replace = {"172.17.0.1": bridge_gateway(docker_backend.client) or "172.17.0.1",
                    "47999": str(listener)}
     checks = _check_everywhere(case, _sources(case, registry, tmp_path, replace), backends)
     _judge(case, checks, registry, lessons[LESSON], record)

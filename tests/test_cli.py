@@ -76,17 +76,18 @@ def test_a_broken_example_fails_the_run(kit_copy):
 
 @pytest.mark.docker
 def test_ctrl_c_removes_every_container(docker_backend, kit_copy, owner, no_leftovers):
-    from runner.sandbox.docker import engine
-    from runner.run.workflow import OWNER_LABEL
+    from runner.sandbox.docker.connection import connect
+    from runner.sandbox.docker.labels import OWNER_LABEL
+    from runner.sandbox.docker.reaper import leftovers
 
     proc = subprocess.Popen([sys.executable, "-m", "invoke", "run-lesson", "kitchen", "--backend", "docker"],
                             cwd=kit_copy, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    client = engine.connect()
+    client = connect()
     mine = {OWNER_LABEL: owner}  # not another test's or another user's, on the same engine
     deadline = time.monotonic() + 60
-    while not engine.leftovers(client, mine)["containers"] and time.monotonic() < deadline:
+    while not leftovers(client, mine)["containers"] and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert engine.leftovers(client, mine)["containers"], "no container started"
+    assert leftovers(client, mine)["containers"], "no container started"
     time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
@@ -132,12 +133,12 @@ def test_images_offline_builds_what_is_missing_or_stale_and_nothing_else(docker_
     """The rebuild rule of `invoke images --offline`, on a language of the test's own whose offline image is
     the base plus the recipe's label: missing, it is built; current, it is left; stale (a label that names
     another recipe), it is built again. The real images' recipes are the same rule with more parts."""
-    from runner.sandbox.docker import engine
+    from runner.sandbox.docker.images import image_labels
+    from runner.sandbox.docker.labels import RECIPE_LABEL
     from runner.setup import offline
 
     client = docker_backend.client
-    if not offline.base_recipe().digest == engine.image_labels(client, offline.BASE_TAG).get(
-            engine.RECIPE_LABEL):
+    if not offline.base_recipe().digest == image_labels(client, offline.BASE_TAG).get(RECIPE_LABEL):
         pytest.fail(f"{offline.BASE_TAG} is missing or stale: `invoke images --offline` (./bootstrap) makes it")
     tag = "async-rosetta-test/plain:offline"
     registry_file = kit_copy / "runner" / "languages" / "registry.yaml"
@@ -167,14 +168,14 @@ plain:
         assert first.returncode == 0 and f"built {tag}" in first.stderr, first.stderr
         built = image_id()
         digest = offline.recipes(load_registry(registry_file).languages.values())["plain"].digest
-        assert built and engine.image_labels(client, tag)[engine.RECIPE_LABEL] == digest
+        assert built and image_labels(client, tag)[RECIPE_LABEL] == digest
         again = invoke("images", "--offline", cwd=kit_copy)
         assert again.returncode == 0 and "the offline images are current" in again.stderr, again.stderr
         assert image_id() == built
         client.images.get(offline.BASE_TAG).tag(tag)  # an image made by another recipe under the same tag
         stale = invoke("images", "--offline", cwd=kit_copy)
         assert stale.returncode == 0 and f"built {tag}" in stale.stderr, stale.stderr
-        assert engine.image_labels(client, tag)[engine.RECIPE_LABEL] == digest
+        assert image_labels(client, tag)[RECIPE_LABEL] == digest
         assert image_id() != client.images.get(offline.BASE_TAG).id
     finally:
         if image_id():
@@ -227,8 +228,8 @@ def test_clean_removes_what_a_dead_owner_left_and_spares_a_live_owners(docker_ba
     import re
     import uuid
 
-    from runner.sandbox.docker import engine
-    from runner.run.workflow import OWNER_LABEL, RUN_LABEL
+    from runner.sandbox.docker.labels import KIT_LABEL, OWNER_LABEL, RUN_LABEL
+    from runner.sandbox.docker.reaper import leftovers, remove_leftovers
 
     client = docker_backend.client
     gone = subprocess.Popen(["true"])
@@ -238,7 +239,7 @@ def test_clean_removes_what_a_dead_owner_left_and_spares_a_live_owners(docker_ba
     image = docker_backend.image(registry.get("python"))
     try:
         for who, owner in owners.items():
-            labels = {engine.KIT_LABEL: "async-rosetta", RUN_LABEL: f"{run}-{who}", OWNER_LABEL: owner}
+            labels = {KIT_LABEL: "async-rosetta", RUN_LABEL: f"{run}-{who}", OWNER_LABEL: owner}
             client.api.create_volume(labels=labels)
             container = client.api.create_container(image, ["sleep", "300"], labels=labels,
                                                     host_config=client.api.create_host_config(network_mode="none"))
@@ -246,12 +247,12 @@ def test_clean_removes_what_a_dead_owner_left_and_spares_a_live_owners(docker_ba
         done = invoke("clean")
         assert done.returncode == 0, done.stderr
         assert re.search(r"removed [1-9]\d* container\(s\) and [1-9]\d* volume\(s\)", done.stdout), done.stdout
-        left = {who: engine.leftovers(client, {RUN_LABEL: f"{run}-{who}"}) for who in owners}
+        left = {who: leftovers(client, {RUN_LABEL: f"{run}-{who}"}) for who in owners}
         assert left["dead"] == {"containers": [], "volumes": []}
         assert len(left["live"]["containers"]) == 1 and len(left["live"]["volumes"]) == 1, left
     finally:
         for who in owners:
-            engine.remove_leftovers(client, {RUN_LABEL: f"{run}-{who}"})
+            remove_leftovers(client, {RUN_LABEL: f"{run}-{who}"})
 
 
 @pytest.mark.docker

@@ -70,7 +70,7 @@ def test_timeout_is_enforced_from_the_host(docker_backend, tmp_path, registry, n
     run = workflow.run_lesson(lesson, registry.select("javascript"), docker_backend).runs[0]
     assert run.status is Status.TIMEOUT
     assert run.stdout == "[0.0s] started\n"
-    # Stopped at the timeout, within the wrapper's grace (engine.GRACE) and a second for the engine.
+    # Stopped at the timeout, within the wrapper's grace (fresh_run.GRACE) and a second for the engine.
     assert run.process_ms / 1000 < 1 + 2
 
 
@@ -99,8 +99,8 @@ def test_a_build_runs_in_a_container_with_the_build_limits(docker_backend, tmp_p
     import threading
     import uuid
 
-    from runner.sandbox.docker import engine
     from runner.sandbox.docker.backend import BUILD_CPU_SHARES
+    from runner.sandbox.docker.labels import LESSON_LABEL, PHASE_LABEL
 
     source = f'// {uuid.uuid4()}: a source no cache has seen\nConsole.WriteLine("[0.0s] built");\n'
     make_lesson(tmp_path, "built", {"csharp/built.cs": source})
@@ -110,8 +110,8 @@ def test_a_build_runs_in_a_container_with_the_build_limits(docker_backend, tmp_p
     def watch():
         client = docker_backend.client
         while not done.is_set() and not seen:
-            for container in client.api.containers(filters={"label": f"{engine.PHASE_LABEL}=build"}):
-                if container["Labels"].get(engine.LESSON_LABEL) == "built":
+            for container in client.api.containers(filters={"label": f"{PHASE_LABEL}=build"}):
+                if container["Labels"].get(LESSON_LABEL) == "built":
                     try:
                         seen.append(client.api.inspect_container(container["Id"])["HostConfig"])
                     except Exception:  # docker.errors.NotFound: it ended meanwhile; the next one is looked at

@@ -23,9 +23,9 @@ from runner import EnvironmentProblem
 from runner.run import workflow
 from runner.model.lessons import MAX_TIMEOUT, load_lessons
 from runner.model.results import LessonReport, RunResult, Status, load_report, save_report
+from runner.sandbox.docker.labels import LESSON_LABEL, OWNER_LABEL, PHASE_LABEL
 from tests.conftest import make_lesson, unavailable
 
-LESSON_LABEL = workflow.LESSON_LABEL
 NO_ENGINE = "unix:///nonexistent/async-rosetta/docker.sock"
 PREVIOUS = '{"a result": "saved by an earlier run"}\n'
 STOPPED = 60  # seconds by which a run is back after Ctrl-C, cleanup done: a hang, not a slow machine, if not
@@ -108,9 +108,9 @@ def test_no_engine_with_backend_auto_runs_locally_with_a_warning(kit_copy):
 ENGINE_STOPS = """
 import sys
 import requests
-from runner.sandbox.docker import engine
+from runner.sandbox.docker import connection
 
-connect = engine.connect
+connect = connection.connect
 
 
 def failing_connect():
@@ -130,7 +130,7 @@ def failing_connect():
     return client
 
 
-engine.connect = failing_connect
+connection.connect = failing_connect
 from invoke.main import program
 program.run(["invoke", *sys.argv[1:]])
 """
@@ -138,7 +138,7 @@ program.run(["invoke", *sys.argv[1:]])
 
 @pytest.mark.docker
 def test_the_engine_stops_in_the_middle_of_run_all(docker_backend, kit_copy, owner, no_leftovers):
-    from runner.sandbox.docker import engine
+    from runner.sandbox.docker.reaper import remove_leftovers
 
     first, second, third = course(kit_copy, {"first": "print('[0.0s] one')\n", "second": "print('[0.0s] two')\n",
                                              "third": "print('[0.0s] three')\n"})
@@ -163,7 +163,7 @@ def test_the_engine_stops_in_the_middle_of_run_all(docker_backend, kit_copy, own
         assert third_before.read_text() == PREVIOUS
     finally:
         # What the "stopped" engine could not remove (the warm container among them), as `invoke clean` would.
-        engine.remove_leftovers(docker_backend.client, {workflow.OWNER_LABEL: owner})
+        remove_leftovers(docker_backend.client, {OWNER_LABEL: owner})
 
 
 @pytest.mark.docker
@@ -211,19 +211,17 @@ def _interrupt(proc: subprocess.Popen, times: int = 1) -> subprocess.CompletedPr
 
 
 def _started(client, slug: str, phase: str):
-    from runner.sandbox.docker import engine
+    from runner.sandbox.docker.reaper import leftovers
 
-    labels = {LESSON_LABEL: slug, engine.PHASE_LABEL: phase}
-    return lambda: engine.leftovers(client, labels)["containers"]
+    labels = {LESSON_LABEL: slug, PHASE_LABEL: phase}
+    return lambda: leftovers(client, labels)["containers"]
 
 
 def _running_in_warm(client, owner: str, at_least: int = 1):
     """Whether programs run in warm containers of this test session (run-all's examples run there)."""
-    from runner.sandbox.docker import engine
-
     def running() -> bool:
         count = 0
-        labels = {workflow.OWNER_LABEL: owner, engine.PHASE_LABEL: "warm"}
+        labels = {OWNER_LABEL: owner, PHASE_LABEL: "warm"}
         for container in client.api.containers(filters={"label": [f"{k}={v}" for k, v in labels.items()]}):
             for exec_id in client.api.inspect_container(container["Id"]).get("ExecIDs") or []:
                 count += bool(client.api.exec_inspect(exec_id).get("Running"))

@@ -157,9 +157,9 @@ def test_a_hostile_program_on_the_local_backend(case, local_backend, registry, t
 @pytest.mark.docker
 def test_the_network_is_out_of_reach_in_docker(docker_backend, registry, tmp_path, listener,  # noqa: F811
                                                no_leftovers):
-    from runner.sandbox.docker import engine
+    from runner.sandbox.docker.connection import bridge_gateway
 
-    gateway = engine.bridge_gateway(docker_backend.client) or "172.17.0.1"
+    gateway = bridge_gateway(docker_backend.client) or "172.17.0.1"
     socket.create_connection((gateway, listener), timeout=2).close()  # from here the listener answers
     lesson = _lesson(tmp_path, "network", registry, {"172.17.0.1": gateway, "47999": str(listener)})
     runs = _run_everywhere(lesson, registry, docker_backend)
@@ -230,10 +230,11 @@ def _environment(runs, backend) -> None:
 def _orphan(runs, backend) -> None:
     """Not in a sandbox the engine still runs (wherever the engine is), nor on this machine."""
     if backend == "docker":
-        from runner.sandbox.docker import engine
+        from runner.sandbox.docker.connection import connect
+        from runner.sandbox.docker.labels import OWNER_LABEL
+        from runner.sandbox.run_context import owner
 
-        found = processes_in_containers(engine.connect(), ["sleep", "987"],
-                                        {workflow.OWNER_LABEL: workflow.owner()})
+        found = processes_in_containers(connect(), ["sleep", "987"], {OWNER_LABEL: owner()})
         assert found == [], f"the orphan outlived the run: {found}"
     assert processes_running(["sleep", "987"]) == [], "the orphan outlived the run"
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from runner.sandbox.docker import engine
+from runner.sandbox.docker import fresh_run, warm
 from runner.run import workflow
 from runner.model.lessons import load_lessons
 from runner.model.results import Status
 from tests.conftest import make_lesson
 from tests.test_hostile import stopped_in_time
 
-# How long past its timeout a program in a warm container may take to be stopped (engine.run_warm):
+# How long past its timeout a program in a warm container may take to be stopped (warm.run_warm):
 # the wrapper's grace, then STOP_WAIT for every process to be killed (a fork bomb may hold every pid the
 # container has, so that the kill itself waits for one), then the whole container killed, and 3 s for the
 # engine's answers on a busy machine.
-WARM_STOP = engine.GRACE + engine.STOP_WAIT + 3
+WARM_STOP = fresh_run.GRACE + warm.STOP_WAIT + 3
 
 # Leaves a file in its working folder and in /tmp, and a child that would outlive it.
 LITTERS = """\
@@ -160,7 +160,7 @@ def test_a_program_no_exec_can_stop_is_stopped_with_its_container(docker_backend
                                                                   no_leftovers):
     # Under a fork bomb on a busy machine not even the kit's `kill` finds a process slot: no exec can start.
     # That is what is simulated here (the one thing not real): every exec the kit sends to stop a run is lost.
-    monkeypatch.setattr(engine, "_exec", lambda client, warm, command: None)
+    monkeypatch.setattr(warm, "_exec", lambda client, container, command: None)
     sleeper = "import socket, time\nprint('[0.0s] container', socket.gethostname(), flush=True)\ntime.sleep(60)\n"
     lessons = _course(tmp_path, registry, {"sleeper": sleeper, "looks": LOOKS}, extra="timeout: 1\n")
     runs = _run_all(docker_backend, registry, lessons, warm=True)

@@ -18,13 +18,13 @@ from typing import Callable
 from runner import KitError
 from runner.sandbox import build_cache
 from runner.run import workflow
-from runner.sandbox.backend import Backend
+from runner.sandbox.backend import Backend, Progress
+from runner.sandbox.run_context import RunContext
 from runner.model.languages import Language, Registry
 from runner.model.lessons import Lesson
-from runner.model.results import RunResult, Status, host_facts, now
+from runner.model.results import RunResult, host_facts, now
 
 LESSON = "gather"  # short (0.3s) and sleep-bound: what is measured is the kit, not the program
-Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -91,14 +91,14 @@ def _timed(action: Callable[[], object]) -> float:
     return (time.monotonic() - started) * 1000
 
 
-def _labels() -> dict[str, str]:
-    return {workflow.RUN_LABEL: "bench", workflow.OWNER_LABEL: workflow.owner(), workflow.LESSON_LABEL: LESSON}
+def _context() -> RunContext:
+    return RunContext("bench", LESSON)
 
 
 def _native(language: Language, lesson: Lesson, local: Backend, repeat: int) -> list[float]:
     """The example run straight by the host's runtime (`dotnet` of the built program for C#)."""
     source = lesson.example(language)
-    with local.example(lesson.built(language), source.read_bytes(), source.name, lesson.timeout, {}) as example:
+    with local.example(lesson.built(language), source.read_bytes(), source.name, lesson.timeout, _context()) as example:
         command = language.command(language.run, str(example.source), str(example.folder / "build"))
         return [_timed(lambda: subprocess.run(command, capture_output=True, check=True, cwd=example.folder))
                 for _ in range(repeat)]
@@ -107,7 +107,7 @@ def _native(language: Language, lesson: Lesson, local: Backend, repeat: int) -> 
 def _backend_runs(backend: Backend, language: Language, lesson: Lesson, repeat: int, fresh: bool) -> list[float]:
     source = lesson.example(language)
     walls = []
-    with backend.example(lesson.built(language), source.read_bytes(), source.name, lesson.timeout, _labels(),
+    with backend.example(lesson.built(language), source.read_bytes(), source.name, lesson.timeout, _context(),
                          fresh=fresh) as example:
         example.run(1)  # once to warm up (a warm container starts here)
         for i in range(repeat):
@@ -121,8 +121,8 @@ def _builds(backend: Backend, language: Language, lesson: Lesson, repeat: int) -
 
     def prepare() -> RunResult:
         with backend.example(lesson.built(language), source.read_bytes(), source.name, lesson.timeout,
-                             _labels()) as example:
-            if example.build.status is not Status.OK:
+                             _context()) as example:
+            if example.build_failed:
                 raise KitError(f"the benchmark's {source.name} did not build: {example.build.message}")
             return example.build
 
@@ -144,7 +144,7 @@ def _fill_build_cache(backend: Backend, lessons: list[Lesson], languages: list[L
             source = lesson.example(language)
             if language.build and source.is_file():
                 with backend.example(lesson.built(language), source.read_bytes(), source.name, lesson.timeout,
-                                     _labels()):
+                                     _context()):
                     pass
 
 

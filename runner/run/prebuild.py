@@ -7,15 +7,14 @@ import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from runner.sandbox.backend import Backend
-from runner.sandbox.docker.labels import LESSON_LABEL, RUN_LABEL
+from runner.sandbox.run_context import RunContext
 from runner.model.languages import Language
 from runner.model.lessons import Lesson
 
 
 class Prebuilder:
-    def __init__(self, lessons: list[Lesson], languages: list[Language], backend: Backend, labels: dict[str, str]):
+    def __init__(self, lessons: list[Lesson], languages: list[Language], backend: Backend):
         self.backend, self.run_id = backend, uuid.uuid4().hex[:12]
-        self.labels = {**labels, RUN_LABEL: self.run_id}
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="prebuild-")
         self.futures: dict[str, list[Future]] = {}
         for lesson in lessons:
@@ -26,8 +25,8 @@ class Prebuilder:
                         self.pool.submit(self._build, lesson, language, path.read_bytes(), path.name))
 
     def _build(self, lesson: Lesson, language: Language, source: bytes, filename: str) -> None:
-        labels = {**self.labels, LESSON_LABEL: lesson.slug}
-        with self.backend.example(lesson.built(language), source, filename, lesson.timeout, labels):
+        context = RunContext(self.run_id, lesson.slug, language.name)
+        with self.backend.example(lesson.built(language), source, filename, lesson.timeout, context):
             pass  # made ready: built, and kept in the build cache
 
     def wait(self, lesson: Lesson) -> None:

@@ -12,9 +12,8 @@ from runner import ROOT, KitError
 from runner.model import compare
 from runner.sandbox import noise, slots
 from runner.sandbox.backend import Backend, BackendUnavailable, Progress, too_old
+from runner.sandbox.run_context import RunContext
 from runner.model.languages import Language, load_registry
-from runner.sandbox.docker.labels import (LANGUAGE_LABEL, LESSON_LABEL, OWNER_LABEL, OWNER_VARIABLE, RUN_LABEL,  # noqa: F401
-                            owner, owner_still_running)
 from runner.model.lessons import Lesson
 from runner.run.prebuild import Prebuilder
 from runner.model.results import LessonReport, RunResult, Status, host_facts, now
@@ -64,14 +63,13 @@ def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: i
         if too_old(version, required):
             return [RunResult(status=Status.SKIPPED, runtime_version=version, message=(
                 f"the lesson needs {language.title} {required} or newer; this runtime is {version}"), **base)]
-        labels = {RUN_LABEL: run_id, OWNER_LABEL: owner(), LESSON_LABEL: lesson.slug,
-                  LANGUAGE_LABEL: language.name}
+        context = RunContext(run_id, lesson.slug, language.name)
         if language.build:
             progress(f"{lesson.slug}: building {language.title}")
         results = []
         # In the sandbox every file has the example's name, whatever it is called here.
         filename = lesson.example(language).name
-        with backend.example(lesson.built(language), source, filename, lesson.timeout, labels, service,
+        with backend.example(lesson.built(language), source, filename, lesson.timeout, context, service,
                              fresh=lesson.needs_fresh_sandbox) as example:
             example.prepare()  # a warm container starts here, outside the timed runs
             for i in range(1, repeat + 1):
@@ -165,8 +163,7 @@ def _service(lesson: Lesson, backend: Backend, run_id: str, progress: Progress):
         return nullcontext()
     spec = SERVICES[lesson.service]
     progress(f"{lesson.slug}: starting the {spec.name} service")
-    labels = {RUN_LABEL: run_id, OWNER_LABEL: owner(), LESSON_LABEL: lesson.slug}
-    return backend.service(spec, load_registry().get(spec.image_language), labels)
+    return backend.service(spec, load_registry().get(spec.image_language), RunContext(run_id, lesson.slug))
 
 
 def run_file(lesson: Lesson, language: Language, backend: Backend, path: Path,
@@ -293,7 +290,7 @@ def run_lessons(lessons: list[Lesson], languages: list[Language], backend: Backe
     after it are reported as not run, and not saved: the results of an earlier run stay as they were."""
     reports: list[LessonReport] = []
     with backend.keep_warm() if warm else nullcontext():
-        prebuilder = Prebuilder(lessons[1:], languages, backend, {OWNER_LABEL: owner()}) if len(lessons) > 1 else None
+        prebuilder = Prebuilder(lessons[1:], languages, backend) if len(lessons) > 1 else None
         try:
             for i, lesson in enumerate(lessons):
                 if prebuilder is not None:

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import re
 import signal
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Callable, ContextManager, Protocol
+from typing import Any, Callable, ContextManager
 
 from runner import EnvironmentProblem
 from runner.model.languages import Language
 from runner.model.results import RunResult, Status
 from runner.model.services import RunningService, ServiceSpec
+from runner.sandbox import build_cache, slots
+from runner.sandbox.run_context import RunContext
 
 OUTPUT_LIMIT = 1_000_000  # bytes of stdout and stderr together, per run
 Progress = Callable[[str], None]
@@ -53,45 +56,93 @@ class Outcome:
     pids_refused: int = 0  # new processes or threads the sandbox's pids limit refused
     stall_ms: float | None = None  # the machine's CPU wait during the run (runner/sandbox/noise.py); None: unknown
 
+    @property
+    def ended_well(self) -> bool:
+        """Exited with 0, in time and within its memory (a build that did made a program)."""
+        return self.exit_code == 0 and not self.timed_out and not self.oom
 
-class Example(Protocol):
+
+class Example(ABC):
     """An example made ready to run (copied into its sandbox and, for C#, built)."""
 
-    build: RunResult | None  # the build's result, when the language builds
+    build: RunResult | None = None  # the build's result, when the language builds
 
     def prepare(self) -> None:
         """Start what its first run needs (a warm container, say), so that no timed run waits for it."""
 
-    def run(self, repeat: int) -> RunResult: ...
+    @property
+    def build_failed(self) -> bool:
+        """Whether its build gave no program: then there is nothing to run."""
+        return self.build is not None and self.build.status is not Status.OK
+
+    def run(self, repeat: int) -> RunResult:
+        """One run of the program; a failed build stops it, and is the result of every run."""
+        return self.build.with_(repeat=repeat) if self.build_failed else self._run(repeat)
+
+    @abstractmethod
+    def _run(self, repeat: int) -> RunResult:
+        """One run of the built program, in the backend's sandbox."""
 
 
-class Backend(Protocol):
+class Backend(ABC):
+    """Where examples run. It owns the build phase's steps (`build`); each backend brings its way to
+    compile (`compile`), to run (`example`) and to start a service."""
+
     name: str
 
+    @abstractmethod
     def check(self, languages: list[Language], progress: Progress) -> list[str]:
         """Problems that keep these languages from running here, each with what to do."""
 
+    @abstractmethod
     def runtime_version(self, language: Language) -> str | None: ...
 
+    @abstractmethod
     def service(self, spec: ServiceSpec, image_language: Language,
-                labels: dict[str, str]) -> ContextManager[RunningService]:
+                context: RunContext) -> ContextManager[RunningService]:
         """Start a service a lesson needs; examples run while it is up reach it through its env."""
 
+    @abstractmethod
     def example(self, language: Language, source: bytes, filename: str, timeout: float,
-                labels: dict[str, str], service: RunningService | None = None,
-                fresh: bool = False) -> "ExampleContext":
+                context: RunContext, service: RunningService | None = None,
+                fresh: bool = False) -> ContextManager[Example]:
         """An example made ready; `fresh`: each run in a sandbox of its own even inside `keep_warm`."""
 
+    @abstractmethod
     def keep_warm(self) -> ContextManager[None]:
         """Within the block, examples may run in sandboxes kept up between runs (faster to start)."""
 
+    @abstractmethod
     def abort(self, run_id: str) -> None:
         """Stop everything a run has going, from another thread: its runs end at once, as failed."""
 
+    def build(self, language: Language, source: bytes, filename: str, timeout: float, toolchain: str,
+              here: Any, **facts) -> tuple[RunResult | None, dict[str, bytes]]:
+        """The build phase: the build's result (None when the language does not build) and the program's
+        files (none after a failed build), taken from the build cache, or compiled `here` and then kept in
+        it. `toolchain` names what compiles (the same toolchain always builds the same program); `facts`
+        (the runtime's version, ...) go into the result."""
+        if not language.build:
+            return None, {}
+        entry = build_cache.key(language, source, filename, toolchain)
+        files = build_cache.get(entry)
+        if files is not None:
+            return cached_build(language, self.name, **facts), files
+        limits = language.build_limits
+        timeout = limits.timeout or timeout
+        slots.wait_for_gate()  # a build never starts while a program is timed alone
+        outcome, files = self.compile(language, source, filename, timeout, here)
+        result = build_result(language, self.name, outcome, timeout, limits.memory_mb, **facts)
+        if result.status is not Status.OK:
+            return result, {}
+        build_cache.put(entry, files)
+        return result, files
 
-class ExampleContext(Protocol):
-    def __enter__(self) -> Example: ...
-    def __exit__(self, *exc) -> None: ...
+    @abstractmethod
+    def compile(self, language: Language, source: bytes, filename: str, timeout: float,
+                here: Any) -> tuple[Outcome, dict[str, bytes]]:
+        """Compile `source` `here` (where the backend's `example` builds: a folder, an image and a run...)
+        at a low CPU priority: how the build ended, and the program's files if it ended well."""
 
 
 def _signal_name(code: int) -> str | None:
@@ -141,7 +192,7 @@ def run_result(language: Language, backend: str, outcome: Outcome, timeout: floa
         build_cached=build.build_cached if build else False,
         **common,
     )
-    status, message = _how_it_ended(outcome, timeout, memory_mb)
+    status, message = _status_of_run(outcome, timeout, memory_mb)
     if outcome.pids_refused and pids:
         refused = (f"it tried to run more than {pids} processes and threads at once (the sandbox's pids "
                    f"limit), which refused {outcome.pids_refused} of them")
@@ -149,7 +200,8 @@ def run_result(language: Language, backend: str, outcome: Outcome, timeout: floa
     return RunResult(status=status, message=message, **base)
 
 
-def _how_it_ended(outcome: Outcome, timeout: float, memory_mb: int | None) -> tuple[Status, str]:
+def _status_of_run(outcome: Outcome, timeout: float, memory_mb: int | None) -> tuple[Status, str]:
+    """The status that explains how a program ended, and the words that say why."""
     limit = f"limit {memory_mb} MB" if memory_mb else "no limit here: the machine's own memory ran short"
     if outcome.truncated:
         return Status.OUTPUT_LIMIT, (f"the program printed more than {OUTPUT_LIMIT // 1000} kB; it was "

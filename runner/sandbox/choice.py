@@ -14,12 +14,12 @@ def choose(name: str, warn) -> Backend:
         raise KitError(f"unknown backend {name!r}: expected one of {', '.join(CHOICES)}")
     if name == "local":
         return LocalBackend()
-    from runner.sandbox.docker import engine
+    from runner.sandbox.docker import connection
     from runner.sandbox.docker.backend import DockerBackend
 
     try:
-        return DockerBackend(engine.connect())
-    except engine.EngineUnavailable as exc:
+        return DockerBackend(connection.connect())
+    except connection.EngineUnavailable as exc:
         if name == "docker":
             raise
         local = LocalBackend()

@@ -14,10 +14,11 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from runner import KitError
-from runner.sandbox import build_cache, noise, slots
-from runner.sandbox.backend import OUTPUT_LIMIT, Outcome, Progress, build_result, cached_build, fill_env, run_result
+from runner.sandbox import build_cache, noise
+from runner.sandbox.backend import OUTPUT_LIMIT, Backend, Example, Outcome, Progress, fill_env, run_result
+from runner.sandbox.run_context import RunContext
 from runner.model.languages import Language
-from runner.model.results import RunResult, Status
+from runner.model.results import RunResult
 from runner.model.services import READY_PREFIX, START_TIMEOUT, RunningService, ServiceSpec
 
 NAME = "local"
@@ -167,7 +168,7 @@ def run_process(command: list[str], cwd: Path, env: dict[str, str], timeout: flo
     )
 
 
-class LocalBackend:
+class LocalBackend(Backend):
     """Runs examples with the host's python3, node and dotnet, in a temporary folder."""
 
     name = NAME
@@ -195,7 +196,7 @@ class LocalBackend:
         return self._versions[language.name]
 
     @contextmanager
-    def service(self, spec: ServiceSpec, image_language: Language, labels: dict[str, str]):
+    def service(self, spec: ServiceSpec, image_language: Language, context: RunContext):
         """The service as a process of the kit's own Python, on a free port of 127.0.0.1."""
         proc = subprocess.Popen([sys.executable, "-u", str(spec.script), "--host", "127.0.0.1", "--port", "0"],
                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -227,12 +228,20 @@ class LocalBackend:
 
     @contextmanager
     def example(self, language: Language, source: bytes, filename: str, timeout: float,
-                labels: dict[str, str], service: RunningService | None = None, fresh: bool = False):
+                context: RunContext, service: RunningService | None = None, fresh: bool = False):
         with tempfile.TemporaryDirectory(prefix="async-rosetta-") as tmp:
             yield _LocalExample(self, language, source, filename, timeout, Path(tmp), service)
 
+    def compile(self, language: Language, source: bytes, filename: str, timeout: float,
+                here: "_LocalExample") -> tuple[Outcome, dict[str, bytes]]:
+        """Compile in the example's folder (`here`), at a lower CPU priority, as in Docker."""
+        build_dir = here.folder / "build"
+        outcome = run_process(language.command(language.build, str(here.source), str(build_dir)),
+                              here.folder / "work", here.env, timeout, niceness=BUILD_NICENESS)
+        return outcome, build_cache.read_folder(build_dir) if outcome.ended_well else {}
 
-class _LocalExample:
+
+class _LocalExample(Example):
     def __init__(self, backend: LocalBackend, language: Language, source: bytes, filename: str,
                  timeout: float, folder: Path, service: RunningService | None):
         self.language, self.timeout, self.folder = language, timeout, folder
@@ -250,37 +259,18 @@ class _LocalExample:
             **fill_env(language.env, str(folder)),
             **(service.env if service else {}),
         }
-        self.build = self._build(source, filename) if language.build else None
-
-    def _build(self, source: bytes, filename: str) -> RunResult:
-        """Build the example, or take the program from the build cache when this source was built before."""
-        language, build_dir = self.language, self.folder / "build"
         toolchain = f"{NAME}:{shutil.which(language.run[0])}:{self.version}"
-        entry = build_cache.key(language, source, filename, toolchain)
-        files = build_cache.get(entry)
-        if files is not None:
+        self.build, files = backend.build(language, source, filename, timeout, toolchain, self,
+                                          runtime_version=self.version)
+        if self.build is not None and self.build.build_cached:  # the program from the cache, into its folder
             for name, data in files.items():
-                (build_dir / name).parent.mkdir(parents=True, exist_ok=True)
-                (build_dir / name).write_bytes(data)
-            return cached_build(language, NAME, runtime_version=self.version)
-        limits = language.build_limits
-        build_timeout = limits.timeout or self.timeout
-        # A build yields the CPU to programs being timed, as in Docker, and waits while one has the machine alone.
-        slots.wait_for_gate()
-        outcome = run_process(language.command(language.build, str(self.source), str(build_dir)),
-                              self.folder / "work", self.env, build_timeout, niceness=BUILD_NICENESS)
-        result = build_result(language, NAME, outcome, build_timeout, limits.memory_mb,
-                              runtime_version=self.version)
-        if result.status is Status.OK:
-            build_cache.put(entry, build_cache.read_folder(build_dir))
-        return result
+                (folder / "build" / name).parent.mkdir(parents=True, exist_ok=True)
+                (folder / "build" / name).write_bytes(data)
 
     def prepare(self) -> None:
         """Nothing to start ahead: a local run is a process."""
 
-    def run(self, repeat: int) -> RunResult:
-        if self.build is not None and self.build.status is not Status.OK:
-            return self.build.with_(repeat=repeat)
+    def _run(self, repeat: int) -> RunResult:
         command = self.language.command(self.language.run, str(self.source), str(self.folder / "build"))
         outcome = run_process(command, self.folder / "work", self.env, self.timeout)
         # No memory or pids limit here: the local backend is for trusted code.

@@ -40,13 +40,13 @@ def check_all(registry: Registry) -> list[Finding]:
         except ImportError:
             findings.append(Finding(f"Python library {module}", False,
                                     f"apt-get install {package}  (or: pip install -e .)"))
-    from runner.sandbox.docker import engine
+    from runner.sandbox.docker import connection
     from runner.sandbox.docker.backend import image_for
 
     try:
-        client = engine.connect()
-        findings.append(Finding("Docker engine", True, f"version {engine.engine_version(client)}"))
-    except engine.EngineUnavailable:
+        client = connection.connect()
+        findings.append(Finding("Docker engine", True, f"version {connection.engine_version(client)}"))
+    except connection.EngineUnavailable:
         client = None
         findings.append(Finding("Docker engine", False, "start one: `./bootstrap` (root on Linux starts "
                                 "dockerd), or Docker Desktop; without it use `--backend local`"))

@@ -5,7 +5,8 @@ import time
 from pathlib import Path
 
 from runner import EnvironmentProblem, KitError
-from runner.sandbox.docker import engine
+from runner.sandbox.docker import images
+from runner.sandbox.docker.connection import connect
 from runner.setup import offline
 from runner.sandbox.backend import Progress
 from runner.sandbox.docker.backend import image_for
@@ -13,15 +14,15 @@ from runner.model.languages import Language
 
 
 def pull(languages: list[Language], progress: Progress) -> str:
-    client = engine.connect()
+    client = connect()
     for image in dict.fromkeys(lang.image for lang in languages):
         progress(f"pulling {image}")
-        engine.pull(client, image, progress)
+        images.pull(client, image, progress)
     return "pulled: " + ", ".join(dict.fromkeys(lang.image for lang in languages))
 
 
 def build_offline(languages: list[Language], progress: Progress, force: bool = False) -> str:
-    client = engine.connect()
+    client = connect()
     started = time.monotonic()
     built = offline.build_offline(client, languages, progress, force)
     if not built:
@@ -31,7 +32,7 @@ def build_offline(languages: list[Language], progress: Progress, force: bool = F
 
 
 def save(languages: list[Language], path: Path, progress: Progress) -> str:
-    client = engine.connect()
+    client = connect()
     tags = [image_for(client, lang) for lang in languages]
     missing = [lang.title for lang, tag in zip(languages, tags) if tag is None]
     if missing:
@@ -42,7 +43,7 @@ def save(languages: list[Language], path: Path, progress: Progress) -> str:
         tags.append(offline.BASE_TAG)
     partial = path.with_name(path.name + ".partial")
     try:
-        engine.save_images(client, tags, partial, progress)
+        images.save_images(client, tags, partial, progress)
         partial.replace(path)
     except OSError as exc:
         raise KitError(f"cannot write {path}: {exc}") from None
@@ -54,5 +55,5 @@ def save(languages: list[Language], path: Path, progress: Progress) -> str:
 def load(path: Path, progress: Progress) -> str:
     if not path.is_file():
         raise KitError(f"no such file: {path} (write one with `invoke images --save FILE`)")
-    engine.load_images(engine.connect(), path, progress)
+    images.load_images(connect(), path, progress)
     return f"loaded the images in {path}"

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runner import KitError
-from runner.sandbox.docker import engine
+from runner.sandbox.docker import images
+from runner.sandbox.docker.labels import RECIPE_LABEL
 from runner.sandbox.backend import Progress
 from runner.sandbox.cache import cache_dir
 from runner.model.languages import Language
@@ -142,7 +143,7 @@ def recipes(languages: list[Language]) -> dict[str, Recipe]:
 
 def _context(language: Language, recipe: Recipe, progress: Progress) -> Path:
     """A Docker build context: a Dockerfile that copies a rootfs/ tree over the base."""
-    lines = [f"FROM {BASE_TAG}", *ENV_COMMON, f"LABEL {engine.RECIPE_LABEL}={recipe.digest}"]
+    lines = [f"FROM {BASE_TAG}", *ENV_COMMON, f"LABEL {RECIPE_LABEL}={recipe.digest}"]
     extra: list[tuple[Path, str]] = []
     links: list[tuple[str, str]] = []
     if language.offline_from == "node":
@@ -175,16 +176,16 @@ def build_offline(client, languages: list[Language], progress: Progress, force: 
     """Build every language's offline image that is missing or stale; returns the tags built."""
     wanted = recipes(languages)
     stale = {n: r for n, r in wanted.items()
-             if force or engine.image_labels(client, r.tag).get(engine.RECIPE_LABEL) != r.digest}
+             if force or images.image_labels(client, r.tag).get(RECIPE_LABEL) != r.digest}
     if not stale:
         progress("offline images are current")
         return []
     base = base_recipe()
-    if force or engine.image_labels(client, BASE_TAG).get(engine.RECIPE_LABEL) != base.digest:
+    if force or images.image_labels(client, BASE_TAG).get(RECIPE_LABEL) != base.digest:
         rootfs = base_rootfs(progress)
         progress(f"importing {BASE_TAG}")
-        engine.import_rootfs(client, rootfs, BASE_TAG, [
-            f"LABEL {engine.RECIPE_LABEL}={base.digest}", "CMD [\"/bin/sh\"]"])
+        images.import_rootfs(client, rootfs, BASE_TAG, [
+            f"LABEL {RECIPE_LABEL}={base.digest}", "CMD [\"/bin/sh\"]"])
     built = []
     by_name = {lang.name: lang for lang in languages}
     for name, recipe in stale.items():
@@ -194,7 +195,7 @@ def build_offline(client, languages: list[Language], progress: Progress, force: 
         try:
             progress(f"building {recipe.tag}")
             with open(context, "rb") as stream:
-                engine.build(client, stream, recipe.tag, progress)
+                images.build(client, stream, recipe.tag, progress)
         finally:
             context.unlink(missing_ok=True)
         built.append(recipe.tag)

@@ -5,14 +5,22 @@ import json
 import time
 import uuid
 from contextlib import contextmanager
+from dataclasses import replace
 
 from runner import EnvironmentProblem
-from runner.sandbox import build_cache, slots
-from runner.sandbox.docker import engine
-from runner.sandbox.backend import OUTPUT_LIMIT, Progress, build_result, cached_build, fill_env, run_result
+from runner.sandbox.backend import OUTPUT_LIMIT, Backend, Example, Outcome, Progress, fill_env, run_result
 from runner.sandbox.cache import cache_dir
+from runner.sandbox.docker import connection, reaper, services
+from runner.sandbox.docker.containers import Sandbox
+from runner.sandbox.docker.fresh_run import run_sandboxed
+from runner.sandbox.docker.images import image_id, version_of
+from runner.sandbox.docker.labels import RUN_LABEL, labels
+from runner.sandbox.docker.scripts import fits_inline
+from runner.sandbox.docker.volumes import create_volume, fill_volume, read_volume, remove_volume
+from runner.sandbox.docker.warm import Warm, WarmBroken, copy_to_warm, inline_folder, run_warm, start_warm, stop_warm
+from runner.sandbox.run_context import RunContext
 from runner.model.languages import Language
-from runner.model.results import RunResult, Status, write_atomically
+from runner.model.results import RunResult, write_atomically
 from runner.model.services import READY_PREFIX, START_TIMEOUT, RunningService, ServiceSpec
 
 NAME = "docker"
@@ -26,8 +34,8 @@ BUILD_CPU_SHARES = 128
 def find_image(client, language: Language) -> tuple[str, str] | None:
     """The official image when it is here, else the offline-built one, with its id; else None."""
     for tag in (language.image, language.offline_image):
-        if image_id := engine.image_id(client, tag):
-            return tag, image_id
+        if found := image_id(client, tag):
+            return tag, found
     return None
 
 
@@ -36,12 +44,12 @@ def image_for(client, language: Language) -> str | None:
     return found[0] if found else None
 
 
-class DockerBackend:
+class DockerBackend(Backend):
     name = NAME
 
     def __init__(self, client=None):
-        self.client = client or engine.connect()
-        self._warm: dict[str, engine.Warm] | None = None  # warm containers, by language, in keep_warm
+        self.client = client or connection.connect()
+        self._warm: dict[str, Warm] | None = None  # warm containers, by language, in keep_warm
         self._versions_file = cache_dir() / "runtime-versions.json"
         self._images: dict[str, tuple[str, str]] = {}  # language -> (tag, image id), once found
 
@@ -77,27 +85,26 @@ class DockerBackend:
         if image_id not in known:
             env = fill_env(language.env, "/tmp")
             try:
-                known[image_id] = engine.version_of(self.client, tag, list(language.version), env)
+                known[image_id] = version_of(self.client, tag, list(language.version), env)
             except Exception as exc:  # noqa: BLE001 - a version is information, never a failure
                 return f"unknown ({exc.__class__.__name__})"
             write_atomically(self._versions_file, json.dumps(known, indent=1))
         return known[image_id]
 
     @contextmanager
-    def service(self, spec: ServiceSpec, image_language: Language, labels: dict[str, str]):
+    def service(self, spec: ServiceSpec, image_language: Language, context: RunContext):
         """The service in a container with loopback only; examples join its network namespace."""
-        labels = {engine.KIT_LABEL: "async-rosetta", **labels, engine.PHASE_LABEL: "service"}
-        name = engine.start_service(self.client, self.image(image_language), spec.script.read_bytes(),
-                                           spec.port, labels, READY_PREFIX, START_TIMEOUT)
+        name = services.start_service(self.client, self.image(image_language), spec.script.read_bytes(),
+                                      spec.port, labels(context, "service"), READY_PREFIX, START_TIMEOUT)
         try:
             yield RunningService(spec, f"http://127.0.0.1:{spec.port}", f"container:{name}")
         finally:
-            engine.stop_service(self.client, name)
+            services.stop_service(self.client, name)
 
     def abort(self, run_id: str) -> None:
         """Remove the run's containers and the warm ones: what ran in them ends at once."""
-        engine.remove_leftovers(self.client, {engine.RUN_LABEL: run_id})
-        engine.stop_warm(self.client, *(self._warm or {}).values())
+        reaper.remove_leftovers(self.client, {RUN_LABEL: run_id})
+        stop_warm(self.client, *(self._warm or {}).values())
 
     @contextmanager
     def keep_warm(self):
@@ -110,81 +117,69 @@ class DockerBackend:
             yield
         finally:
             warm, self._warm = self._warm, None
-            engine.stop_warm(self.client, *warm.values())
+            stop_warm(self.client, *warm.values())
 
     @contextmanager
     def example(self, language: Language, source: bytes, filename: str, timeout: float,
-                labels: dict[str, str], service: RunningService | None = None, fresh: bool = False):
+                context: RunContext, service: RunningService | None = None, fresh: bool = False):
         """An example ready to run: built (or taken from the build cache), then run in a warm container
         inside `keep_warm` - unless `fresh` is asked or it talks to a service - else in a fresh one each run."""
-        labels = {engine.KIT_LABEL: "async-rosetta", **labels}
         image = self.image(language)
         version = self.runtime_version(language)
-        build, built = self._build(language, image, version, source, filename, timeout, labels)
+        # The image's id names the toolchain: the same image always builds the same program.
+        build, built = self.build(language, source, filename, timeout, self._images[language.name][1],
+                                  (image, context), runtime_version=version, image=image)
         files = {f"src/{filename}": source, **{f"build/{name}": data for name, data in built.items()}}
         if self._warm is not None and service is None and not fresh:
-            yield _WarmExample(self, language, image, version, filename, timeout, labels, files, build)
+            yield _WarmExample(self, language, image, version, filename, timeout, context, files, build)
             return
-        if engine.fits_inline(files):  # the files travel with each run's command
-            yield _DockerExample(self, language, image, version, filename, timeout, labels, service, build, files)
+        if fits_inline(files):  # the files travel with each run's command
+            yield _DockerExample(self, language, image, version, filename, timeout, context, service, build, files)
             return
-        volume = engine.create_volume(self.client, labels)
+        volume = create_volume(self.client, labels(context))
         try:
             # Copied in once, before anything runs: every container then mounts it read-only.
-            engine.fill_volume(self.client, volume, image, files, ("src", "build"),
-                                      {**labels, engine.PHASE_LABEL: "copy"})
-            yield _DockerExample(self, language, image, version, filename, timeout, labels, service, build,
+            fill_volume(self.client, volume, image, files, ("src", "build"), labels(context, "copy"))
+            yield _DockerExample(self, language, image, version, filename, timeout, context, service, build,
                                  volume=volume)
         finally:
-            engine.remove_volume(self.client, volume)
+            remove_volume(self.client, volume)
 
-    def _build(self, language: Language, image: str, version: str | None, source: bytes, filename: str,
-               timeout: float, labels: dict[str, str]) -> tuple[RunResult | None, dict[str, bytes]]:
-        """The build's result and the program's files: from the build cache, or built in a container of
-        its own (the only one that may write to its volume) and then kept in the cache."""
-        if not language.build:
-            return None, {}
-        # The image's id names the toolchain: the same image always builds the same program.
-        entry = build_cache.key(language, source, filename, self._images[language.name][1])
-        built = build_cache.get(entry)
-        if built is not None:
-            return cached_build(language, NAME, runtime_version=version, image=image), built
-        slots.wait_for_gate()  # a build never starts while a program is timed alone
-        started = time.monotonic()  # the build's time is the whole phase's: its copies and container too
-        volume = engine.create_volume(self.client, labels)
+    def compile(self, language: Language, source: bytes, filename: str, timeout: float,
+                here: tuple[str, RunContext]) -> tuple[Outcome, dict[str, bytes]]:
+        """Compile in a container of its own (the only one that may write to its volume), in the image
+        given for the run given (`here`)."""
+        image, context = here
+        started = time.monotonic()
+        volume = create_volume(self.client, labels(context))
         try:
-            copy = {**labels, engine.PHASE_LABEL: "copy"}
-            engine.fill_volume(self.client, volume, image, {f"src/{filename}": source}, ("src", "build"), copy)
+            copy = labels(context, "copy")
+            fill_volume(self.client, volume, image, {f"src/{filename}": source}, ("src", "build"), copy)
             limits = language.build_limits
-            build_timeout = limits.timeout or timeout
-            box = engine.Sandbox(
+            box = Sandbox(
                 image=image, command=language.command(language.build, f"{SOURCE_DIR}/{filename}", BUILD_DIR),
-                labels={**labels, engine.PHASE_LABEL: "build"}, env=fill_env(language.env, "/tmp"),
-                memory_mb=limits.memory_mb, pids=limits.pids, timeout=build_timeout,
+                labels=labels(context, "build"), env=fill_env(language.env, "/tmp"),
+                memory_mb=limits.memory_mb, pids=limits.pids, timeout=timeout,
                 output_limit=OUTPUT_LIMIT, volume=volume, volume_writable=True,
                 cpu_shares=BUILD_CPU_SHARES,
             )
-            outcome = engine.run_sandboxed(self.client, box)
-            result = build_result(language, NAME, outcome, build_timeout, limits.memory_mb,
-                                  runtime_version=version, image=image)
-            if result.status is not Status.OK:
-                return result.with_(build_ms=(time.monotonic() - started) * 1000), {}
-            built = engine.read_volume(self.client, volume, image, "build", copy)
-            build_cache.put(entry, built)
-            return result.with_(build_ms=(time.monotonic() - started) * 1000), built
+            outcome = run_sandboxed(self.client, box)
+            built = read_volume(self.client, volume, image, "build", copy) if outcome.ended_well else {}
+            # The build's time is the whole phase's (its copies and containers too): its wall time.
+            return replace(outcome, process_ms=None, wall_ms=(time.monotonic() - started) * 1000), built
         finally:
-            engine.remove_volume(self.client, volume)
+            remove_volume(self.client, volume)
 
 
-class _DockerExample:
+class _DockerExample(Example):
     """Each run in a fresh container, with the example's files in its command (small ones) or in a volume
     it mounts read-only."""
 
     def __init__(self, backend: DockerBackend, language: Language, image: str, version: str | None,
-                 filename: str, timeout: float, labels: dict[str, str], service: RunningService | None,
+                 filename: str, timeout: float, context: RunContext, service: RunningService | None,
                  build: RunResult | None, files: dict[str, bytes] | None = None, volume: str | None = None):
         self.backend, self.language, self.image, self.version = backend, language, image, version
-        self.timeout, self.labels, self.service, self.build = timeout, labels, service, build
+        self.timeout, self.context, self.service, self.build = timeout, context, service, build
         self.files, self.volume = files, volume
         self.source = f"{SOURCE_DIR}/{filename}"
         self.env = fill_env(language.env, "/tmp")
@@ -192,74 +187,68 @@ class _DockerExample:
     def prepare(self) -> None:
         """Nothing to start ahead: each run has a container of its own, created in its turn."""
 
-    def run(self, repeat: int) -> RunResult:
-        if self.build is not None and self.build.status is not Status.OK:
-            return self.build.with_(repeat=repeat)
+    def _run(self, repeat: int) -> RunResult:
         limits = self.language.limits
-        box = engine.Sandbox(
+        box = Sandbox(
             image=self.image, command=self.language.command(self.language.run, self.source, BUILD_DIR),
-            labels={**self.labels, engine.PHASE_LABEL: "run"},
+            labels=labels(self.context, "run"),
             env={**self.env, **(self.service.env if self.service else {})},
             network=self.service.network if self.service else "none",
             memory_mb=limits.memory_mb, pids=limits.pids, timeout=self.timeout,
             output_limit=OUTPUT_LIMIT, volume=self.volume, files=self.files,
         )
-        outcome = engine.run_sandboxed(self.backend.client, box)
+        outcome = run_sandboxed(self.backend.client, box)
         return run_result(self.language, NAME, outcome, self.timeout, limits.memory_mb, self.build,
                           pids=limits.pids, runtime_version=self.version, image=self.image, repeat=repeat)
 
 
-class _WarmExample:
+class _WarmExample(Example):
     """Each run an exec in the language's warm container, in a working folder of its own, every process it
     started killed after it. A container that could not stop a program is replaced before the next run."""
 
     def __init__(self, backend: DockerBackend, language: Language, image: str, version: str | None,
-                 filename: str, timeout: float, labels: dict[str, str], files: dict[str, bytes],
+                 filename: str, timeout: float, context: RunContext, files: dict[str, bytes],
                  build: RunResult | None):
         self.backend, self.language, self.image, self.version = backend, language, image, version
         self.timeout, self.files, self.build, self.filename = timeout, files, build, filename
         self.job = uuid.uuid4().hex[:12]
-        self.inline = engine.fits_inline(files)
+        self.inline = fits_inline(files)
         self.copied: tuple[str, str] | None = None  # (warm container, folder) that has the files, if copied
         self.env = fill_env(language.env, "/tmp")
         limits = language.limits
-        self.box = engine.Sandbox(
+        self.box = Sandbox(
             image=image, command=[], memory_mb=limits.memory_mb, pids=limits.pids, output_limit=OUTPUT_LIMIT,
             # It serves every lesson of the run: labelled with the run, not with this lesson.
-            labels={**{k: v for k, v in labels.items() if k != engine.LESSON_LABEL},
-                    engine.PHASE_LABEL: "warm"},
+            labels=labels(replace(context, lesson=None), "warm"),
         )
 
     def prepare(self) -> None:
         """Start the language's warm container now, so that its start falls in no timed run."""
-        if self.build is None or self.build.status is Status.OK:
+        if not self.build_failed:
             self._container()
 
-    def _container(self) -> engine.Warm:
+    def _container(self) -> Warm:
         warm = self.backend._warm
         if self.language.name not in warm:
-            warm[self.language.name] = engine.start_warm(self.backend.client, self.box)
+            warm[self.language.name] = start_warm(self.backend.client, self.box)
         return warm[self.language.name]
 
-    def run(self, repeat: int) -> RunResult:
-        if self.build is not None and self.build.status is not Status.OK:
-            return self.build.with_(repeat=repeat)
+    def _run(self, repeat: int) -> RunResult:
         warm = self._container()
         run = f"{self.job}-{repeat}"
         try:
             if self.inline:  # the files travel with the run
-                folder, files = engine.inline_folder(run), self.files
+                folder, files = inline_folder(run), self.files
             else:  # once per container, into its volume
                 if self.copied is None or self.copied[0] != warm.container:
-                    self.copied = (warm.container, engine.copy_to_warm(self.backend.client, warm, self.job,
-                                                                              self.files))
+                    self.copied = (warm.container, copy_to_warm(self.backend.client, warm, self.job, self.files))
                 folder, files = self.copied[1], None
             command = self.language.command(self.language.run, f"{folder}/src/{self.filename}", f"{folder}/build")
-            outcome = engine.run_warm(self.backend.client, warm, run, command, self.env, self.timeout,
-                                             OUTPUT_LIMIT, files)
-        except engine.WarmBroken as broken:
+            outcome = run_warm(self.backend.client, warm, run, command, self.env, self.timeout, OUTPUT_LIMIT,
+                               files)
+        except WarmBroken as broken:
             del self.backend._warm[self.language.name]
-            engine.stop_warm(self.backend.client, warm)
+            stop_warm(self.backend.client, warm)
             if broken.outcome is None:
                 raise
             outcome = broken.outcome  # stopped with its container: the next run gets a new one

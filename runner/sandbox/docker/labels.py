@@ -1,32 +1,21 @@
-"""The labels that tie what the kit starts (containers, volumes) to a run, a lesson, a language and an owner."""
+"""The labels on what the kit starts on the engine (containers, volumes, images): every container and
+volume names the kit, its run, lesson, language and owner (from the run's context) and its phase."""
 from __future__ import annotations
 
-import os
-import platform
+from runner.sandbox.run_context import RunContext
 
+KIT_LABEL = "org.async-rosetta.kit"
+RECIPE_LABEL = "org.async-rosetta.recipe"  # on an offline image: the digest of what it was built from
+PHASE_LABEL = "org.async-rosetta.phase"  # copy, build, run, warm or service
 RUN_LABEL = "org.async-rosetta.run"
 LESSON_LABEL = "org.async-rosetta.lesson"
 LANGUAGE_LABEL = "org.async-rosetta.language"
 OWNER_LABEL = "org.async-rosetta.owner"
-OWNER_VARIABLE = "ASYNC_ROSETTA_OWNER"
+KIT = "async-rosetta"
 
 
-def owner() -> str:
-    """Who started a run (this machine and process), so that containers on an engine shared by several
-    users or test sessions can be told apart; OWNER_VARIABLE names it for processes started from one."""
-    return os.environ.get(OWNER_VARIABLE) or f"{platform.node()}:{os.getpid()}"
-
-
-def owner_still_running(labels: dict[str, str]) -> bool:
-    """Whether the process that owns a container or volume still runs on this machine: then it is not
-    left behind but in use, and will be removed by its owner."""
-    host, _, pid = labels.get(OWNER_LABEL, "").rpartition(":")
-    if host != platform.node() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    return True
+def labels(context: RunContext, phase: str | None = None) -> dict[str, str]:
+    """The labels of a container or volume started for a run's context, in a phase (none on a volume)."""
+    found = {KIT_LABEL: KIT, RUN_LABEL: context.run_id, OWNER_LABEL: context.owner,
+             LESSON_LABEL: context.lesson, LANGUAGE_LABEL: context.language, PHASE_LABEL: phase}
+    return {key: value for key, value in found.items() if value is not None}

@@ -1,0 +1,74 @@
+"""What a sandboxed program printed, read as it runs and up to the output limit, and how it ended: its
+output and what its wrapper reported in the line that starts with MARK."""
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+import docker.errors
+import requests.exceptions
+
+from runner.sandbox.backend import Outcome
+
+MARK = "#async-rosetta#"  # starts the wrapper's report, the last line of stderr (the scripts' $MARK)
+
+
+class OutputReader(threading.Thread):
+    """Reads a container's stdout and stderr until it ends or the output limit is passed."""
+
+    def __init__(self, stream, limit: int, on_limit: Callable[[], None]):
+        super().__init__(daemon=True)
+        self.limit, self.on_limit = limit, on_limit
+        self.out, self.err = bytearray(), bytearray()
+        self.truncated = False
+        self.stream = stream  # pairs of (stdout, stderr) chunks, either of them None
+
+    def run(self) -> None:
+        try:
+            for out, err in self.stream:
+                for chunk, buffer in ((out, self.out), (err, self.err)):
+                    if not chunk:
+                        continue
+                    room = self.limit - len(self.out) - len(self.err)
+                    buffer += chunk[: max(room, 0)]
+                    if len(chunk) > room and not self.truncated:
+                        self.truncated = True
+                        # Kill from another thread and keep draining: the engine cannot stop a
+                        # container whose output nobody reads, so a kill from here would hang.
+                        threading.Thread(target=self.on_limit, daemon=True).start()
+        except (docker.errors.DockerException, requests.exceptions.RequestException, OSError):
+            pass  # the container was killed or removed: what was read is kept
+
+
+def parse_mark(stderr: str) -> tuple[str, dict[str, str]]:
+    """The program's own stderr, and the wrapper's report (key=value pairs) that follows it."""
+    head, sep, tail = stderr.rpartition(MARK)
+    if not sep:
+        return stderr, {}
+    values = dict(part.split("=", 1) for part in tail.split() if "=" in part)
+    return (head[:-1] if head.endswith("\n") else head), values
+
+
+def _number(values: dict[str, str], key: str) -> int | None:
+    return int(values[key]) if values.get(key, "").isdigit() else None
+
+
+def outcome_of(reader: OutputReader, exit_code: int | None, timed_out: bool, wall_ms: float,
+               oom: bool = False) -> Outcome:
+    """How a program ended, from what it printed and what its wrapper reported. Only the wrapper of a
+    container of its own reports the peak memory: a warm container's spans every run in it."""
+    stderr, mark = parse_mark(reader.err.decode("utf-8", "replace"))
+    centiseconds = _number(mark, "cs")
+    return Outcome(
+        exit_code=exit_code,
+        stdout=reader.out.decode("utf-8", "replace"),
+        stderr=stderr,
+        timed_out=timed_out,
+        oom=oom or bool(_number(mark, "oom")),
+        truncated=reader.truncated,
+        process_ms=centiseconds * 10 if centiseconds is not None else None,
+        wall_ms=wall_ms,
+        peak_memory_bytes=_number(mark, "peak"),
+        pids_refused=_number(mark, "pidsmax") or 0,
+        stall_ms=stall / 1000 if (stall := _number(mark, "stall")) is not None else None,
+    )
