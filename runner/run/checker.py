@@ -55,7 +55,7 @@ def _read(path: Path) -> str:
         raise KitError(f"{path} is not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
 
 
-def _how_it_ended(run: RunResult, language: Language) -> list[str]:
+def _what_went_wrong(run: RunResult, language: Language) -> list[str]:
     if run.status is Status.BUILD_FAILED:
         return [f"it does not compile: {run.message.removeprefix('the build failed:').strip()}"]
     if run.status is Status.FAILED:
@@ -82,7 +82,7 @@ def check(lesson: Lesson, language: Language, path: Path, backend: Backend,
         run = again.instead_of(run, f"in the first run {why}")
     base = dict(lesson=lesson.slug, language=language.name, file=str(path), run=run)
     if run.status is not Status.OK:
-        return Verdict(passed=False, status=run.status.value, messages=tuple(_how_it_ended(run, language) + static),
+        return Verdict(passed=False, status=run.status.value, messages=tuple(_what_went_wrong(run, language) + static),
                        **base)
     messages = _timing_and_output(lesson, run) + static
     seconds = (run.run_ms or 0) / 1000
