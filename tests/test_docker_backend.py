@@ -70,7 +70,7 @@ def test_timeout_is_enforced_from_the_host(docker_backend, tmp_path, registry, n
     run = workflow.run_lesson(lesson, registry.select("javascript"), docker_backend).runs[0]
     assert run.status is Status.TIMEOUT
     assert run.stdout == "[0.0s] started\n"
-    # Stopped at the timeout, within the wrapper's grace (fresh_run.GRACE) and a second for the engine.
+    # Stopped at the timeout, within the wrapper's grace (scripts.GRACE) and a second for the engine.
     assert run.process_ms / 1000 < 1 + 2
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from runner.sandbox.docker import fresh_run, warm
+from runner.sandbox.docker import scripts, warm
 from runner.run import workflow
 from runner.model.lessons import load_lessons
 from runner.model.results import Status
@@ -15,7 +15,7 @@ from tests.test_hostile import stopped_in_time
 # the wrapper's grace, then STOP_WAIT for every process to be killed (a fork bomb may hold every pid the
 # container has, so that the kill itself waits for one), then the whole container killed, and 3 s for the
 # engine's answers on a busy machine.
-WARM_STOP = fresh_run.GRACE + warm.STOP_WAIT + 3
+WARM_STOP = scripts.GRACE + warm.STOP_WAIT + 3
 
 # Leaves a file in its working folder and in /tmp, and a child that would outlive it.
 LITTERS = """\

@@ -10,9 +10,7 @@ from runner.sandbox.backend import Outcome
 from runner.sandbox.docker.connection import doing
 from runner.sandbox.docker.containers import Sandbox, create, kill, remove
 from runner.sandbox.docker.output import OutputReader, outcome_of
-from runner.sandbox.docker.scripts import WRAPPER, WRAPPER_WITH_FILES, file_arguments
-
-GRACE = 1.0  # seconds the wrapper has to stop the program and report before it is killed too
+from runner.sandbox.docker.scripts import GRACE, WRAPPER, WRAPPER_WITH_FILES, file_arguments
 
 
 def _command(box: Sandbox) -> list[str]:

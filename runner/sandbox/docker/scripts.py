@@ -8,6 +8,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 INLINE_LIMIT = 96_000  # bytes of base64 per file that travel as an argument (the kernel takes 128 kB)
+GRACE = 1.0  # seconds a wrapper has, after SIGTERM, to stop the program and report before it is killed too
 
 
 def _script(name: str) -> str:

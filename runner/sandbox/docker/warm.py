@@ -11,10 +11,9 @@ from runner import KitError
 from runner.sandbox.backend import Outcome
 from runner.sandbox.docker.connection import doing
 from runner.sandbox.docker.containers import Sandbox, archive, create, kill_id, remove, remove_id, uninterrupted
-from runner.sandbox.docker.fresh_run import GRACE
 from runner.sandbox.docker.labels import PHASE_LABEL
 from runner.sandbox.docker.output import MARK, OutputReader, outcome_of
-from runner.sandbox.docker.scripts import EXEC_WRAPPER, WARM_INIT, file_arguments
+from runner.sandbox.docker.scripts import EXEC_WRAPPER, GRACE, WARM_INIT, file_arguments
 from runner.sandbox.docker.volumes import create_volume, remove_volume
 
 STOP_WAIT = 3.0  # seconds a warm container's `kill -1` has to end a run, before the container itself is killed
