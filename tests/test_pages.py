@@ -63,6 +63,24 @@ def test_lesson_pages_show_code_output_timelines_and_escape_what_programs_print(
     assert "Not run yet" in not_run and "invoke run-lesson race" in not_run
 
 
+def test_a_lesson_that_is_not_equivalent_shows_its_runs_and_what_differs(tmp_path, registry, lessons):
+    """A report that is not equivalent, and a run that failed, are falsy: still results, not "not run yet"."""
+    folder = tmp_path / "results" / "docker"
+    folder.mkdir(parents=True)
+    kitchen = json.loads((RESULTS / "docker" / "kitchen.json").read_text())
+    kitchen["runs"][1] = {**kitchen["runs"][1], "status": "failed", "exit_code": 3,
+                          "message": "the program exited with code 3"}
+    kitchen.update(equivalent=False, diff="javascript: failed - the program exited with code 3")
+    (folder / "kitchen.json").write_text(json.dumps(kitchen))
+    render_site({"kitchen": lessons["kitchen"]}, registry, tmp_path / "results", tmp_path / "site")
+    page, index = ((tmp_path / "site" / name).read_text() for name in ("kitchen.html", "index.html"))
+    assert ">not run yet<" not in page + index and "Not run yet" not in page
+    assert "the program exited with code 3" in page and "What differs" in page and ">failed</span>" in index
+    assert "Run on the docker backend" in page and "docker" in index.split('class="conditions"')[1]
+    md = render_handout([lessons["kitchen"]], registry, tmp_path / "results", "md", booklet=False)
+    assert "## What differs" in md and "not run yet" not in md
+
+
 def test_one_bar_per_run_of_a_task():
     from runner.model.results import load_report
     from runner.model.timeline import lanes

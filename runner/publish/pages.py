@@ -44,7 +44,7 @@ class Column:
     def status(self) -> str:
         if self.code is None:
             return "missing"
-        return self.run.status.value if self.run else "not run yet"
+        return self.run.status.value if self.run is not None else "not run yet"
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ def lesson_page(lesson: Lesson, registry: Registry, report: LessonReport | None,
     for language in registry.languages.values():
         path = lesson.example(language)
         code = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
-        runs = report.runs_of(language.name) if report else []
+        runs = report.runs_of(language.name) if report is not None else []
         run = runs[0] if runs else None
         columns.append(Column(
             language=language, code=code,
@@ -134,10 +134,10 @@ def lesson_page(lesson: Lesson, registry: Registry, report: LessonReport | None,
             run=run, timings=report.timings(language.name) if runs else {},
             lanes=(), note=lesson.note(language.name),
         ))
-    ends = [c.run.run_ms / 1000 for c in columns if c.run and c.run.run_ms]
+    ends = [c.run.run_ms / 1000 for c in columns if c.run is not None and c.run.run_ms]
     end = max(ends, default=1.0) or 1.0
     columns = [Column(c.language, c.code, c.code_html, c.run, c.timings,
-                      lanes(c.run.events, end) if c.run else (), c.note) for c in columns]
+                      lanes(c.run.events, end) if c.run is not None else (), c.note) for c in columns]
     page = LessonPage(lesson, report, tuple(columns), "", end, axis_ticks(end), previous=previous, next=next)
     taken = {a for a, _ in PAGE_SECTIONS} | {"in-each-language"}
     parts = tuple(sections(page.narrative, taken))

@@ -91,7 +91,7 @@ class Conditions:
 
     @classmethod
     def of(cls, built: list[LessonPage], registry: Registry) -> "Conditions":
-        reports = [p.report for p in built if p.report]
+        reports = [p.report for p in built if p.report is not None]
         dates = sorted(r.date for r in reports if r.date)
         hosts = list({(h.get("cpus"), h.get("memory_bytes"), h.get("system"), h.get("machine")): h
                       for h in (r.host for r in reports)}.values())
@@ -171,7 +171,7 @@ class Sheet:
 def _solution_output(lesson: Lesson, language, report) -> tuple[str, str]:
     """What the reference solution prints: its stored run where it is the lesson's example, else the
     output the lesson expects (which `invoke check` holds a solution to)."""
-    runs = report.runs_of(language.name) if report else []
+    runs = report.runs_of(language.name) if report is not None else []
     if runs and runs[0].stdout and lesson.solution(language) == lesson.example(language):
         return f"as run on the {report.backend} backend, {report.date[:10]}", runs[0].stdout
     if lesson.expected:
