@@ -20,21 +20,51 @@ RESULTS_DIR = ROOT / "results"
 _RAW_CONTROLS = re.compile("[\x7f-\x9f]")
 
 
-class Status(str, enum.Enum):
-    OK = "ok"
-    FAILED = "failed"  # the program exited non-zero
-    BUILD_FAILED = "build_failed"
-    TIMEOUT = "timeout"
-    OOM = "oom"
-    OUTPUT_LIMIT = "output_limit"
-    MISSING = "missing"  # the lesson has no example in this language
-    SKIPPED = "skipped"  # e.g. the runtime is older than the lesson requires
-    ERROR = "error"  # the kit itself failed; `message` says how
+def _row(value: str, style: str, meaning: str, *, judged: bool = True, headline: str = "",
+         stderr: bool = False) -> tuple:
+    """One status's row of the table below, its optional columns by name."""
+    return value, style, meaning, judged, headline, stderr
 
-    @property
-    def ran(self) -> bool:
-        """The program ran to an end of its own (well or badly)."""
-        return self in (Status.OK, Status.FAILED)
+
+class Status(str, enum.Enum):
+    """How a run ended. Each status is one row of this table, which everything that judges or shows a run
+    reads: the verdict (`judged`), the terminal and the pages (`style`: the terminal's colour, and the CSS
+    class `status-<style>`, shared by statuses that look alike), the checker (`told`). A new status is a
+    row here, and the place that decides it."""
+
+    style: str  # good, bad, broken, quiet or warn: runner/publish/terminal.py's STYLES and site.css
+    meaning: str  # as README's "Statuses" says it
+    judged: bool  # the run counts in the lesson's verdict: not ok, it makes the lesson not equivalent
+    headline: str  # what a learner is told in place of the message's own headline (its text up to ':')
+    stderr: bool  # a learner is shown what the exit code means and the end of what it printed on stderr
+
+    def __new__(cls, value: str, style: str, meaning: str, judged: bool, headline: str, stderr: bool):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.style, member.meaning, member.judged, member.headline, member.stderr = (
+            style, meaning, judged, headline, stderr)
+        return member
+
+    OK = _row("ok", "good", "the program ran and exited 0")
+    FAILED = _row("failed", "bad", "it exited non-zero, or was killed by a signal", stderr=True)
+    BUILD_FAILED = _row("build_failed", "bad", "the C# compiler rejected it", headline="it does not compile")
+    TIMEOUT = _row("timeout", "bad", "it was still running at the lesson's `timeout` and was stopped")
+    OOM = _row("oom", "bad", "it ran out of memory")
+    OUTPUT_LIMIT = _row("output_limit", "bad", "it printed more than 1 MB (stdout and stderr together)")
+    MISSING = _row("missing", "quiet", "the lesson has no example in that language", judged=False)
+    SKIPPED = _row("skipped", "warn", "the runtime is older than the lesson requires", judged=False)
+    ERROR = _row("error", "broken", "the run could not happen: the kit or its engine failed, or the example "
+                 "file is unusable (empty, not UTF-8, over 1 MB, unreadable)")
+
+    def told(self, message: str) -> str:
+        """What a learner is told of a run that ended so: the run's message, in the status's own words
+        where it has some."""
+        if not message:
+            return f"it ended with status {self.value}"
+        if not self.headline:
+            return message
+        _, colon, rest = message.partition(":")
+        return f"{self.headline}: {(rest if colon else message).strip()}"
 
 
 @dataclass(frozen=True)
@@ -72,7 +102,7 @@ class RunResult:
     repeat: int = 1
 
     def __bool__(self) -> bool:
-        return self.status in (Status.OK, Status.MISSING, Status.SKIPPED)
+        return self.status is Status.OK or not self.status.judged
 
     def with_(self, **changes) -> "RunResult":
         return replace(self, **changes)

@@ -13,7 +13,7 @@ from runner.model.languages import Language, Registry
 from runner.model.lessons import Lesson
 from runner.publish.listing import listing
 from runner.publish.markup import Section, inline_html, markdown_html, sections
-from runner.model.results import LessonReport, RunResult, Timing, load_report
+from runner.model.results import LessonReport, RunResult, Status, Timing, load_report
 from runner.model.timeline import Lane, axis_ticks, lanes
 
 BACKENDS = ("docker", "local")
@@ -22,6 +22,7 @@ PAGE_SECTIONS = (("programs", "The programs and what they printed"), ("verdict",
                  ("timelines", "Timelines"), ("timings", "Timings and memory"), ("exercise", "Exercise"),
                  ("provenance", "Provenance"))
 DIFFER = "where-they-differ"  # the narrative's section that the language notes join
+NOT_RUN, NOT_RUN_STYLE = "not run yet", "quiet"  # a language with an example and no stored result
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,20 @@ class Column:
         return inline_html(self.note) if self.note else ""
 
     @property
-    def status(self) -> str:
+    def _status(self) -> Status | None:
+        """How the run ended; None: not run yet."""
         if self.code is None:
-            return "missing"
-        return self.run.status.value if self.run is not None else "not run yet"
+            return Status.MISSING
+        return self.run.status if self.run is not None else None
+
+    @property
+    def status(self) -> str:
+        return self._status.value if self._status is not None else NOT_RUN
+
+    @property
+    def style(self) -> str:
+        """Its status's style (runner/model/results.py's table): the page's class `status-<style>`."""
+        return self._status.style if self._status is not None else NOT_RUN_STYLE
 
 
 @dataclass(frozen=True)

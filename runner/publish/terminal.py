@@ -14,11 +14,8 @@ from rich.text import Text
 from runner.model.languages import Registry
 from runner.model.results import LessonReport, Status, Timing
 
-STATUS_STYLE = {
-    Status.OK: "green", Status.MISSING: "dim", Status.SKIPPED: "yellow", Status.FAILED: "red",
-    Status.BUILD_FAILED: "red", Status.TIMEOUT: "red", Status.OOM: "red",
-    Status.OUTPUT_LIMIT: "red", Status.ERROR: "bold red",
-}
+# A status's style (runner/model/results.py's table) as the terminal shows it; site.css styles the same names.
+STYLES = {"good": "green", "bad": "red", "broken": "bold red", "quiet": "dim", "warn": "yellow"}
 SIDE_BY_SIDE_WIDTH = 110
 # A program's output is shown, never obeyed: characters that would steer the terminal (ESC starts
 # colour, cursor, title and clipboard sequences; CR and BS overwrite; BEL rings) appear as \x1b etc.
@@ -110,7 +107,7 @@ def _summary_table(reports: list[LessonReport], registry: Registry, compact: int
             title = registry.languages[lang].title if lang in registry.languages else lang
             lesson = _broken_at_hyphens(report.lesson) if compact >= 4 else report.lesson
             first = [lesson, _verdict(report)] if many else [_verdict(report)]
-            status = Text(worst.status.value, STATUS_STYLE[worst.status])
+            status = Text(worst.status.value, STYLES[worst.status.style])
             if any(r.rerun for r in runs):
                 status.append(", again", "yellow")
             ranges = compact < 3
@@ -171,7 +168,7 @@ def outputs(report: LessonReport, registry: Registry, width: int):
         if extra:
             body.append("\n\n" + printable("\n".join(extra)), style="red")
         title = registry.languages[lang].title if lang in registry.languages else lang
-        panels.append((title, body, STATUS_STYLE[run.status]))
+        panels.append((title, body, STYLES[run.status.style]))
     if width >= SIDE_BY_SIDE_WIDTH and len(panels) > 1:
         table = Table(show_lines=False, expand=True)
         for title, _, style in panels:
