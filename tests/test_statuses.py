@@ -12,7 +12,8 @@ from rich.console import Console
 
 from runner import ROOT
 from runner.model.lessons import load_lessons
-from runner.model.results import LessonReport, RunResult, Status, host_facts, save_report
+from runner.model.results import LessonReport, RunResult, Status, host_facts
+from runner.model.store import ResultsStore
 from runner.publish import terminal
 from runner.publish.pages import NOT_RUN_STYLE
 from runner.publish.render import TEMPLATES, render_site
@@ -53,8 +54,8 @@ def test_every_status_shows_in_the_terminal_and_on_the_pages(tmp_path, registry,
         table = terminal.summary_table([report], registry)
         cells = next(column for column in table.columns if column.header == "status").cells
         assert [(cell.plain, cell.style) for cell in cells] == [(status.value, terminal.STYLES[status.style])] * 3
-        save_report(report, tmp_path / "results")
-    render_site(chosen, registry, tmp_path / "results", tmp_path / "site")
+        ResultsStore(tmp_path / "results").save(report)
+    render_site(chosen, registry, ResultsStore(tmp_path / "results").reports(), tmp_path / "site")
     index = (tmp_path / "site" / "index.html").read_text()
     for slug, status in zip(chosen, Status):
         shown = f'<span class="status status-{status.style}">{status.value}</span>'
@@ -84,7 +85,8 @@ from rich.console import Console
 from runner import ROOT
 from runner.model.languages import load_registry
 from runner.model.lessons import load_lessons
-from runner.model.results import LessonReport, RunResult, Status, host_facts, save_report
+from runner.model.results import LessonReport, RunResult, Status, host_facts
+from runner.model.store import ResultsStore
 from runner.publish import terminal
 from runner.publish.render import render_handout
 from runner.run import checker, workflow
@@ -100,9 +102,10 @@ report = LessonReport(lesson="kitchen", title="Kitchen", equivalent=False, diff=
 out = io.StringIO()
 terminal.show_lesson(Console(file=out, width=160), report, registry)
 assert "slow" in out.getvalue()
-assert LessonReport.from_dict(report.to_dict()) == report
-save_report(report, ROOT / "results")
-html = render_handout([lessons["kitchen"]], registry, ROOT / "results", "html", booklet=False)
+store = ResultsStore(ROOT / "results")  # the copy's
+store.save(report)
+assert store.reports() == {"kitchen": report}
+html = render_handout([lessons["kitchen"]], registry, store.reports(), "html", booklet=False)
 assert '<span class="status status-bad">slow</span>' in html
 assert checker._how_it_ended(runs[1], registry.languages["javascript"]) == ["it is too slow: 9 s"]
 print("the toy status works")

@@ -1,4 +1,5 @@
-"""What a run produced: statuses, one result per language run, a report per lesson, saved as JSON."""
+"""What a run produced: statuses, one result per language run, a report per lesson, as JSON
+(runner/model/store.py keeps them)."""
 from __future__ import annotations
 
 import enum
@@ -12,9 +13,6 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from runner import ROOT, EnvironmentProblem
-
-RESULTS_DIR = ROOT / "results"
 # JSON escapes the C0 controls (ESC among them) by itself; DEL and the C1 controls (U+0080-U+009F, which
 # some terminals obey too) it leaves raw unless asked to escape everything that is not ASCII.
 _RAW_CONTROLS = re.compile("[\x7f-\x9f]")
@@ -260,19 +258,3 @@ def to_json(data) -> str:
     """JSON that keeps a program's output as text and is safe to print to a terminal."""
     text = json.dumps(data, indent=2, ensure_ascii=False)
     return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def save_report(report: LessonReport, results_dir: Path = RESULTS_DIR) -> Path:
-    """Save under results/<backend>/<lesson>.json; the newest run of a lesson replaces the older."""
-    path = results_dir / report.backend / f"{report.lesson}.json"
-    try:
-        write_atomically(path, to_json(report.to_dict()) + "\n")
-    except OSError as exc:
-        raise EnvironmentProblem(
-            f"cannot save the results of {report.lesson} to {path}: {exc.strerror or exc}. The results saved "
-            "there before are unchanged. Make room (or make the folder writable) and run again.") from None
-    return path
-
-
-def load_report(path: Path) -> LessonReport:
-    return LessonReport.from_dict(json.loads(path.read_text(encoding="utf-8")))

@@ -8,15 +8,14 @@ import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from runner import ROOT, KitError
+from runner import ROOT
 from runner.model.languages import Language, Registry
 from runner.model.lessons import Lesson
 from runner.publish.listing import listing
 from runner.publish.markup import Section, inline_html, markdown_html, sections
-from runner.model.results import LessonReport, RunResult, Status, Timing, load_report
+from runner.model.results import LessonReport, RunResult, Status, Timing
 from runner.model.timeline import Lane, axis_ticks, lanes
 
-BACKENDS = ("docker", "local")
 # The page's own sections, in order (their anchors are taken before the narrative's headings).
 PAGE_SECTIONS = (("programs", "The programs and what they printed"), ("verdict", "Verdict"),
                  ("timelines", "Timelines"), ("timings", "Timings and memory"), ("exercise", "Exercise"),
@@ -114,21 +113,6 @@ class LessonPage:
         if self.report is None:
             return []
         return [d for d in self.report.declared_differences if len({tuple(v) for v in d["lines"].values()}) > 1]
-
-
-def load_results(results_dir: Path, backend: str = "auto") -> dict[str, LessonReport]:
-    """The stored report of every lesson; `auto` takes Docker's where there is one, else the local one."""
-    if backend not in ("auto", *BACKENDS):
-        raise KitError(f"unknown backend {backend!r}: expected one of auto, {', '.join(BACKENDS)}")
-    found: dict[str, LessonReport] = {}
-    for name in reversed(BACKENDS) if backend == "auto" else (backend,):
-        for path in sorted((results_dir / name).glob("*.json")):
-            try:
-                found[path.stem] = load_report(path)
-            except (OSError, ValueError, KeyError, TypeError) as exc:
-                raise KitError(f"{path}: not a results file the kit can read ({exc}); run the lesson again "
-                               f"(`invoke run-lesson {path.stem}`) or delete the file") from None
-    return found
 
 
 def lesson_page(lesson: Lesson, registry: Registry, report: LessonReport | None,

@@ -11,8 +11,8 @@ from runner.model.languages import Registry
 from runner.model.lessons import Lesson
 from runner.publish.listing import block, listing, listing_css, rows
 from runner.publish.markup import markdown_html, slug
-from runner.publish.pages import LessonPage, exercise_task, kit_commit, lesson_page, load_results
-from runner.model.results import Timing, now, write_atomically
+from runner.publish.pages import LessonPage, exercise_task, kit_commit, lesson_page
+from runner.model.results import LessonReport, Timing, now, write_atomically
 from runner.model.timeline import Lane
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -64,10 +64,10 @@ def _render(template: str, **context) -> str:
         raise KitError(f"runner/publish/templates/{template}: {exc.__class__.__name__}: {exc}") from None
 
 
-def pages(lessons: dict[str, Lesson], registry: Registry, results_dir: Path, backend: str,
+def pages(lessons: dict[str, Lesson], registry: Registry, reports: dict[str, LessonReport],
           course: list[Lesson] | None = None) -> list[LessonPage]:
-    """A page for each of `lessons`, with the lessons before and after it in `course` (default: `lessons`)."""
-    reports = load_results(results_dir, backend)
+    """A page for each of `lessons` with its report (`reports`: by slug, runner/model/store.py), and the
+    lessons before and after it in `course` (default: `lessons`)."""
     order = course if course is not None else list(lessons.values())
     slugs = [lesson.slug for lesson in order]
     built = []
@@ -110,10 +110,10 @@ def concept_index(built: list[LessonPage]) -> list[tuple[str, list[LessonPage]]]
     return sorted(found.items(), key=lambda item: item[0].casefold())
 
 
-def render_site(lessons: dict[str, Lesson], registry: Registry, results_dir: Path, out: Path,
-                backend: str = "auto") -> list[Path]:
+def render_site(lessons: dict[str, Lesson], registry: Registry, reports: dict[str, LessonReport],
+                out: Path) -> list[Path]:
     """The whole site, rendered in memory first, then written file by file (each whole or not at all)."""
-    built = pages(lessons, registry, results_dir, backend)
+    built = pages(lessons, registry, reports)
     languages = list(registry.languages.values())
     files = {"index.html": _render("index.html.j2", pages=built, languages=languages,
                                    conditions=Conditions.of(built, registry), concepts=concept_index(built))}
@@ -130,16 +130,16 @@ def render_site(lessons: dict[str, Lesson], registry: Registry, results_dir: Pat
     return written
 
 
-def render_handout(chosen: list[Lesson], registry: Registry, results_dir: Path, fmt: str, booklet: bool,
-                   backend: str = "auto", starts: dict[str, int] | None = None) -> str:
+def render_handout(chosen: list[Lesson], registry: Registry, reports: dict[str, LessonReport], fmt: str,
+                   booklet: bool, starts: dict[str, int] | None = None) -> str:
     """One lesson's handout, or the booklet of several, as HTML (print CSS inlined) or Markdown.
 
     `starts`: the page each lesson starts on, for the booklet's contents (runner/publish/pdf.py finds them)."""
     if fmt == "md":
         step = 0.1
         return "\n\n".join(_render("handout.md.j2", page=page, step=step).strip() + "\n"
-                           for page in pages({l.slug: l for l in chosen}, registry, results_dir, backend))
-    built = pages({l.slug: l for l in chosen}, registry, results_dir, backend)
+                           for page in pages({l.slug: l for l in chosen}, registry, reports))
+    built = pages({l.slug: l for l in chosen}, registry, reports)
     return _render("handout.html.j2", pages=built, booklet=booklet, title=handout_title(chosen, booklet),
                    inline_css=print_css(), starts=starts or {}, languages=list(registry.languages.values()),
                    commit=kit_commit(), date=now()[:10])
@@ -180,12 +180,12 @@ def _solution_output(lesson: Lesson, language, report) -> tuple[str, str]:
 
 
 def render_worksheet(chosen: list[Lesson], registry: Registry, fmt: str, solutions: bool = False,
-                     results_dir: Path | None = None, backend: str = "auto", starts: dict[str, int] | None = None) -> str:
+                     reports: dict[str, LessonReport] | None = None, starts: dict[str, int] | None = None) -> str:
     """The exercise worksheet: per exercise the task, the starters and room to predict the output; with
-    `solutions`, the answer key: the reference solutions and what they print."""
+    `solutions`, the answer key: the reference solutions and what they print (from `reports`, by slug)."""
     if not chosen:
         raise KitError("no lesson has an exercise yet")
-    reports = load_results(results_dir, backend) if solutions and results_dir else {}
+    reports = reports or {}
     sheets = []
     for lesson in chosen:
         title, task = exercise_task(lesson)
