@@ -9,27 +9,17 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from runner import KitError
 from runner.model.languages import Registry
 from runner.model.lessons import Lesson
+from runner.publish import figures
 from runner.publish.listing import block, listing, listing_css, rows
 from runner.publish.markup import markdown_html, slug
 from runner.publish.pages import LessonPage, exercise_task, kit_commit, lesson_page
-from runner.model.results import LessonReport, Timing, now, write_atomically
+from runner.model.results import LessonReport, now, write_atomically
 from runner.model.timeline import Lane
 
 TEMPLATES = Path(__file__).with_name("templates")
 SCREEN_STYLE, PRINT_STYLE = "default", "bw"  # Pygments styles: colour on screen, grey-scale on paper
 FORMATS = ("pdf", "html", "md")
 KEEP_WITH_PREDICTION = 6  # source lines printed on the same page as the worksheet's prediction lines
-
-
-def _md_timing(t: Timing | None) -> str:
-    if t is None:
-        return "-"
-    text = f"{t.median / 1000:.2f} s"
-    return text if t.min == t.max else f"{text} ({t.min / 1000:.2f}-{t.max / 1000:.2f})"
-
-
-def _md_memory(t: Timing | None) -> str:
-    return "-" if t is None else f"{t.median / 2**20:.0f} MB"
 
 
 def text_timeline(lanes: tuple[Lane, ...], end: float, step: float) -> list[str]:
@@ -52,8 +42,9 @@ def text_timeline(lanes: tuple[Lane, ...], end: float, step: float) -> list[str]
 def _environment(html: bool) -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=html, undefined=StrictUndefined,
                       trim_blocks=not html, lstrip_blocks=not html, keep_trailing_newline=True)
-    env.globals.update(md_timing=_md_timing, md_memory=_md_memory, text_timeline=text_timeline)
-    env.filters["slug"] = slug
+    env.globals.update(text_timeline=text_timeline)
+    env.filters.update(slug=slug, seconds=figures.seconds, spread=figures.spread, timing=figures.timing,
+                       megabytes=figures.megabytes)
     return env
 
 

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from runner.model.languages import Registry
 from runner.model.results import LessonReport, Status, Timing
+from runner.publish.figures import megabytes, seconds, spread
 
 # A status's style (runner/model/results.py's table) as the terminal shows it; site.css styles the same names.
 STYLES = {"good": "green", "bad": "red", "broken": "bold red", "quiet": "dim", "warn": "yellow"}
@@ -41,14 +42,11 @@ def shown(text: str) -> str:
 
 
 def _ms(t: Timing | None, ranges: bool = True) -> str:
+    """A timing in a table cell: the median, and below it the min-max of repeats if `ranges`."""
     if t is None:
         return "-"
-    text = f"{t.median / 1000:.2f}s"
-    return text if t.min == t.max or not ranges else f"{text}\n{t.min / 1000:.2f}-{t.max / 1000:.2f}"
-
-
-def _mb(t: Timing | None) -> str:
-    return "-" if t is None else f"{t.median / 2**20:.0f} MB"
+    text, more = seconds(t.median, "s"), spread(t)
+    return f"{text}\n{more}" if more and ranges else text
 
 
 def _verdict(report: LessonReport) -> Text:
@@ -113,7 +111,7 @@ def _summary_table(reports: list[LessonReport], registry: Registry, compact: int
             ranges = compact < 3
             rows.append((first[i] if i < len(first) else "", title, status, _ms(t["run_ms"], ranges),
                          _ms(t["process_ms"], ranges), "cached" if worst.build_cached else _ms(t["build_ms"], ranges),
-                         _mb(t["peak_memory_bytes"]), _ms(t["stall_ms"], ranges), _version(worst.runtime_version)))
+                         megabytes(t["peak_memory_bytes"]), _ms(t["stall_ms"], ranges), _version(worst.runtime_version)))
             ends.append(many and i == len(report.languages) - 1)
     shown = [i for i, name in enumerate(names) if name not in numbers or any(row[i] != "-" for row in rows)]
     versions = {}
