@@ -177,6 +177,12 @@ class LessonReport:
         }
 
     @property
+    def differences_that_show(self) -> list[dict]:
+        """The declared differences (lesson.yaml's `differ`) that really show in this run: the lines they
+        match are not the same in every language."""
+        return [d for d in self.declared_differences if len({tuple(v) for v in d["lines"].values()}) > 1]
+
+    @property
     def reruns(self) -> list[RunResult]:
         """The runs that were run again alone, the machine's load having made the
         first one's time stamps late."""

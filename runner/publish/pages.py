@@ -110,9 +110,7 @@ class LessonPage:
     @property
     def differences(self) -> list[dict]:
         """Declared differences that really show in this run: why, and each language's lines."""
-        if self.report is None:
-            return []
-        return [d for d in self.report.declared_differences if len({tuple(v) for v in d["lines"].values()}) > 1]
+        return self.report.differences_that_show if self.report is not None else []
 
 
 def lesson_page(lesson: Lesson, registry: Registry, report: LessonReport | None,
