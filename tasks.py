@@ -345,9 +345,9 @@ def check(c, lesson, lang=None, file=None, backend=None, json=False):
 
             print(to_json(verdict.to_dict()))
         else:
-            from runner.publish.terminal import show_verdict
+            from runner.publish.terminal import show_exercise_verdict
 
-            show_verdict(out, verdict)
+            show_exercise_verdict(out, verdict)
         if not verdict:
             raise Exit(code=EXIT_FAILED)
 

@@ -179,10 +179,11 @@ def outputs(report: LessonReport, registry: Registry, width: int):
 def show_lesson(console: Console, report: LessonReport, registry: Registry) -> None:
     console.print(summary_table([report], registry, console.width))
     console.print(outputs(report, registry, console.width))
-    _show_verdict(console, report)
+    _show_lesson_verdict(console, report)
 
 
-def _show_verdict(console: Console, report: LessonReport) -> None:
+def _show_lesson_verdict(console: Console, report: LessonReport) -> None:
+    """A lesson's verdict and what explains it: reruns, lines whose order varied, differences by design, the diff."""
     for run in report.reruns:
         console.print(Text(f"{report.lesson}: {run.language} was run again alone (no other program timed, no build, meanwhile): {run.rerun}",
                            "yellow"))
@@ -203,12 +204,12 @@ def show_all(console: Console, reports: list[LessonReport], registry: Registry) 
     console.print(summary_table(reports, registry, console.width))
     for report in reports:
         if not report.equivalent or report.reruns or report.order_varied:
-            _show_verdict(console, report)
+            _show_lesson_verdict(console, report)
     good = sum(1 for r in reports if r)
     console.print(f"{good} of {len(reports)} lessons ran everywhere and are equivalent")
 
 
-def show_verdict(console: Console, verdict) -> None:
+def show_exercise_verdict(console: Console, verdict) -> None:
     """An exercise's verdict: pass, or each thing that is wrong; then what the program printed."""
     if verdict.run is not None and verdict.run.stdout.strip():
         console.print(Panel(Text(shown(verdict.run.stdout.rstrip("\n"))), title="your program printed",
