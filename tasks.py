@@ -79,7 +79,8 @@ def list_(c):
 def _run(c, slugs, lang, backend, repeat, as_json, serial=False):
     from runner.sandbox import choice
     from runner.run import workflow
-    from runner.model.results import save_report, to_json
+    from runner.model.results import to_json
+    from runner.model.store import ResultsStore
     from runner.publish.terminal import show_all, show_lesson
 
     registry, lessons = _load()
@@ -93,11 +94,11 @@ def _run(c, slugs, lang, backend, repeat, as_json, serial=False):
     problems = engine.check(languages, err.print)
     if problems:
         raise EnvironmentProblem("\n".join(problems))
-    results_dir, unsaved = Path(c.rosetta.results), []
+    store, unsaved = ResultsStore(Path(c.rosetta.results)), []
 
     def save(report):
         try:
-            save_report(report, results_dir)
+            store.save(report)
         except EnvironmentProblem as exc:  # a full disk, say: show what ran, then say so
             unsaved.append(str(exc))
 
@@ -116,7 +117,7 @@ def _run(c, slugs, lang, backend, repeat, as_json, serial=False):
     if course.lost:
         saved = course.finished - len(unsaved)
         raise EnvironmentProblem(f"{course.lost}\nThe results of the {saved} lesson(s) that had finished are saved "
-                                 f"under {results_dir / engine.name}; the other {len(reports) - course.finished} "
+                                 f"under {store.folder_of(engine.name)}; the other {len(reports) - course.finished} "
                                  "did not run.")
     if unsaved:
         more = f"\n(and {len(unsaved) - 1} more lesson(s) could not be saved)" if len(unsaved) > 1 else ""
@@ -177,12 +178,13 @@ def render(c, out=None, backend="auto"):
     with _errors():
         import time
 
+        from runner.model.store import ResultsStore
         from runner.publish.render import render_site
 
         registry, lessons = _load()
         target = Path(out or c.rosetta.site)
         started = time.monotonic()
-        written = render_site(lessons, registry, Path(c.rosetta.results), target, backend)
+        written = render_site(lessons, registry, ResultsStore(Path(c.rosetta.results)).reports(backend), target)
         size = sum(path.stat().st_size for path in written)
         print(f"wrote {len(written)} files ({size / 1000:.0f} kB) to {target} in {time.monotonic() - started:.1f}s; "
               f"open {target / 'index.html'} or run `invoke serve`")
@@ -210,12 +212,13 @@ def handout(c, lesson, format="pdf", out=None, backend="auto"):
     """Write one lesson's handout, the booklet (--all), the worksheet (--exercises) or its answer key
     (--solutions): PDF, HTML or Markdown."""
     with _errors():
+        from runner.model.store import ResultsStore
         from runner.publish.render import FORMATS, render_handout, render_worksheet
 
         if format not in FORMATS:
             raise KitError(f"unknown format {format!r}: expected one of {', '.join(FORMATS)}")
         registry, lessons = _load()
-        results = Path(c.rosetta.results)
+        store = ResultsStore(Path(c.rosetta.results))
         kind = "html" if format == "pdf" else format
         if lesson in (EXERCISES, SOLUTIONS):
             solutions = lesson == SOLUTIONS
@@ -223,7 +226,8 @@ def handout(c, lesson, format="pdf", out=None, backend="auto"):
             document = f"Async Rosetta {name.replace('-', ' ')}"
 
             def make(starts=None):
-                return render_worksheet(chosen, registry, kind, solutions, results, backend, starts)
+                return render_worksheet(chosen, registry, kind, solutions, store.reports(backend) if solutions else None,
+                                        starts)
         else:
             booklet = lesson == ALL
             name = "booklet" if booklet else lesson
@@ -231,7 +235,7 @@ def handout(c, lesson, format="pdf", out=None, backend="auto"):
             document = "Async Rosetta booklet" if booklet else "Async Rosetta"
 
             def make(starts=None):
-                return render_handout(chosen, registry, results, kind, booklet=booklet, backend=backend, starts=starts)
+                return render_handout(chosen, registry, store.reports(backend), kind, booklet=booklet, starts=starts)
         target = Path(out) if out else Path(c.rosetta.handouts) / f"{name}.{format}"
         if format == "pdf":
             from runner.publish.pdf import Part, html_to_pdf
@@ -341,9 +345,9 @@ def check(c, lesson, lang=None, file=None, backend=None, json=False):
 
             print(to_json(verdict.to_dict()))
         else:
-            from runner.publish.terminal import show_verdict
+            from runner.publish.terminal import show_exercise_verdict
 
-            show_verdict(out, verdict)
+            show_exercise_verdict(out, verdict)
         if not verdict:
             raise Exit(code=EXIT_FAILED)
 

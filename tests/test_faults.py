@@ -22,7 +22,8 @@ import pytest
 from runner import EnvironmentProblem
 from runner.run import workflow
 from runner.model.lessons import MAX_TIMEOUT, load_lessons
-from runner.model.results import LessonReport, RunResult, Status, load_report, save_report
+from runner.model.results import LessonReport, RunResult, Status
+from runner.model.store import ResultsStore, load_report
 from runner.sandbox.docker.labels import LESSON_LABEL, OWNER_LABEL, PHASE_LABEL
 from tests.conftest import make_lesson, unavailable
 
@@ -343,12 +344,12 @@ def _report(n: int, size: int) -> LessonReport:
 def test_a_results_file_is_never_seen_half_written(tmp_path):
     """Writers replace the file again and again while a reader reads it: every read is a whole report."""
     reports = [_report(n, 20_000 + n * 5_000) for n in range(4)]  # 0.3 to 0.7 MB each
-    save_report(reports[0], tmp_path)
+    ResultsStore(tmp_path).save(reports[0])
     path, stop, seen, bad = tmp_path / "local" / "atomic.json", threading.Event(), set(), []
 
     def write(report):
         for _ in range(15):
-            save_report(report, tmp_path)
+            ResultsStore(tmp_path).save(report)
 
     def read():
         while not stop.is_set():
@@ -372,14 +373,14 @@ def test_a_results_file_is_never_seen_half_written(tmp_path):
 
 
 def test_a_failed_write_keeps_the_previous_results_and_says_why(tmp_path, monkeypatch):
-    save_report(_report(1, 10), tmp_path)
+    ResultsStore(tmp_path).save(_report(1, 10))
 
     def no_space(fd):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(os, "fsync", no_space)
     with pytest.raises(EnvironmentProblem) as caught:
-        save_report(_report(2, 10), tmp_path)
+        ResultsStore(tmp_path).save(_report(2, 10))
     assert "cannot save the results of atomic" in str(caught.value)
     assert "No space left on device" in str(caught.value) and "unchanged" in str(caught.value)
     assert load_report(tmp_path / "local" / "atomic.json").date == "1"

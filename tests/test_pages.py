@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from runner import ROOT
+from runner.model.store import ResultsStore
 from runner.publish.render import render_handout, render_site
 from tests.conftest import UNDER_CI, unavailable
 
@@ -36,7 +37,7 @@ def results(tmp_path):
 @pytest.fixture
 def site(tmp_path, results, registry, lessons):
     out = tmp_path / "site"
-    render_site(lessons, registry, results, out)
+    render_site(lessons, registry, ResultsStore(results).reports(), out)
     return out
 
 
@@ -63,8 +64,27 @@ def test_lesson_pages_show_code_output_timelines_and_escape_what_programs_print(
     assert "Not run yet" in not_run and "invoke run-lesson race" in not_run
 
 
+def test_a_lesson_that_is_not_equivalent_shows_its_runs_and_what_differs(tmp_path, registry, lessons):
+    """A report that is not equivalent, and a run that failed, are falsy: still results, not "not run yet"."""
+    folder = tmp_path / "results" / "docker"
+    folder.mkdir(parents=True)
+    kitchen = json.loads((RESULTS / "docker" / "kitchen.json").read_text())
+    kitchen["runs"][1] = {**kitchen["runs"][1], "status": "failed", "exit_code": 3,
+                          "message": "the program exited with code 3"}
+    kitchen.update(equivalent=False, diff="javascript: failed - the program exited with code 3")
+    (folder / "kitchen.json").write_text(json.dumps(kitchen))
+    render_site({"kitchen": lessons["kitchen"]}, registry, ResultsStore(tmp_path / "results").reports(),
+                tmp_path / "site")
+    page, index = ((tmp_path / "site" / name).read_text() for name in ("kitchen.html", "index.html"))
+    assert ">not run yet<" not in page + index and "Not run yet" not in page
+    assert "the program exited with code 3" in page and "What differs" in page and ">failed</span>" in index
+    assert "Run on the docker backend" in page and "docker" in index.split('class="conditions"')[1]
+    md = render_handout([lessons["kitchen"]], registry, ResultsStore(tmp_path / "results").reports(), "md", booklet=False)
+    assert "## What differs" in md and "not run yet" not in md
+
+
 def test_one_bar_per_run_of_a_task():
-    from runner.model.results import load_report
+    from runner.model.store import load_report
     from runner.model.timeline import lanes
 
     run = load_report(RESULTS / "docker" / "kitchen.json").runs_of("python")[0]
@@ -115,7 +135,7 @@ def test_pages_link_concepts_contents_anchors_neighbours_and_the_exercise(site, 
 
 
 def test_the_markdown_handout_matches_the_golden_file(results, registry, lessons):
-    text = render_handout([lessons["kitchen"]], registry, RESULTS, "md", booklet=False)
+    text = render_handout([lessons["kitchen"]], registry, ResultsStore(RESULTS).reports(), "md", booklet=False)
     if os.environ.get("UPDATE_GOLDEN") and text != GOLDEN.read_text():
         if UNDER_CI:  # CI compares; it never rewrites what it compares with
             pytest.fail(f"UPDATE_GOLDEN is set under CI and the Markdown handout differs from {GOLDEN.name}")
@@ -123,27 +143,6 @@ def test_the_markdown_handout_matches_the_golden_file(results, registry, lessons
         pytest.skip(f"UPDATE_GOLDEN: rewrote {GOLDEN.relative_to(ROOT)}; review `git diff`, then run the test "
                     "again without UPDATE_GOLDEN")
     assert text == GOLDEN.read_text(), "the Markdown handout changed: check it, then UPDATE_GOLDEN=1 invoke test"
-
-
-def test_render_shows_dockers_results_where_there_are_some_else_the_local_ones(tmp_path):
-    from runner import KitError
-    from runner.publish.pages import load_results
-
-    folder = tmp_path / "results"
-    shutil.copytree(RESULTS, folder)
-    kitchen = json.loads((folder / "docker" / "kitchen.json").read_text())
-    (folder / "local").mkdir()
-    for slug in ("kitchen", "gather"):  # kitchen on both backends, gather only on the local one
-        local = {**kitchen, "lesson": slug, "backend": "local",
-                 "runs": [{**run, "backend": "local"} for run in kitchen["runs"]]}
-        (folder / "local" / f"{slug}.json").write_text(json.dumps(local))
-    auto = load_results(folder)
-    assert (auto["kitchen"].backend, auto["gather"].backend) == ("docker", "local")
-    assert {slug: report.backend for slug, report in load_results(folder, "local").items()} == {
-        "kitchen": "local", "gather": "local"}
-    assert "gather" not in load_results(folder, "docker") and load_results(folder, "docker")["kitchen"].backend == "docker"
-    with pytest.raises(KitError, match="unknown backend 'podman': expected one of auto, docker, local"):
-        load_results(folder, "podman")
 
 
 def _invoke(*args, env=None, timeout=300):
@@ -440,7 +439,8 @@ def _print_look(driver, html: str, tmp_path: Path) -> None:
 
 @pytest.mark.browser
 def test_printed_timelines_code_and_legend_are_readable_and_inside_the_page(browser, results, lessons, registry, tmp_path):
-    html = render_handout([lessons["errors"], lessons["kitchen"]], registry, results, "html", booklet=True)
+    html = render_handout([lessons["errors"], lessons["kitchen"]], registry, ResultsStore(results).reports(), "html",
+                          booklet=True)
     try:
         width = _print_look(browser, html, tmp_path)
         seen = browser.execute_script("""

@@ -1,4 +1,5 @@
-"""What a run produced: statuses, one result per language run, a report per lesson, saved as JSON."""
+"""What a run produced: statuses, one result per language run, a report per lesson, as JSON
+(runner/model/store.py keeps them)."""
 from __future__ import annotations
 
 import enum
@@ -12,29 +13,56 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from runner import ROOT, EnvironmentProblem
-
-RESULTS_DIR = ROOT / "results"
 # JSON escapes the C0 controls (ESC among them) by itself; DEL and the C1 controls (U+0080-U+009F, which
 # some terminals obey too) it leaves raw unless asked to escape everything that is not ASCII.
 _RAW_CONTROLS = re.compile("[\x7f-\x9f]")
 
 
-class Status(str, enum.Enum):
-    OK = "ok"
-    FAILED = "failed"  # the program exited non-zero
-    BUILD_FAILED = "build_failed"
-    TIMEOUT = "timeout"
-    OOM = "oom"
-    OUTPUT_LIMIT = "output_limit"
-    MISSING = "missing"  # the lesson has no example in this language
-    SKIPPED = "skipped"  # e.g. the runtime is older than the lesson requires
-    ERROR = "error"  # the kit itself failed; `message` says how
+def _row(value: str, style: str, meaning: str, *, judged: bool = True, headline: str = "",
+         stderr: bool = False) -> tuple:
+    """One status's row of the table below, its optional columns by name."""
+    return value, style, meaning, judged, headline, stderr
 
-    @property
-    def ran(self) -> bool:
-        """The program ran to an end of its own (well or badly)."""
-        return self in (Status.OK, Status.FAILED)
+
+class Status(str, enum.Enum):
+    """How a run ended. Each status is one row of this table, which everything that judges or shows a run
+    reads: the verdict (`judged`), the terminal and the pages (`style`: the terminal's colour, and the CSS
+    class `status-<style>`, shared by statuses that look alike), the checker (`told`). A new status is a
+    row here, and the place that decides it."""
+
+    style: str  # good, bad, broken, quiet or warn: runner/publish/terminal.py's STYLES and site.css
+    meaning: str  # as README's "Statuses" says it
+    judged: bool  # the run counts in the lesson's verdict: not ok, it makes the lesson not equivalent
+    headline: str  # what a learner is told in place of the message's own headline (its text up to ':')
+    stderr: bool  # a learner is shown what the exit code means and the end of what it printed on stderr
+
+    def __new__(cls, value: str, style: str, meaning: str, judged: bool, headline: str, stderr: bool):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.style, member.meaning, member.judged, member.headline, member.stderr = (
+            style, meaning, judged, headline, stderr)
+        return member
+
+    OK = _row("ok", "good", "the program ran and exited 0")
+    FAILED = _row("failed", "bad", "it exited non-zero, or was killed by a signal", stderr=True)
+    BUILD_FAILED = _row("build_failed", "bad", "the C# compiler rejected it", headline="it does not compile")
+    TIMEOUT = _row("timeout", "bad", "it was still running at the lesson's `timeout` and was stopped")
+    OOM = _row("oom", "bad", "it ran out of memory")
+    OUTPUT_LIMIT = _row("output_limit", "bad", "it printed more than 1 MB (stdout and stderr together)")
+    MISSING = _row("missing", "quiet", "the lesson has no example in that language", judged=False)
+    SKIPPED = _row("skipped", "warn", "the runtime is older than the lesson requires", judged=False)
+    ERROR = _row("error", "broken", "the run could not happen: the kit or its engine failed, or the example "
+                 "file is unusable (empty, not UTF-8, over 1 MB, unreadable)")
+
+    def told(self, message: str) -> str:
+        """What a learner is told of a run that ended so: the run's message, in the status's own words
+        where it has some."""
+        if not message:
+            return f"it ended with status {self.value}"
+        if not self.headline:
+            return message
+        _, colon, rest = message.partition(":")
+        return f"{self.headline}: {(rest if colon else message).strip()}"
 
 
 @dataclass(frozen=True)
@@ -72,7 +100,7 @@ class RunResult:
     repeat: int = 1
 
     def __bool__(self) -> bool:
-        return self.status in (Status.OK, Status.MISSING, Status.SKIPPED)
+        return self.status is Status.OK or not self.status.judged
 
     def with_(self, **changes) -> "RunResult":
         return replace(self, **changes)
@@ -147,6 +175,12 @@ class LessonReport:
             "peak_memory_bytes": Timing.of([r.peak_memory_bytes for r in runs]),
             "stall_ms": Timing.of([r.stall_ms for r in runs]),
         }
+
+    @property
+    def differences_that_show(self) -> list[dict]:
+        """The declared differences (lesson.yaml's `differ`) that really show in this run: the lines they
+        match are not the same in every language."""
+        return [d for d in self.declared_differences if len({tuple(v) for v in d["lines"].values()}) > 1]
 
     @property
     def reruns(self) -> list[RunResult]:
@@ -230,19 +264,3 @@ def to_json(data) -> str:
     """JSON that keeps a program's output as text and is safe to print to a terminal."""
     text = json.dumps(data, indent=2, ensure_ascii=False)
     return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def save_report(report: LessonReport, results_dir: Path = RESULTS_DIR) -> Path:
-    """Save under results/<backend>/<lesson>.json; the newest run of a lesson replaces the older."""
-    path = results_dir / report.backend / f"{report.lesson}.json"
-    try:
-        write_atomically(path, to_json(report.to_dict()) + "\n")
-    except OSError as exc:
-        raise EnvironmentProblem(
-            f"cannot save the results of {report.lesson} to {path}: {exc.strerror or exc}. The results saved "
-            "there before are unchanged. Make room (or make the folder writable) and run again.") from None
-    return path
-
-
-def load_report(path: Path) -> LessonReport:
-    return LessonReport.from_dict(json.loads(path.read_text(encoding="utf-8")))

@@ -8,20 +8,20 @@ import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from runner import ROOT, KitError
+from runner import ROOT
 from runner.model.languages import Language, Registry
 from runner.model.lessons import Lesson
 from runner.publish.listing import listing
 from runner.publish.markup import Section, inline_html, markdown_html, sections
-from runner.model.results import LessonReport, RunResult, Timing, load_report
+from runner.model.results import LessonReport, RunResult, Status, Timing
 from runner.model.timeline import Lane, axis_ticks, lanes
 
-BACKENDS = ("docker", "local")
 # The page's own sections, in order (their anchors are taken before the narrative's headings).
 PAGE_SECTIONS = (("programs", "The programs and what they printed"), ("verdict", "Verdict"),
                  ("timelines", "Timelines"), ("timings", "Timings and memory"), ("exercise", "Exercise"),
                  ("provenance", "Provenance"))
 DIFFER = "where-they-differ"  # the narrative's section that the language notes join
+NOT_RUN, NOT_RUN_STYLE = "not run yet", "quiet"  # a language with an example and no stored result
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,20 @@ class Column:
         return inline_html(self.note) if self.note else ""
 
     @property
-    def status(self) -> str:
+    def _status(self) -> Status | None:
+        """How the run ended; None: not run yet."""
         if self.code is None:
-            return "missing"
-        return self.run.status.value if self.run else "not run yet"
+            return Status.MISSING
+        return self.run.status if self.run is not None else None
+
+    @property
+    def status(self) -> str:
+        return self._status.value if self._status is not None else NOT_RUN
+
+    @property
+    def style(self) -> str:
+        """Its status's style (runner/model/results.py's table): the page's class `status-<style>`."""
+        return self._status.style if self._status is not None else NOT_RUN_STYLE
 
 
 @dataclass(frozen=True)
@@ -100,24 +110,7 @@ class LessonPage:
     @property
     def differences(self) -> list[dict]:
         """Declared differences that really show in this run: why, and each language's lines."""
-        if self.report is None:
-            return []
-        return [d for d in self.report.declared_differences if len({tuple(v) for v in d["lines"].values()}) > 1]
-
-
-def load_results(results_dir: Path, backend: str = "auto") -> dict[str, LessonReport]:
-    """The stored report of every lesson; `auto` takes Docker's where there is one, else the local one."""
-    if backend not in ("auto", *BACKENDS):
-        raise KitError(f"unknown backend {backend!r}: expected one of auto, {', '.join(BACKENDS)}")
-    found: dict[str, LessonReport] = {}
-    for name in reversed(BACKENDS) if backend == "auto" else (backend,):
-        for path in sorted((results_dir / name).glob("*.json")):
-            try:
-                found[path.stem] = load_report(path)
-            except (OSError, ValueError, KeyError, TypeError) as exc:
-                raise KitError(f"{path}: not a results file the kit can read ({exc}); run the lesson again "
-                               f"(`invoke run-lesson {path.stem}`) or delete the file") from None
-    return found
+        return self.report.differences_that_show if self.report is not None else []
 
 
 def lesson_page(lesson: Lesson, registry: Registry, report: LessonReport | None,
@@ -126,7 +119,7 @@ def lesson_page(lesson: Lesson, registry: Registry, report: LessonReport | None,
     for language in registry.languages.values():
         path = lesson.example(language)
         code = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
-        runs = report.runs_of(language.name) if report else []
+        runs = report.runs_of(language.name) if report is not None else []
         run = runs[0] if runs else None
         columns.append(Column(
             language=language, code=code,
@@ -134,10 +127,10 @@ def lesson_page(lesson: Lesson, registry: Registry, report: LessonReport | None,
             run=run, timings=report.timings(language.name) if runs else {},
             lanes=(), note=lesson.note(language.name),
         ))
-    ends = [c.run.run_ms / 1000 for c in columns if c.run and c.run.run_ms]
+    ends = [c.run.run_ms / 1000 for c in columns if c.run is not None and c.run.run_ms]
     end = max(ends, default=1.0) or 1.0
     columns = [Column(c.language, c.code, c.code_html, c.run, c.timings,
-                      lanes(c.run.events, end) if c.run else (), c.note) for c in columns]
+                      lanes(c.run.events, end) if c.run is not None else (), c.note) for c in columns]
     page = LessonPage(lesson, report, tuple(columns), "", end, axis_ticks(end), previous=previous, next=next)
     taken = {a for a, _ in PAGE_SECTIONS} | {"in-each-language"}
     parts = tuple(sections(page.narrative, taken))

@@ -9,27 +9,17 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from runner import KitError
 from runner.model.languages import Registry
 from runner.model.lessons import Lesson
+from runner.publish import figures
 from runner.publish.listing import block, listing, listing_css, rows
 from runner.publish.markup import markdown_html, slug
-from runner.publish.pages import LessonPage, exercise_task, kit_commit, lesson_page, load_results
-from runner.model.results import Timing, now, write_atomically
+from runner.publish.pages import LessonPage, exercise_task, kit_commit, lesson_page
+from runner.model.results import LessonReport, now, write_atomically
 from runner.model.timeline import Lane
 
 TEMPLATES = Path(__file__).with_name("templates")
 SCREEN_STYLE, PRINT_STYLE = "default", "bw"  # Pygments styles: colour on screen, grey-scale on paper
 FORMATS = ("pdf", "html", "md")
 KEEP_WITH_PREDICTION = 6  # source lines printed on the same page as the worksheet's prediction lines
-
-
-def _md_timing(t: Timing | None) -> str:
-    if t is None:
-        return "-"
-    text = f"{t.median / 1000:.2f} s"
-    return text if t.min == t.max else f"{text} ({t.min / 1000:.2f}-{t.max / 1000:.2f})"
-
-
-def _md_memory(t: Timing | None) -> str:
-    return "-" if t is None else f"{t.median / 2**20:.0f} MB"
 
 
 def text_timeline(lanes: tuple[Lane, ...], end: float, step: float) -> list[str]:
@@ -52,8 +42,9 @@ def text_timeline(lanes: tuple[Lane, ...], end: float, step: float) -> list[str]
 def _environment(html: bool) -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=html, undefined=StrictUndefined,
                       trim_blocks=not html, lstrip_blocks=not html, keep_trailing_newline=True)
-    env.globals.update(md_timing=_md_timing, md_memory=_md_memory, text_timeline=text_timeline)
-    env.filters["slug"] = slug
+    env.globals.update(text_timeline=text_timeline)
+    env.filters.update(slug=slug, seconds=figures.seconds, spread=figures.spread, timing=figures.timing,
+                       megabytes=figures.megabytes)
     return env
 
 
@@ -64,10 +55,10 @@ def _render(template: str, **context) -> str:
         raise KitError(f"runner/publish/templates/{template}: {exc.__class__.__name__}: {exc}") from None
 
 
-def pages(lessons: dict[str, Lesson], registry: Registry, results_dir: Path, backend: str,
+def pages(lessons: dict[str, Lesson], registry: Registry, reports: dict[str, LessonReport],
           course: list[Lesson] | None = None) -> list[LessonPage]:
-    """A page for each of `lessons`, with the lessons before and after it in `course` (default: `lessons`)."""
-    reports = load_results(results_dir, backend)
+    """A page for each of `lessons` with its report (`reports`: by slug, runner/model/store.py), and the
+    lessons before and after it in `course` (default: `lessons`)."""
     order = course if course is not None else list(lessons.values())
     slugs = [lesson.slug for lesson in order]
     built = []
@@ -91,7 +82,7 @@ class Conditions:
 
     @classmethod
     def of(cls, built: list[LessonPage], registry: Registry) -> "Conditions":
-        reports = [p.report for p in built if p.report]
+        reports = [p.report for p in built if p.report is not None]
         dates = sorted(r.date for r in reports if r.date)
         hosts = list({(h.get("cpus"), h.get("memory_bytes"), h.get("system"), h.get("machine")): h
                       for h in (r.host for r in reports)}.values())
@@ -110,10 +101,10 @@ def concept_index(built: list[LessonPage]) -> list[tuple[str, list[LessonPage]]]
     return sorted(found.items(), key=lambda item: item[0].casefold())
 
 
-def render_site(lessons: dict[str, Lesson], registry: Registry, results_dir: Path, out: Path,
-                backend: str = "auto") -> list[Path]:
+def render_site(lessons: dict[str, Lesson], registry: Registry, reports: dict[str, LessonReport],
+                out: Path) -> list[Path]:
     """The whole site, rendered in memory first, then written file by file (each whole or not at all)."""
-    built = pages(lessons, registry, results_dir, backend)
+    built = pages(lessons, registry, reports)
     languages = list(registry.languages.values())
     files = {"index.html": _render("index.html.j2", pages=built, languages=languages,
                                    conditions=Conditions.of(built, registry), concepts=concept_index(built))}
@@ -130,16 +121,16 @@ def render_site(lessons: dict[str, Lesson], registry: Registry, results_dir: Pat
     return written
 
 
-def render_handout(chosen: list[Lesson], registry: Registry, results_dir: Path, fmt: str, booklet: bool,
-                   backend: str = "auto", starts: dict[str, int] | None = None) -> str:
+def render_handout(chosen: list[Lesson], registry: Registry, reports: dict[str, LessonReport], fmt: str,
+                   booklet: bool, starts: dict[str, int] | None = None) -> str:
     """One lesson's handout, or the booklet of several, as HTML (print CSS inlined) or Markdown.
 
     `starts`: the page each lesson starts on, for the booklet's contents (runner/publish/pdf.py finds them)."""
     if fmt == "md":
         step = 0.1
         return "\n\n".join(_render("handout.md.j2", page=page, step=step).strip() + "\n"
-                           for page in pages({l.slug: l for l in chosen}, registry, results_dir, backend))
-    built = pages({l.slug: l for l in chosen}, registry, results_dir, backend)
+                           for page in pages({l.slug: l for l in chosen}, registry, reports))
+    built = pages({l.slug: l for l in chosen}, registry, reports)
     return _render("handout.html.j2", pages=built, booklet=booklet, title=handout_title(chosen, booklet),
                    inline_css=print_css(), starts=starts or {}, languages=list(registry.languages.values()),
                    commit=kit_commit(), date=now()[:10])
@@ -171,7 +162,7 @@ class Sheet:
 def _solution_output(lesson: Lesson, language, report) -> tuple[str, str]:
     """What the reference solution prints: its stored run where it is the lesson's example, else the
     output the lesson expects (which `invoke check` holds a solution to)."""
-    runs = report.runs_of(language.name) if report else []
+    runs = report.runs_of(language.name) if report is not None else []
     if runs and runs[0].stdout and lesson.solution(language) == lesson.example(language):
         return f"as run on the {report.backend} backend, {report.date[:10]}", runs[0].stdout
     if lesson.expected:
@@ -180,12 +171,12 @@ def _solution_output(lesson: Lesson, language, report) -> tuple[str, str]:
 
 
 def render_worksheet(chosen: list[Lesson], registry: Registry, fmt: str, solutions: bool = False,
-                     results_dir: Path | None = None, backend: str = "auto", starts: dict[str, int] | None = None) -> str:
+                     reports: dict[str, LessonReport] | None = None, starts: dict[str, int] | None = None) -> str:
     """The exercise worksheet: per exercise the task, the starters and room to predict the output; with
-    `solutions`, the answer key: the reference solutions and what they print."""
+    `solutions`, the answer key: the reference solutions and what they print (from `reports`, by slug)."""
     if not chosen:
         raise KitError("no lesson has an exercise yet")
-    reports = load_results(results_dir, backend) if solutions and results_dir else {}
+    reports = reports or {}
     sheets = []
     for lesson in chosen:
         title, task = exercise_task(lesson)

@@ -13,12 +13,10 @@ from rich.text import Text
 
 from runner.model.languages import Registry
 from runner.model.results import LessonReport, Status, Timing
+from runner.publish.figures import megabytes, seconds, spread
 
-STATUS_STYLE = {
-    Status.OK: "green", Status.MISSING: "dim", Status.SKIPPED: "yellow", Status.FAILED: "red",
-    Status.BUILD_FAILED: "red", Status.TIMEOUT: "red", Status.OOM: "red",
-    Status.OUTPUT_LIMIT: "red", Status.ERROR: "bold red",
-}
+# A status's style (runner/model/results.py's table) as the terminal shows it; site.css styles the same names.
+STYLES = {"good": "green", "bad": "red", "broken": "bold red", "quiet": "dim", "warn": "yellow"}
 SIDE_BY_SIDE_WIDTH = 110
 # A program's output is shown, never obeyed: characters that would steer the terminal (ESC starts
 # colour, cursor, title and clipboard sequences; CR and BS overwrite; BEL rings) appear as \x1b etc.
@@ -44,14 +42,11 @@ def shown(text: str) -> str:
 
 
 def _ms(t: Timing | None, ranges: bool = True) -> str:
+    """A timing in a table cell: the median, and below it the min-max of repeats if `ranges`."""
     if t is None:
         return "-"
-    text = f"{t.median / 1000:.2f}s"
-    return text if t.min == t.max or not ranges else f"{text}\n{t.min / 1000:.2f}-{t.max / 1000:.2f}"
-
-
-def _mb(t: Timing | None) -> str:
-    return "-" if t is None else f"{t.median / 2**20:.0f} MB"
+    text, more = seconds(t.median, "s"), spread(t)
+    return f"{text}\n{more}" if more and ranges else text
 
 
 def _verdict(report: LessonReport) -> Text:
@@ -110,13 +105,13 @@ def _summary_table(reports: list[LessonReport], registry: Registry, compact: int
             title = registry.languages[lang].title if lang in registry.languages else lang
             lesson = _broken_at_hyphens(report.lesson) if compact >= 4 else report.lesson
             first = [lesson, _verdict(report)] if many else [_verdict(report)]
-            status = Text(worst.status.value, STATUS_STYLE[worst.status])
+            status = Text(worst.status.value, STYLES[worst.status.style])
             if any(r.rerun for r in runs):
                 status.append(", again", "yellow")
             ranges = compact < 3
             rows.append((first[i] if i < len(first) else "", title, status, _ms(t["run_ms"], ranges),
                          _ms(t["process_ms"], ranges), "cached" if worst.build_cached else _ms(t["build_ms"], ranges),
-                         _mb(t["peak_memory_bytes"]), _ms(t["stall_ms"], ranges), _version(worst.runtime_version)))
+                         megabytes(t["peak_memory_bytes"]), _ms(t["stall_ms"], ranges), _version(worst.runtime_version)))
             ends.append(many and i == len(report.languages) - 1)
     shown = [i for i, name in enumerate(names) if name not in numbers or any(row[i] != "-" for row in rows)]
     versions = {}
@@ -171,7 +166,7 @@ def outputs(report: LessonReport, registry: Registry, width: int):
         if extra:
             body.append("\n\n" + printable("\n".join(extra)), style="red")
         title = registry.languages[lang].title if lang in registry.languages else lang
-        panels.append((title, body, STATUS_STYLE[run.status]))
+        panels.append((title, body, STYLES[run.status.style]))
     if width >= SIDE_BY_SIDE_WIDTH and len(panels) > 1:
         table = Table(show_lines=False, expand=True)
         for title, _, style in panels:
@@ -184,10 +179,11 @@ def outputs(report: LessonReport, registry: Registry, width: int):
 def show_lesson(console: Console, report: LessonReport, registry: Registry) -> None:
     console.print(summary_table([report], registry, console.width))
     console.print(outputs(report, registry, console.width))
-    _show_verdict(console, report)
+    _show_lesson_verdict(console, report)
 
 
-def _show_verdict(console: Console, report: LessonReport) -> None:
+def _show_lesson_verdict(console: Console, report: LessonReport) -> None:
+    """A lesson's verdict and what explains it: reruns, lines whose order varied, differences by design, the diff."""
     for run in report.reruns:
         console.print(Text(f"{report.lesson}: {run.language} was run again alone (no other program timed, no build, meanwhile): {run.rerun}",
                            "yellow"))
@@ -195,9 +191,8 @@ def _show_verdict(console: Console, report: LessonReport) -> None:
         console.print(Text(f"{report.lesson}: in {language} the order of these lines varied between the runs "
                            "(the lesson compares equal only by luck of timing, unless they are declared "
                            "simultaneous):\n" + "\n".join(f"  {printable(line)}" for line in lines), "yellow"))
-    for item in report.declared_differences:
-        if len({tuple(v) for v in item["lines"].values()}) > 1:
-            console.print(Text(f"differs by design: {item['why']}", "yellow"))
+    for item in report.differences_that_show:
+        console.print(Text(f"differs by design: {item['why']}", "yellow"))
     if report.diff:
         console.print(Text(f"{report.lesson}: what differs", "bold red"))
         console.print(Syntax(shown(report.diff), "diff", theme="ansi_dark", background_color="default",
@@ -209,12 +204,12 @@ def show_all(console: Console, reports: list[LessonReport], registry: Registry) 
     console.print(summary_table(reports, registry, console.width))
     for report in reports:
         if not report.equivalent or report.reruns or report.order_varied:
-            _show_verdict(console, report)
+            _show_lesson_verdict(console, report)
     good = sum(1 for r in reports if r)
     console.print(f"{good} of {len(reports)} lessons ran everywhere and are equivalent")
 
 
-def show_verdict(console: Console, verdict) -> None:
+def show_exercise_verdict(console: Console, verdict) -> None:
     """An exercise's verdict: pass, or each thing that is wrong; then what the program printed."""
     if verdict.run is not None and verdict.run.stdout.strip():
         console.print(Panel(Text(shown(verdict.run.stdout.rstrip("\n"))), title="your program printed",

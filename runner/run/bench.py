@@ -12,7 +12,6 @@ import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Callable
 
 from runner import KitError
@@ -232,7 +231,3 @@ def targets(bench: Bench, languages: list[Language]) -> list[Target]:
         found.append(Target(f"run-all on Docker, caches {caches}: at most {limit}x {of}",
                             f"{wall / base:.2f}x ({wall / 1000:.1f} / {base / 1000:.1f} s)", wall / base <= limit))
     return found
-
-
-def results_path(root: Path) -> Path:
-    return root / "bench.json"

@@ -56,13 +56,13 @@ def _read(path: Path) -> str:
 
 
 def _what_went_wrong(run: RunResult, language: Language) -> list[str]:
-    if run.status is Status.BUILD_FAILED:
-        return [f"it does not compile: {run.message.removeprefix('the build failed:').strip()}"]
-    if run.status is Status.FAILED:
+    """What a learner is told of a run that did not end well: its status's words (runner/model/results.py)."""
+    told = run.status.told(run.message)
+    if run.status.stderr:
         tail = "\n".join(run.stderr.strip().splitlines()[-12:])
         meaning = dict(language.exit_codes).get(run.exit_code)
-        return [f"{run.message}" + (f" ({meaning})" if meaning else "") + (f"; it said:\n{tail}" if tail else "")]
-    return [run.message or f"it ended with status {run.status.value}"]
+        told += (f" ({meaning})" if meaning else "") + (f"; it said:\n{tail}" if tail else "")
+    return [told]
 
 
 def check(lesson: Lesson, language: Language, path: Path, backend: Backend,

@@ -137,7 +137,7 @@ def _difference(ref_name: str, reference: str, run: RunResult, rules) -> str:
 def verdict(lesson: Lesson, runs: list[RunResult]) -> tuple[bool, str, list[dict]]:
     """Equivalent or not, a readable account of what differs, and the lines that differ by design."""
     rules = lesson.compare
-    judged = [r for r in runs if r.status not in (Status.MISSING, Status.SKIPPED)]
+    judged = [r for r in runs if r.status.judged]
     problems = [f"{r.language}: {r.status.value} - {r.message}" for r in judged if r.status is not Status.OK]
     ok = [r for r in judged if r.status is Status.OK]
     ref_name, reference, _ = _reference(lesson, ok)
