@@ -74,9 +74,9 @@ def test_only_the_statuses_judged_count_in_the_verdict(tmp_path, registry):
 def test_the_checker_tells_a_learner_each_status_in_its_words(registry):
     python = registry.languages["python"]
     for status in Status:
-        (told,) = checker._how_it_ended(_run("python", status), python)
+        (told,) = checker._what_went_wrong(_run("python", status), python)
         assert told == status.told("the run went: this way") and "this way" in told, status
-    assert checker._how_it_ended(_run("python", Status.BUILD_FAILED), python) == ["it does not compile: this way"]
+    assert checker._what_went_wrong(_run("python", Status.BUILD_FAILED), python) == ["it does not compile: this way"]
 
 
 TOY = '''
@@ -107,7 +107,7 @@ store.save(report)
 assert store.reports() == {"kitchen": report}
 html = render_handout([lessons["kitchen"]], registry, store.reports(), "html", booklet=False)
 assert '<span class="status status-bad">slow</span>' in html
-assert checker._how_it_ended(runs[1], registry.languages["javascript"]) == ["it is too slow: 9 s"]
+assert checker._what_went_wrong(runs[1], registry.languages["javascript"]) == ["it is too slow: 9 s"]
 print("the toy status works")
 '''
 
