@@ -55,7 +55,7 @@ def pytest_configure(config):
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
 def pytest_collection_modifyitems(config, items):
     """Mark each test with what its fixtures need, and a test parametrized over backends per backend; leave
-    out the stress tests (minutes long) unless `invoke stress` runs them."""
+    out the stress tests (minutes long) unless `invoke stress` runs them; put the longest first."""
     if not os.environ.get("ASYNC_ROSETTA_STRESS"):
         stress = [item for item in items if item.get_closest_marker("stress")]
         if stress:
@@ -69,6 +69,9 @@ def pytest_collection_modifyitems(config, items):
         for need in sorted(needs):
             if item.get_closest_marker(need) is None:
                 item.add_marker(need)
+    # The longest tests first (a browser's, then those marked slow): started last, one of them would keep one
+    # worker busy long after the other has run out of tests. The rest keep their order.
+    items.sort(key=lambda item: (item.get_closest_marker("browser") is None, item.get_closest_marker("slow") is None))
 
 
 def _require_marker(request, marker: str, what: str) -> None:

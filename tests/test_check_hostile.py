@@ -4,7 +4,8 @@ Every case of tests/hostile/ in every language goes to a real `invoke check kitc
 process: in Docker and, at the same time, on the local backend where test_hostile deems the case safe
 there. The verdict must not pass, its run must end with the case's status (test_hostile.CASES) and say
 the case's words, the program must be stopped in time (test_hostile.stopped_in_time: its process within the
-case's limit plus test_hostile's GRACE; a timeout is the lesson's own, 10 s for kitchen), the `invoke check`
+case's limit plus test_hostile's GRACE; a timeout is the lesson's own: kitchen's, cut from 10 s to SHORT_TIMEOUT
+in a copy of the kit for the cases that run until they are stopped), the `invoke check`
 process must exit with status 1 and no traceback, within PATIENCE (else it hangs), and leave nothing
 behind. Then a classroom: thirty checks at once, every verdict right. How long a whole process takes
 (Python's start, the sandbox's set-up beside five others) is the machine's, not the kit's: it is
@@ -24,6 +25,7 @@ import pytest
 
 from runner import ROOT
 from runner.sandbox.local import marked_processes
+from runner.model.lessons import load_lessons
 from runner.model.results import RunResult, Status
 from tests.test_exercises import _cases as exercise_cases, holds
 from tests.test_hostile import CASES, DOCKER_CASES, EXTRA_CHECKS, HOSTILE, LOCAL_CASES, Case, stopped_in_time
@@ -36,13 +38,16 @@ pytestmark = pytest.mark.serial
 LESSON = "kitchen"  # an exercise whose timeout (10 s) is every lesson's default
 PATIENCE = 300  # seconds before a hung `invoke check` is killed: a C# build alone may take 180
 CLASSROOM = 30
-# Where a 10 s lesson lets a case end otherwise than test_hostile's 2 s ones do. .NET's thread bomb leaks
+# Where a longer timeout than test_hostile's 2 s lets a case end otherwise. .NET's thread bomb leaks
 # memory with every thread the pids limit refuses it (about 5-7 s to its 512 MB here): it ends `oom`, or
 # `timeout` on a machine slow enough; either way the message must name the pids limit.
 LONGER = {("process-bomb", "csharp"): Case(
     Status.OOM, ("ran out of memory", "limit {memory_mb} MB", "more than {pids} processes and threads", "pids limit"),
     "[0.0s] ", docker_only=True)}
 SPINNING = {"infinite-loop", "ignore-sigterm"}  # busy loops: their backends take turns
+# Kitchen's timeout for the cases that end only when they are stopped: the rule is the same for any timeout,
+# and each such case waits for it (twice for a busy loop). `invoke stress` times the real 10 s.
+SHORT_TIMEOUT = 4
 
 
 @dataclass(frozen=True)
@@ -71,11 +76,11 @@ class Checked:
         return self.seconds - (self.run.build_ms or 0) / 1000
 
 
-def invoke_check(lesson: str, language: str, path: Path, backend: str, *flags: str) -> Checked:
+def invoke_check(lesson: str, language: str, path: Path, backend: str, *flags: str, root: Path = ROOT) -> Checked:
     command = [sys.executable, "-m", "invoke", "check", lesson, "--lang", language, "--file", str(path),
                "--backend", backend, *flags]
     started = time.monotonic()
-    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         out, err = proc.communicate(timeout=PATIENCE)
     except subprocess.TimeoutExpired:
@@ -101,13 +106,13 @@ def _sources(case: str, registry, folder: Path, replace: dict[str, str]) -> dict
     return sources
 
 
-def _check_everywhere(case: str, sources: dict[str, Path], backends: list[str]) -> dict[tuple[str, str], Checked]:
+def _check_everywhere(case: str, sources: dict[str, Path], backends: list[str], root: Path) -> dict[tuple[str, str], Checked]:
     """Every language at once (while C# builds, the others run), to keep the file short; the backends at
     once too, but for a case that spins on every core it has: three such programs are enough for two cores."""
     checks = {}
     for together in ([backends] if case not in SPINNING else [[backend] for backend in backends]):
         with ThreadPoolExecutor(len(sources) * len(together)) as pool:
-            futures = {(backend, name): pool.submit(invoke_check, LESSON, name, path, backend, "--json")
+            futures = {(backend, name): pool.submit(invoke_check, LESSON, name, path, backend, "--json", root=root)
                        for backend in together for name, path in sources.items()}
         checks.update({key: future.result() for key, future in futures.items()})
     return checks
@@ -170,6 +175,13 @@ EVERY_CASE = [pytest.param(case, marks=pytest.mark.local) if case in LOCAL_CASES
 @pytest.mark.parametrize("case", EVERY_CASE)
 def test_a_hostile_program_checked(case, docker_backend, registry, lessons, tmp_path, monkeypatch, request,
                                    listener, record, no_leftovers):  # noqa: F811
+    root, lesson = ROOT, lessons[LESSON]
+    if CASES[case].status is Status.TIMEOUT:  # it runs until stopped: in a kit whose kitchen stops it sooner
+        root = request.getfixturevalue("kit_copy")
+        lesson_file = root / "lessons" / LESSON / "lesson.yaml"
+        lesson_file.write_text(lesson_file.read_text().replace("\ntimeout: 10\n", f"\ntimeout: {SHORT_TIMEOUT}\n"))
+        lesson = load_lessons(registry, root / "lessons")[LESSON]
+        assert lesson.timeout == SHORT_TIMEOUT
     backends = ["docker"]
     if case in LOCAL_CASES:
         request.getfixturevalue("local_backend")  # skips (fails under CI) where a toolchain is missing
@@ -184,8 +196,8 @@ def test_a_hostile_program_checked(case, docker_backend, registry, lessons, tmp_
 
         replace = {"172.17.0.1": bridge_gateway(docker_backend.client) or "172.17.0.1",
                    "47999": str(listener)}
-    checks = _check_everywhere(case, _sources(case, registry, tmp_path, replace), backends)
-    _judge(case, checks, registry, lessons[LESSON], record)
+    checks = _check_everywhere(case, _sources(case, registry, tmp_path, replace), backends, root)
+    _judge(case, checks, registry, lesson, record)
     if case == "network":
         for (_, name), checked in checks.items():
             assert checked.run.stdout.splitlines()[1].startswith("[0.0s] connect: blocked ("), name

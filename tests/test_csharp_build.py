@@ -53,6 +53,7 @@ def test_the_json_source_generator_is_used_when_the_source_asks_for_it(local_bac
     assert run.stdout == '[0.0s] {"Name":"oslo"}\n'
 
 
+@pytest.mark.slow
 def test_a_source_with_directives_is_built_by_dotnet_build(local_backend, registry, tmp_path):
     run = _run(local_backend, registry, tmp_path, (
         "#:property Nullable=disable\n"
