@@ -1,5 +1,5 @@
-# Retry in Python: a deadline per try, a growing pause between tries, and the user's cancel,
-# which must stop it all - also in the middle of a pause.
+# Retry in Python: a deadline per try, a growing pause between tries, and the
+# user's cancel, which must stop it all - also in the middle of a pause.
 import asyncio
 import json
 import os
