@@ -139,9 +139,11 @@ def _cases(shipped_only: bool = False):
     return found
 
 
-def _judge(slug, language, path, says, backend, lessons, registry):
+def _judge(slug, language, path, says, backend, lessons, registry, host=False):
     verdict = check(lessons[slug], registry.get(language), Path(path), backend)
     text = "\n".join(verdict.messages)
+    if host and verdict.status == "skipped":  # the host's runtime is older than the lesson requires
+        pytest.skip(f"{slug} in {language} on this host: {text} (judged in Docker only)")
     if not says:  # the reference solution
         assert verdict.passed, f"{path}: {text}\n{verdict.run.stdout if verdict.run is not None else ''}"
     else:
@@ -161,7 +163,7 @@ def holds(text: str, words: str) -> bool:
 @pytest.mark.local
 @pytest.mark.parametrize("slug,language,path,says", _cases(shipped_only=True))
 def test_every_shipped_exercise_file_on_the_local_backend(slug, language, path, says, local_backend, lessons, registry):
-    _judge(slug, language, path, says, local_backend, lessons, registry)
+    _judge(slug, language, path, says, local_backend, lessons, registry, host=True)
 
 
 @pytest.mark.docker

@@ -1,0 +1,52 @@
+# Sync over async in Python: blocking the event loop's thread until a coroutine's result is there
+# deadlocks, because the coroutine needs that same thread to run. The blocking wait here has a
+# timeout, so the program sees that it is stuck and goes on. Step 1 shows it on purpose; step 2 is
+# meant to get the answer.
+import asyncio
+import time
+
+start = time.perf_counter()
+
+
+def log(message: str) -> None:
+    print(f"[{time.perf_counter() - start:.1f}s] {message}", flush=True)
+
+
+async def fetch() -> int:
+    await asyncio.sleep(0.2)  # stands for I/O: only the event loop can wake it up
+    return 42
+
+
+def fetch_blocking(loop: asyncio.AbstractEventLoop, timeout: float) -> int:
+    """Sync code that needs an async answer: hands fetch() to the loop and blocks until it is done."""
+    future = asyncio.run_coroutine_threadsafe(fetch(), loop)  # meant to be called from another thread
+    try:
+        return future.result(timeout)  # blocks this thread - here, the loop's own
+    except TimeoutError:
+        future.cancel()  # fetch() never started: starting it, too, needed the loop
+        raise
+
+
+def answer_or(default: int, loop: asyncio.AbstractEventLoop, timeout: float = 1.0) -> int:
+    """For sync code: the answer, run to the end on a loop of its own."""
+    return asyncio.run(fetch())
+
+
+async def main() -> None:
+    global start
+    start = time.perf_counter()
+
+    log("1. block until the answer is there")
+    began = time.perf_counter()
+    try:
+        fetch_blocking(asyncio.get_running_loop(), timeout=0.5)
+    except TimeoutError:
+        log(f"stuck after {time.perf_counter() - began:.1f}s: the answer needs the thread that is waiting for it")
+
+    log("2. await the answer")
+    began = time.perf_counter()
+    answer = answer_or(0, asyncio.get_running_loop())  # a second is plenty for an answer due in 0.2s
+    log(f"answer {answer} after {time.perf_counter() - began:.1f}s")
+
+
+asyncio.run(main())
