@@ -90,9 +90,14 @@ class Registry:
         """Every static rule's id, in registry order: what an exercise may `allow`."""
         return list(dict.fromkeys(rule.id for lang in self.languages.values() for rule in lang.static_rules))
 
-    def for_file(self, path: str | Path) -> Language | None:
-        """The language whose examples end as `path` does, if any."""
-        return next((lang for lang in self.languages.values() if lang.extension == Path(path).suffix), None)
+    def language_for(self, name: str | None, file: str | Path | None = None) -> Language:
+        """The language named (by --lang), or else the one whose examples end as `file` does."""
+        if name:
+            return self.get(name)
+        by_extension = {lang.extension: lang for lang in self.languages.values()}
+        if file and Path(file).suffix in by_extension:
+            return by_extension[Path(file).suffix]
+        raise KitError(f"which language? add --lang, one of {', '.join(self.names)}")
 
     def get(self, name: str) -> Language:
         try:
@@ -220,3 +225,12 @@ def load_registry(path: Path = REGISTRY_FILE) -> Registry:
     if problems:
         raise KitError("the language registry has problems:\n  " + "\n  ".join(problems))
     return Registry(languages)
+
+
+def spoken_names(path: Path = REGISTRY_FILE) -> str:
+    """The languages' names as a sentence says them, for help texts: "python, javascript or csharp"."""
+    try:
+        *most, last = load_registry(path).names or [""]
+    except KitError:  # a broken registry is reported when a command loads it
+        return "a language of the registry"
+    return f"{', '.join(most)} or {last}" if most else last
