@@ -153,7 +153,6 @@ plain:
   lexer: python
   image: async-rosetta-test/plain:none
   offline_image: {tag}
-  offline_from: debian
   run: [python3, "{{source}}"]
   version: [python3, --version]
 """)

@@ -19,10 +19,22 @@ def test_a_wrong_language_names_the_valid_ones(registry):
 
 def test_a_broken_registry_is_reported_with_file_and_key(tmp_path):
     bad = tmp_path / "languages.yaml"
-    bad.write_text("cobol:\n  title: COBOL\n  offline_from: mainframe\n")
+    bad.write_text("cobol:\n  title: COBOL\n  offline: mainframe.sh\n  out_of_memory: '(unclosed'\n"
+                   "  static_rules: [{id: goto, message: no}, {id: perform, message: no, pattern: '[a-'}]\n")
     with pytest.raises(KitError) as caught:
         load_registry(bad)
-    assert "cobol" in str(caught.value) and "offline_from" in str(caught.value)
+    problems = str(caught.value)
+    assert "cobol: missing keys" in problems and "cobol: offline: no such file" in problems
+    assert "cobol: out_of_memory: not a regular expression" in problems
+    assert "cobol: static_rules[0]: expected id, message and one of pattern or analysis" in problems
+    assert "cobol: static_rules[1].pattern: not a regular expression" in problems
+
+
+def test_a_language_says_how_its_runtime_runs_out_of_memory(registry):
+    assert registry.get("python").ran_out_of_memory("Traceback ...\nMemoryError\n")
+    assert registry.get("javascript").ran_out_of_memory("FATAL ERROR: JavaScript heap out of memory")
+    assert registry.get("csharp").ran_out_of_memory("Unhandled exception. System.OutOfMemoryException: ...")
+    assert not registry.get("python").ran_out_of_memory("ValueError: not MemoryError\n")
 
 
 def test_a_lesson_that_measures_builds_its_csharp_in_release_and_the_others_in_debug(registry, lessons):

@@ -50,3 +50,17 @@ def test_every_problem_in_every_file_is_reported_at_once(tmp_path, registry):
 def test_unknown_lesson_names_the_lessons_and_a_near_miss(lessons):
     with pytest.raises(KitError, match=r"unknown lesson 'kitchn'\. Did you mean 'kitchen'\?.*Lessons: kitchen"):
         find_lesson(lessons, "kitchn")
+
+
+def test_an_exercise_may_allow_only_the_static_rules_there_are(tmp_path, registry):
+    _lesson(tmp_path, "sleepy", GOOD + "exercise: {seconds: 1, allow: [blocking-sleep, blocking-slep]}\n")
+    folder = tmp_path / "lessons" / "sleepy"
+    (folder / "exercise.md").write_text("# Exercise: wake up\n")
+    (folder / "exercise").mkdir()
+    (folder / "exercise" / "starter.py").write_text("print('[0.0s] hi')\n")
+    with pytest.raises(InvalidLessons) as caught:
+        load_lessons(registry, tmp_path / "lessons")
+    assert [problem.replace(f"{tmp_path}/", "") for problem in caught.value.problems] == [
+        "lessons/sleepy/lesson.yaml:5: exercise.allow: unknown rule 'blocking-slep'; the static rules are "
+        + ", ".join(registry.rule_ids)]
+    assert "blocking-sleep" in registry.rule_ids and "async-void" in registry.rule_ids

@@ -7,7 +7,7 @@ from runner.model.lessons import load_lessons
 
 
 def rules(language, source, allow=()):
-    return [(f.rule, f.line) for f in static_checks.find(language, source, allow)]
+    return [(f.rule, f.line) for f in static_checks.find(load_registry().get(language), source, allow)]
 
 
 def test_python_blocking_sleep_and_unawaited_coroutines():
@@ -60,7 +60,14 @@ async void Fire() { await Task.Delay(1); }
 
 
 def test_a_language_without_rules_breaks_none():
-    assert static_checks.find("shell", "sleep 1") == []
+    from dataclasses import replace
+
+    assert static_checks.find(replace(load_registry().get("python"), static_rules=()), "time.sleep(1)") == []
+
+
+def test_every_analysis_a_rule_names_is_there(registry):
+    named = {rule.analysis for language in registry.languages.values() for rule in language.static_rules}
+    assert named - {""} <= set(static_checks.ANALYSES)
 
 
 @pytest.mark.parametrize("slug", [s for s, l in load_lessons(load_registry()).items() if l.exercise])
@@ -68,4 +75,4 @@ def test_the_reference_solutions_break_no_rule(slug, lessons, registry):
     lesson = lessons[slug]
     for language in registry.languages.values():
         solution = lesson.solution(language)
-        assert static_checks.find(language.name, solution.read_text(), lesson.exercise.allow) == [], solution
+        assert static_checks.find(language, solution.read_text(), lesson.exercise.allow) == [], solution

@@ -1,6 +1,7 @@
 """The language registry: a YAML table of languages, loaded into frozen dataclasses."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,6 +25,16 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class StaticRule:
+    """A classic async mistake found in a learner's file without running it; an exercise may `allow` it by id."""
+
+    id: str
+    message: str  # {1}, {2}, ...: what the pattern's groups (or the analysis) found
+    pattern: str = ""  # a regular expression (multi-line) over the code with its comments blanked out
+    analysis: str = ""  # or the name of an analysis in code (runner/run/static_checks.py ANALYSES)
+
+
+@dataclass(frozen=True)
 class Language:
     name: str
     title: str
@@ -38,10 +49,16 @@ class Language:
     env: tuple[tuple[str, str], ...] = ()
     limits: Limits = Limits()
     build_limits: Limits = Limits(memory_mb=1024, pids=256, timeout=120)
-    offline_from: str = "debian"  # where the offline image's runtime comes from: OFFLINE_SOURCES
+    offline: Path | None = None  # the script that adds the runtime to the offline image; None: Debian's own
     stub: Path | None = None  # the example `invoke new-lesson` starts from, if the language has one
     exit_codes: tuple[tuple[int, str], ...] = ()  # what the runtime means by an exit code, for learners
     build_script: str = ""  # the text of a shell script that the build command runs as {script}
+    out_of_memory: str = ""  # a regex on stderr: the runtime gave up for want of memory
+    comments: str = ""  # a regex for comments, blanked out before static rules' patterns are matched
+    static_rules: tuple[StaticRule, ...] = ()
+
+    def ran_out_of_memory(self, stderr: str) -> bool:
+        return bool(self.out_of_memory) and re.search(self.out_of_memory, stderr, re.MULTILINE) is not None
 
     def example_path(self, slug: str, root: Path = ROOT) -> Path:
         return root / self.folder / f"{slug}{self.extension}"
@@ -68,6 +85,20 @@ class Registry:
     def names(self) -> list[str]:
         return list(self.languages)
 
+    @property
+    def rule_ids(self) -> list[str]:
+        """Every static rule's id, in registry order: what an exercise may `allow`."""
+        return list(dict.fromkeys(rule.id for lang in self.languages.values() for rule in lang.static_rules))
+
+    def language_for(self, name: str | None, file: str | Path | None = None) -> Language:
+        """The language named (by --lang), or else the one whose examples end as `file` does."""
+        if name:
+            return self.get(name)
+        by_extension = {lang.extension: lang for lang in self.languages.values()}
+        if file and Path(file).suffix in by_extension:
+            return by_extension[Path(file).suffix]
+        raise KitError(f"which language? add --lang, one of {', '.join(self.names)}")
+
     def get(self, name: str) -> Language:
         try:
             return self.languages[name]
@@ -86,8 +117,9 @@ class Registry:
 
 
 _REQUIRED = ("title", "folder", "extension", "lexer", "image", "offline_image", "run", "version")
-_OPTIONAL = ("build", "env", "limits", "build_limits", "offline_from", "stub", "exit_codes", "build_script")
-OFFLINE_SOURCES = ("debian", "node", "host-dotnet")
+_OPTIONAL = ("build", "env", "limits", "build_limits", "offline", "stub", "exit_codes", "build_script",
+             "out_of_memory", "comments", "static_rules")
+_FILES = ("stub", "build_script", "offline")  # paths from the registry's folder
 
 
 def _limits(raw: dict, default: Limits, where: str) -> Limits:
@@ -99,6 +131,35 @@ def _limits(raw: dict, default: Limits, where: str) -> Limits:
         pids=int(raw.get("pids", default.pids)),
         timeout=raw.get("timeout", default.timeout),
     )
+
+
+def _bad_regexes(entry: dict, keys) -> list[tuple[str, Exception]]:
+    bad = []
+    for key in keys:
+        try:
+            re.compile(str(entry.get(key, "")))
+        except re.error as exc:
+            bad.append((key, exc))
+    return bad
+
+
+def _static_rules(raw, where: str, problems: list[str]) -> tuple[StaticRule, ...]:
+    """A language's static rules: each an id, a message and either a pattern or the name of an analysis."""
+    if not isinstance(raw or [], list):
+        problems.append(f"{where}: expected a list of rules (id, message, pattern or analysis), got {raw!r}")
+        return ()
+    rules = []
+    for i, item in enumerate(raw or []):
+        keys = set(item) if isinstance(item, dict) else set()
+        if not isinstance(item, dict) or not {"id", "message"} <= keys or len(keys & {"pattern", "analysis"}) != 1 \
+                or keys - {"id", "message", "pattern", "analysis"}:
+            problems.append(f"{where}[{i}]: expected id, message and one of pattern or analysis, got {item!r}")
+            continue
+        problems += [f"{where}[{i}].pattern: not a regular expression ({exc}): {item['pattern']!r}"
+                     for _, exc in _bad_regexes(item, ("pattern",))]
+        rules.append(StaticRule(str(item["id"]), " ".join(str(item["message"]).split()),
+                                str(item.get("pattern", "")), str(item.get("analysis", ""))))
+    return tuple(rules)
 
 
 # LibYAML's parser where PyYAML was built with it (Debian's is): a tenth of the pure-Python one's time, which
@@ -125,17 +186,13 @@ def load_registry(path: Path = REGISTRY_FILE) -> Registry:
             problems.append(f"{where}: missing keys {missing}")
         if unknown:
             problems.append(f"{where}: unknown keys {unknown}; allowed: {list(_REQUIRED + _OPTIONAL)}")
-        if entry.get("offline_from", "debian") not in OFFLINE_SOURCES:
-            problems.append(f"{where}: offline_from: expected one of {', '.join(OFFLINE_SOURCES)}, "
-                            f"got {entry['offline_from']!r}")
-            continue
-        if entry.get("stub") and not (path.parent / entry["stub"]).is_file():
-            problems.append(f"{where}: stub: no such file {path.parent / entry['stub']}")
-            continue
-        if entry.get("build_script") and not (path.parent / entry["build_script"]).is_file():
-            problems.append(f"{where}: build_script: no such file {path.parent / entry['build_script']}")
-            continue
-        if missing or unknown:
+        absent = [f"{where}: {key}: no such file {path.parent / entry[key]}" for key in _FILES
+                  if entry.get(key) and not (path.parent / entry[key]).is_file()]
+        wrong = [f"{where}: {key}: not a regular expression ({exc}): {entry[key]!r}"
+                 for key, exc in _bad_regexes(entry, ("out_of_memory", "comments"))]
+        rules = _static_rules(entry.get("static_rules"), f"{where}: static_rules", wrong)
+        problems += absent + wrong
+        if missing or unknown or absent or wrong:
             continue
         try:
             languages[name] = Language(
@@ -151,7 +208,10 @@ def load_registry(path: Path = REGISTRY_FILE) -> Registry:
                 build=tuple(str(p) for p in entry.get("build", ())),
                 env=tuple((str(k), str(v)) for k, v in (entry.get("env") or {}).items()),
                 limits=_limits(entry.get("limits") or {}, Limits(), f"{where}: limits"),
-                offline_from=str(entry.get("offline_from", "debian")),
+                offline=path.parent / entry["offline"] if entry.get("offline") else None,
+                out_of_memory=str(entry.get("out_of_memory", "")),
+                comments=str(entry.get("comments", "")),
+                static_rules=rules,
                 stub=path.parent / entry["stub"] if entry.get("stub") else None,
                 build_script=(path.parent / entry["build_script"]).read_text(encoding="utf-8")
                 if entry.get("build_script") else "",
@@ -165,3 +225,12 @@ def load_registry(path: Path = REGISTRY_FILE) -> Registry:
     if problems:
         raise KitError("the language registry has problems:\n  " + "\n  ".join(problems))
     return Registry(languages)
+
+
+def spoken_names(path: Path = REGISTRY_FILE) -> str:
+    """The languages' names as a sentence says them, for help texts: "python, javascript or csharp"."""
+    try:
+        *most, last = load_registry(path).names or [""]
+    except KitError:  # a broken registry is reported when a command loads it
+        return "a language of the registry"
+    return f"{', '.join(most)} or {last}" if most else last

@@ -248,3 +248,53 @@ def bench_tables(result, registry: Registry) -> list[Table]:
         targets.add_row(Text("pass", "green") if target.passed else Text("FAIL", "bold red"), target.text,
                         target.measured)
     return [per_language, course, targets]
+
+
+def consoles() -> tuple[Console, Console]:
+    """The command's two screens: results to stdout, progress and messages to stderr."""
+    return Console(), Console(stderr=True)
+
+
+def doctor_table(findings) -> Table:
+    """`invoke doctor`: each thing the kit needs, ok or missing, with its details or the fix."""
+    table = Table(title="Async Rosetta doctor")
+    for name in ("what", "state", "details / fix"):
+        table.add_column(name)
+    for item in findings:
+        table.add_row(item.what, "[green]ok[/]" if item.ok else "[red]missing[/]", item.detail)
+    return table
+
+
+def show_course(console: Console, reports: list[LessonReport], registry: Registry, as_json: bool, one: bool) -> None:
+    """run-lesson (`one`) or run-all: a lesson's tables and outputs, every lesson's table, or JSON (one
+    document, or a list of them)."""
+    if as_json:
+        from runner.model.results import to_json
+
+        data = [report.to_dict() for report in reports]
+        print(to_json(data[0] if one else data))
+    elif one:
+        show_lesson(console, reports[0], registry)
+    else:
+        show_all(console, reports, registry)
+
+
+def show_bench(console: Console, result, registry: Registry, as_json: bool) -> None:
+    """`invoke bench`: its tables, or one JSON document."""
+    if as_json:
+        from runner.model.results import to_json
+
+        print(to_json(result.to_dict()))
+    else:
+        for table in bench_tables(result, registry):
+            console.print(table)
+
+
+def show_check(console: Console, verdict, as_json: bool) -> None:
+    """`invoke check`: the verdict, or it as one JSON document."""
+    if as_json:
+        from runner.model.results import to_json
+
+        print(to_json(verdict.to_dict()))
+    else:
+        show_exercise_verdict(console, verdict)

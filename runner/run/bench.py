@@ -168,6 +168,28 @@ def _run_all(lessons: list[Lesson], languages: list[Language], make_backend: Cal
     return wall, in_program, process
 
 
+def backends(languages: list[Language]) -> tuple[Backend, Backend]:
+    """The local and the Docker backend, both ready for these languages: the benchmark compares them."""
+    from runner import EnvironmentProblem
+    from runner.sandbox import choice
+
+    local, docker = choice.choose("local", lambda _: None), choice.choose("docker", lambda _: None)
+    problems = local.check(languages, print) + docker.check(languages, print)
+    if problems:
+        raise EnvironmentProblem("the benchmark needs both backends:\n" + "\n".join(problems))
+    return local, docker
+
+
+def run(registry: Registry, lessons: dict[str, Lesson], repeat, status) -> Bench:
+    """`invoke bench`: both backends checked, then every figure measured (`status`: a spinner, as rich's)."""
+    from runner.run.commands import count
+
+    repeat = count(repeat, default=5)
+    local, docker = backends(list(registry.languages.values()))
+    with status("measuring") as spinner:
+        return measure(registry, lessons, local, type(docker), repeat, spinner.update)
+
+
 def measure(registry: Registry, lessons: dict[str, Lesson], local: Backend, make_docker: Callable[[], Backend],
             repeat: int, progress: Progress) -> Bench:
     lesson = lessons[LESSON]

@@ -72,7 +72,7 @@ def check(lesson: Lesson, language: Language, path: Path, backend: Backend,
     if exercise is None:
         raise KitError(f"the lesson {lesson.slug!r} has no exercise")
     source = _read(path)
-    static = [str(f) for f in static_checks.find(language.name, source, exercise.allow)]
+    static = [str(f) for f in static_checks.find(language, source, exercise.allow)]
     progress(f"{lesson.slug}: running your {language.title} program")
     run = workflow.run_file(lesson, language, backend, path, progress)
     if run.status is Status.OK and (why := _late_by_load(lesson, run)):

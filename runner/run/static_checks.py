@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from runner import KitError
+from runner.model.languages import Language, StaticRule
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -17,99 +20,109 @@ class Finding:
         return f"line {self.line}: {self.message}"
 
 
+Found = list[tuple[int, str]]  # what an analysis found: (line, the name to put in the rule's message as {1})
+
+
 # --- Python: read with the ast module, so comments and strings never trigger a rule -------------
 
-def _python(source: str) -> list[Finding]:
+def _python_tree(source: str) -> ast.AST | None:
     try:
-        tree = ast.parse(source)
+        return ast.parse(source)
     except SyntaxError:
-        return []  # running it will say what is wrong, with the interpreter's own words
-    coroutine_functions = {node.name for node in ast.walk(tree) if isinstance(node, ast.AsyncFunctionDef)}
-    sleep_names = {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
-                   and node.module == "time" for alias in node.names if alias.name == "sleep"}
-    findings = []
+        return None  # running it will say what is wrong, with the interpreter's own words
 
-    def called(node: ast.AST) -> str | None:
-        if isinstance(node, ast.Call):
-            if isinstance(node.func, ast.Name):
-                return node.func.id
-            if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
-                return f"{node.func.value.id}.{node.func.attr}"
-        return None
 
-    def visit(node: ast.AST, in_async: bool) -> None:
+def _called(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Name):
+            return node.func.id
+        if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+            return f"{node.func.value.id}.{node.func.attr}"
+    return None
+
+
+def _in_async(tree: ast.AST):
+    """Every node inside an async function's own body (not in a plain function or class defined there)."""
+    def visit(node: ast.AST, in_async: bool):
         for child in ast.iter_child_nodes(node):
             inside = isinstance(child, ast.AsyncFunctionDef) or (
                 in_async and not isinstance(child, (ast.FunctionDef, ast.Lambda, ast.ClassDef)))
-            name = called(child)
-            if inside and in_async and (name == "time.sleep" or name in sleep_names):
-                findings.append(Finding("blocking-sleep", child.lineno, (
-                    "time.sleep inside an async function blocks the event loop: no other task runs while "
-                    "it sleeps. Use `await asyncio.sleep(...)`.")))
-            if isinstance(child, ast.Expr):
-                bare = called(child.value)
-                if bare in coroutine_functions or bare in ("asyncio.sleep", "asyncio.gather", "asyncio.wait_for"):
-                    findings.append(Finding("unawaited-coroutine", child.lineno, (
-                        f"`{bare}(...)` only makes a coroutine and drops it: it never runs. `await` it, or hand "
-                        "it to asyncio.gather or asyncio.create_task.")))
-            visit(child, inside)
+            if inside and in_async:
+                yield child
+            yield from visit(child, inside)
+    return visit(tree, False)
 
-    visit(tree, False)
-    return findings
+
+def _python_blocking_sleep(source: str) -> Found:
+    tree = _python_tree(source)
+    if tree is None:
+        return []
+    sleep_names = {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                   and node.module == "time" for alias in node.names if alias.name == "sleep"}
+    return [(node.lineno, "time.sleep") for node in _in_async(tree)
+            if (name := _called(node)) == "time.sleep" or name in sleep_names]
+
+
+def _python_unawaited_coroutine(source: str) -> Found:
+    tree = _python_tree(source)
+    if tree is None:
+        return []
+    coroutine_functions = {node.name for node in ast.walk(tree) if isinstance(node, ast.AsyncFunctionDef)}
+    bare = [(node.lineno, _called(node.value)) for node in ast.walk(tree) if isinstance(node, ast.Expr)]
+    return [(line, name) for line, name in bare
+            if name in coroutine_functions or name in ("asyncio.sleep", "asyncio.gather", "asyncio.wait_for")]
 
 
 # --- JavaScript and C#: line rules on the code with its comments blanked out ------------------
 
-_C_COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+def _without_comments(source: str, comments: str) -> str:
+    if not comments:
+        return source
+    return re.sub(comments, lambda m: re.sub(r"[^\n]", " ", m.group(0)), source, flags=re.S)
 
 
-def _without_comments(source: str) -> str:
-    return _C_COMMENTS.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), source)
-
-
-def _line_rules(rules: list[tuple[str, re.Pattern, Callable[[re.Match], str]]], source: str) -> list[Finding]:
-    code = _without_comments(source)
-    findings = []
-    for rule, pattern, message in rules:
-        for match in pattern.finditer(code):
-            findings.append(Finding(rule, code.count("\n", 0, match.start()) + 1, message(match)))
-    return findings
-
-
-def _javascript(source: str) -> list[Finding]:
-    code = _without_comments(source)
+def _javascript_floating_promise(source: str) -> Found:
+    """Calls of the file's own async functions (and the timers' promises) that nothing awaits or keeps."""
+    code = _without_comments(source, r"//[^\n]*|/\*.*?\*/")
     names = set(re.findall(r"async\s+function\s*\*?\s*(\w+)", code))
     names |= set(re.findall(r"(?:const|let|var)\s+(\w+)\s*=\s*async\b", code))
     imported = re.search(r"import\s*\{([^}]*)\}\s*from\s*[\"']node:timers/promises[\"']", code)
     if imported:
         names |= {part.split(" as ")[-1].strip() for part in imported.group(1).split(",") if part.strip()}
-    rules = [("blocking-call", re.compile(r"\b(Atomics\.wait|execSync|spawnSync|\w+Sync)\s*\("), lambda m: (
-        f"`{m.group(1)}` blocks Node's only JavaScript thread: timers, I/O and promises all stop until it "
-        "returns. Use the promise-based API and `await` it."))]
-    if names:
-        rules.append(("floating-promise", re.compile(rf"^[ \t]*({'|'.join(map(re.escape, sorted(names)))})\s*\(", re.M),
-                      lambda m: (f"the promise from `{m.group(1)}(...)` is neither awaited nor kept: the program does "
-                                 "not wait for it and its errors are lost. `await` it, or keep it and "
-                                 "`await Promise.all([...])`.")))
-    return _line_rules(rules, source)
+    if not names:
+        return []
+    pattern = re.compile(rf"^[ \t]*({'|'.join(map(re.escape, sorted(names)))})\s*\(", re.M)
+    return [(code.count("\n", 0, m.start()) + 1, m.group(1)) for m in pattern.finditer(code)]
 
 
-def _csharp(source: str) -> list[Finding]:
-    return _line_rules([
-        ("blocking-result", re.compile(r"\.(Result\b|Wait\(|GetAwaiter\(\)\s*\.GetResult\()"), lambda m: (
-            f"`.{m.group(1).rstrip('(')}{'(...)' if m.group(1).endswith('(') else ''}` blocks a thread until the "
-            "task ends (and can deadlock where there is a synchronization context). In async code, `await` it.")),
-        ("thread-sleep", re.compile(r"\bThread\.Sleep\s*\("), lambda m: (
-            "Thread.Sleep blocks the whole thread; in async code use `await Task.Delay(...)`.")),
-        ("async-void", re.compile(r"\basync\s+void\b"), lambda m: (
-            "an `async void` method cannot be awaited, and an exception in it crashes the process: return Task.")),
-    ], source)
+# The rules that a pattern cannot say, by the name a registry entry's `analysis` gives them.
+ANALYSES: dict[str, Callable[[str], Found]] = {
+    "python-blocking-sleep": _python_blocking_sleep,
+    "python-unawaited-coroutine": _python_unawaited_coroutine,
+    "javascript-floating-promise": _javascript_floating_promise,
+}
 
 
-RULES: dict[str, Callable[[str], list[Finding]]] = {"python": _python, "javascript": _javascript, "csharp": _csharp}
+def _message(rule: StaticRule, groups: tuple[str, ...]) -> str:
+    return re.sub(r"\{(\d+)\}", lambda m: groups[int(m.group(1))] if int(m.group(1)) < len(groups) else m.group(0),
+                  rule.message)
 
 
-def find(language: str, source: str, allow: tuple[str, ...] = ()) -> list[Finding]:
-    """The rules broken in `source`, in line order; a language without rules breaks none."""
-    found = RULES.get(language, lambda _: [])(source)
-    return sorted((f for f in found if f.rule not in allow), key=lambda f: (f.line, f.rule))
+def _apply(rule: StaticRule, source: str, code: str) -> list[Finding]:
+    if rule.analysis:
+        try:
+            analysis = ANALYSES[rule.analysis]
+        except KeyError:
+            raise KitError(f"static rule {rule.id!r}: unknown analysis {rule.analysis!r}; "
+                           f"expected one of {', '.join(ANALYSES)}") from None
+        return [Finding(rule.id, line, _message(rule, ("", name))) for line, name in analysis(source)]
+    return [Finding(rule.id, code.count("\n", 0, m.start()) + 1, _message(rule, (m.group(0), *m.groups())))
+            for m in re.finditer(rule.pattern, code, re.M)]
+
+
+def find(language: Language, source: str, allow: tuple[str, ...] = ()) -> list[Finding]:
+    """The language's static rules (its registry entry) broken in `source`, in line order."""
+    code = _without_comments(source, language.comments)
+    found = [finding for rule in language.static_rules if rule.id not in allow
+             for finding in _apply(rule, source, code)]
+    return sorted(found, key=lambda f: (f.line, f.rule))

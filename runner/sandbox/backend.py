@@ -16,10 +16,6 @@ from runner.sandbox.run_context import RunContext
 
 OUTPUT_LIMIT = 1_000_000  # bytes of stdout and stderr together, per run
 Progress = Callable[[str], None]
-# How runtimes say they gave up for want of memory before the kernel stopped them (.NET's GC keeps
-# under the container's limit and throws; Node's heap has a limit of its own; Python raises).
-RUNTIME_OUT_OF_MEMORY = re.compile(r"OutOfMemoryException|^Out of memory\.|JavaScript heap out of memory|"
-                                   r"Array buffer allocation failed|^MemoryError\b", re.MULTILINE)
 # What a learner should know about the signals that usually end a program.
 SIGNAL_HINTS = {
     "SIGSEGV": "a segmentation fault: it read or wrote memory that is not its own",
@@ -192,7 +188,7 @@ def run_result(language: Language, backend: str, outcome: Outcome, timeout: floa
         build_cached=build.build_cached if build else False,
         **common,
     )
-    status, message = _status_of_run(outcome, timeout, memory_mb)
+    status, message = _status_of_run(language, outcome, timeout, memory_mb)
     if outcome.pids_refused and pids:
         refused = (f"it tried to run more than {pids} processes and threads at once (the sandbox's pids "
                    f"limit), which refused {outcome.pids_refused} of them")
@@ -200,7 +196,8 @@ def run_result(language: Language, backend: str, outcome: Outcome, timeout: floa
     return RunResult(status=status, message=message, **base)
 
 
-def _status_of_run(outcome: Outcome, timeout: float, memory_mb: int | None) -> tuple[Status, str]:
+def _status_of_run(language: Language, outcome: Outcome, timeout: float,
+                   memory_mb: int | None) -> tuple[Status, str]:
     """The status that explains how a program ended, and the words that say why."""
     limit = f"limit {memory_mb} MB" if memory_mb else "no limit here: the machine's own memory ran short"
     if outcome.truncated:
@@ -211,7 +208,8 @@ def _status_of_run(outcome: Outcome, timeout: float, memory_mb: int | None) -> t
                                 "and was stopped")
     if outcome.oom:
         return Status.OOM, f"the program ran out of memory ({limit}) and was stopped"
-    if outcome.exit_code != 0 and RUNTIME_OUT_OF_MEMORY.search(outcome.stderr[-4000:]):
+    # The runtime's own words (its registry entry's out_of_memory) for giving up before the kernel stopped it.
+    if outcome.exit_code != 0 and language.ran_out_of_memory(outcome.stderr[-4000:]):
         return Status.OOM, f"the program ran out of memory ({limit}): its runtime gave up"
     if outcome.exit_code != 0:
         name = _signal_name(outcome.exit_code or 0)

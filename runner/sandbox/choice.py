@@ -1,8 +1,9 @@
 """Choosing a backend: Docker when an engine answers, else the host's own toolchains."""
 from __future__ import annotations
 
-from runner import KitError
-from runner.sandbox.backend import Backend
+from runner import EnvironmentProblem, KitError
+from runner.model.languages import Language
+from runner.sandbox.backend import Backend, Progress
 from runner.sandbox.local import LocalBackend
 
 CHOICES = ("auto", "docker", "local")
@@ -26,6 +27,15 @@ def choose(name: str, warn) -> Backend:
         warn(f"no Docker engine answers, so the examples run on this machine's own toolchains "
              f"(trusted code only): {found_toolchains(local)}. ({exc})")
         return local
+
+
+def ready(name: str, languages: list[Language], warn: Progress, progress: Progress) -> Backend:
+    """The backend named, checked once: an EnvironmentProblem says what keeps these languages from running."""
+    backend = choose(name, warn)
+    problems = backend.check(languages, progress)
+    if problems:
+        raise EnvironmentProblem("\n".join(problems))
+    return backend
 
 
 def found_toolchains(local: LocalBackend) -> str:

@@ -57,3 +57,18 @@ def load(path: Path, progress: Progress) -> str:
         raise KitError(f"no such file: {path} (write one with `invoke images --save FILE`)")
     images.load_images(connect(), path, progress)
     return f"loaded the images in {path}"
+
+
+def provide(languages: list[Language], progress: Progress, offline: bool = False, save_to: str | None = None,
+            load_from: str | None = None, force: bool = False) -> list[str]:
+    """`invoke images`: load an archive, build offline, or pull (by default); then save, if asked. What was done."""
+    messages = []
+    if load_from:
+        messages.append(load(Path(load_from), progress))
+    if offline:
+        messages.append(build_offline(languages, progress, force))
+    if not (load_from or offline or save_to):
+        messages.append(pull(languages, progress))
+    if save_to:  # what is here already: --save alone neither pulls nor builds
+        messages.append(save(languages, Path(save_to), progress))
+    return messages

@@ -1,16 +1,15 @@
-"""Offline images: a Debian file system made with debootstrap, plus runtimes from reachable registries.
+"""Offline images: a Debian file system made with debootstrap, plus each language's runtime.
 
 For machines and workshop rooms that reach no container registry. The base comes from Debian's
-packages (Python among them), Node from its binaries published on the npm registry, and .NET is the
-host's own SDK, copied in.
+packages (Python among them); a language whose runtime is not there has an `offline` script in its
+registry entry that says what to add (Node: its binaries published on the npm registry; .NET: the
+host's own SDK, copied in).
 """
 from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
-import platform
 import shutil
 import subprocess
 import tarfile
@@ -30,7 +29,6 @@ MIRROR = os.environ.get("ASYNC_ROSETTA_DEBIAN_MIRROR", "http://deb.debian.org/de
 # Debian's packages in the base: Python itself, and what the .NET runtime links against.
 PACKAGES = ("python3", "ca-certificates", "libicu76", "libssl3t64", "tzdata")
 BASE_TAG = f"async-rosetta/base:{SUITE}"
-NODE_MAJOR = "24"
 ENV_COMMON = ("ENV LANG=C.UTF-8", "ENV PATH=/usr/local/bin:/usr/bin:/bin", "WORKDIR /work")
 
 
@@ -40,15 +38,16 @@ class Recipe:
 
     tag: str
     parts: tuple[str, ...]
+    runtime: tuple[str, ...] = ()  # what the language's offline script says the image holds (in parts too)
 
     @property
     def digest(self) -> str:
         return hashlib.sha256("\n".join(self.parts).encode()).hexdigest()[:16]
 
 
-def _run(command: list[str], what: str) -> str:
+def _run(command: list[str], what: str, env: dict[str, str] | None = None) -> str:
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=1800, env=env)
     except FileNotFoundError:
         raise KitError(f"{what}: `{command[0]}` is not installed (on Debian: apt-get install {command[0]})") from None
     if done.returncode != 0:
@@ -84,44 +83,11 @@ def base_rootfs(progress: Progress) -> Path:
     return target
 
 
-def node_version() -> str:
-    """The newest Node of the LTS line that the npm registry serves as a binary package."""
-    out = _run(["npm", "view", f"{_node_package()}@{NODE_MAJOR}", "version", "--json"], "asking npm for Node")
-    versions = json.loads(out)
-    versions = versions if isinstance(versions, list) else [versions]
-    return max(versions, key=lambda v: tuple(int(p) for p in v.split(".")))
-
-
-def _node_package() -> str:
-    arch = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}.get(platform.machine())
-    if arch is None:
-        raise KitError(f"no Node binary package for this machine ({platform.machine()})")
-    return f"node-linux-{arch}"
-
-
-def node_binary(version: str, progress: Progress) -> Path:
-    folder = cache_dir() / f"node-{version}"
-    binary = folder / "package" / "bin" / "node"
-    if binary.exists():
-        return binary
-    progress(f"fetching Node {version} ({_node_package()} from the npm registry)")
-    with tempfile.TemporaryDirectory(dir=cache_dir()) as tmp:
-        _run(["npm", "pack", f"{_node_package()}@{version}", "--pack-destination", tmp], "npm pack")
-        packed = next(Path(tmp).glob("*.tgz"))
-        with tarfile.open(packed) as tar:
-            tar.extractall(Path(tmp) / "x", filter="data") if hasattr(tarfile, "data_filter") else tar.extractall(Path(tmp) / "x")
-        os.replace(Path(tmp) / "x", folder)
-    return binary
-
-
-def dotnet_root() -> tuple[Path, str]:
-    """The host's .NET SDK: its root folder and its version."""
-    dotnet = shutil.which("dotnet")
-    if dotnet is None:
-        raise KitError("the offline .NET image copies the host's .NET SDK, and `dotnet` is not on PATH: "
-                       "install the .NET 10 SDK, or pull the official image with `invoke images`")
-    version = _run([dotnet, "--version"], "dotnet --version").strip()
-    return Path(os.path.realpath(dotnet)).parent, version
+def _script(language: Language, *args: str) -> list[str]:
+    """Run the language's offline script (runner/languages/registry.yaml: `offline`); its lines."""
+    out = _run(["sh", str(language.offline), *args], f"{language.title}'s offline recipe ({args[0]})",
+               env={**os.environ, "ASYNC_ROSETTA_CACHE": str(cache_dir())})
+    return [line.strip() for line in out.splitlines() if line.strip()]
 
 
 def recipes(languages: list[Language]) -> dict[str, Recipe]:
@@ -131,28 +97,36 @@ def recipes(languages: list[Language]) -> dict[str, Recipe]:
     common = (*base.parts, *ENV_COMMON)
     out = {}
     for lang in languages:
-        if lang.offline_from == "node":
-            out[lang.name] = Recipe(lang.offline_image, (*common, "node", node_version()))
-        elif lang.offline_from == "host-dotnet":
-            root, version = dotnet_root()
-            out[lang.name] = Recipe(lang.offline_image, (*common, "dotnet", version, str(root)))
-        else:
-            out[lang.name] = Recipe(lang.offline_image, (*common, "debian"))
+        runtime = tuple(_script(lang, "version")) if lang.offline else ()
+        out[lang.name] = Recipe(lang.offline_image, (*common, *(runtime or ("debian",))), runtime)
     return out
+
+
+def _steps(language: Language, recipe: Recipe) -> tuple[list[tuple[Path, str]], list[tuple[str, str]], list[str]]:
+    """What the offline script adds to the image: files to copy, links to make, Dockerfile lines."""
+    extra, links, lines = [], [], []
+    for step in _script(language, "steps", *recipe.runtime) if language.offline else []:
+        verb, _, rest = step.partition(" ")
+        if verb == "copy" and " " in rest:
+            host, image = rest.rsplit(" ", 1)
+            extra.append((Path(host), f"rootfs{image}"))
+        elif verb == "link" and " " in rest:
+            at, target = rest.split(" ", 1)
+            links.append((f"rootfs{at}", target))
+        elif verb == "env" and "=" in rest:
+            lines.append(f"ENV {rest}")
+        else:
+            raise KitError(f"{language.offline}: unknown step {step!r}; expected copy HOST-PATH IMAGE-PATH, "
+                           "link IMAGE-PATH TARGET or env NAME=VALUE")
+    return extra, links, lines
 
 
 def _context(language: Language, recipe: Recipe, progress: Progress) -> Path:
     """A Docker build context: a Dockerfile that copies a rootfs/ tree over the base."""
-    lines = [f"FROM {BASE_TAG}", *ENV_COMMON, f"LABEL {RECIPE_LABEL}={recipe.digest}"]
-    extra: list[tuple[Path, str]] = []
-    links: list[tuple[str, str]] = []
-    if language.offline_from == "node":
-        extra.append((node_binary(recipe.parts[-1], progress), "rootfs/usr/local/bin/node"))
-    elif language.offline_from == "host-dotnet":
-        root, _ = dotnet_root()
-        extra.append((root, "rootfs/usr/share/dotnet"))
-        links.append(("rootfs/usr/local/bin/dotnet", "/usr/share/dotnet/dotnet"))
-        lines += ["ENV DOTNET_ROOT=/usr/share/dotnet"]
+    if language.offline:
+        progress(f"{recipe.tag}: {language.offline.relative_to(language.offline.parent.parent)} steps")
+    extra, links, env = _steps(language, recipe)
+    lines = [f"FROM {BASE_TAG}", *ENV_COMMON, f"LABEL {RECIPE_LABEL}={recipe.digest}", *env]
     if extra or links:
         lines.append("COPY rootfs/ /")
     fd, name = tempfile.mkstemp(prefix="context-", suffix=".tar", dir=cache_dir())

@@ -7,10 +7,13 @@ from pathlib import Path
 
 from runner import ROOT, KitError
 from runner.model.languages import Language, Registry
-from runner.model.lessons import Lesson
+from runner.model.lessons import Lesson, exercises, find_exercise
 from runner.model.results import write_atomically
 
 WORKSPACE = ROOT / "workspace"
+# What `invoke exercise` may be asked instead of a lesson: invoke requires positional arguments, and a word
+# such as --solutions in the lesson's place is not a declared flag, so it arrives as the "lesson".
+LIST, SOLUTIONS = "--list", "--solutions"
 
 
 def learner_file(lesson: Lesson, language: Language, workspace: Path = WORKSPACE) -> Path:
@@ -64,3 +67,29 @@ def write_solutions(lessons: list[Lesson], registry: Registry, workspace: Path =
             shutil.copyfile(solution, target)
             written.append(target)
     return written
+
+
+def exercise(registry: Registry, lessons: dict[str, Lesson], slug: str, lang: str | None, force: bool = False) -> str:
+    """`invoke exercise`: the exercises (LIST), every reference solution written (SOLUTIONS), or the starter
+    copied into the workspace; what to tell the learner (the task, what next)."""
+    if slug == LIST:
+        return "\n".join(f"{lesson.slug:20} {lesson.title}" for lesson in exercises(lessons).values())
+    if slug == SOLUTIONS:
+        written = write_solutions(list(exercises(lessons).values()), registry)
+        return f"wrote {len(written)} reference solutions under {Path('workspace') / 'solutions'}"
+    lesson, language = find_exercise(lessons, slug), registry.language_for(lang)
+    target = start_exercise(lesson, language, force)
+    return ((lesson.folder / "exercise.md").read_text(encoding="utf-8").strip() +
+            f"\n\nEdit {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}, then check it with "
+            f"`invoke check {lesson.slug} --lang {language.name}` (a hint: `invoke hint {lesson.slug} --lang "
+            f"{language.name}`).")
+
+
+def hint(registry: Registry, lessons: dict[str, Lesson], slug: str, lang: str | None) -> str:
+    """`invoke hint`: the next hint, or, once all are shown, where a right answer is."""
+    lesson, language = find_exercise(lessons, slug), registry.language_for(lang)
+    number, total, text = next_hint(lesson, language)
+    if text is None:
+        return (f"that was the last hint ({total} of {total}); the lesson's example "
+                f"({lesson.example(language).relative_to(ROOT)}) is one right answer")
+    return f"hint {number} of {total}: {text}"

@@ -1,0 +1,93 @@
+"""A lesson as the kit knows it once its lesson.yaml is read: comparison rules, exercise, examples."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from runner.model.languages import DEBUG, RELEASE, Language
+
+
+@dataclass(frozen=True)
+class DeclaredDifference:
+    """Lines matching `match` may differ between languages by design; `why` says why."""
+
+    match: str
+    why: str
+
+    def matches(self, line: str) -> bool:
+        return re.search(self.match, line) is not None
+
+
+@dataclass(frozen=True)
+class CompareRules:
+    tolerance: float = 0.1  # seconds: time stamps closer than this compare equal
+    same_time_as_set: bool = False  # lines that both outputs print at one time stamp compare in any order
+    differ: tuple[DeclaredDifference, ...] = ()
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A workshop exercise on a lesson: how fast a right solution is, hints, rules it may break."""
+
+    seconds: float  # the in-program time of a right solution
+    slower: str  # what to tell a learner whose program is slower than that
+    hints: tuple[tuple[str, tuple[str, ...]], ...]  # "all" or a language -> hints, in order
+    allow: tuple[str, ...] = ()  # static rules (by id) that this exercise does not apply
+
+    def hints_for(self, language: str) -> list[str]:
+        by = dict(self.hints)
+        return [*by.get("all", ()), *by.get(language, ())]
+
+
+@dataclass(frozen=True)
+class Lesson:
+    slug: str
+    title: str
+    summary: str
+    concepts: tuple[str, ...]
+    timeout: float
+    compare: CompareRules
+    expected: str | None
+    notes: tuple[tuple[str, str], ...]
+    requires: tuple[tuple[str, str], ...]  # language -> minimum runtime version
+    narrative: str
+    folder: Path
+    order: float = 1000.0
+    service: str | None = None  # a server of the kit's own that the examples talk to (SERVICES)
+    exercise: Exercise | None = None
+    measures: tuple[str, ...] = ()  # what of the machine the lesson measures besides time: MEASURES
+
+    @property
+    def runs_alone(self) -> bool:
+        """Its languages run one at a time: run side by side, they would take each other's CPU."""
+        return bool(self.measures)
+
+    @property
+    def needs_fresh_sandbox(self) -> bool:
+        """Each run in a container of its own: a warm container's memory peak spans every run in it."""
+        return "memory" in self.measures
+
+    def built(self, language: Language) -> Language:
+        """The language as this lesson's examples (and a learner's file) are built: optimized (RELEASE)
+        in a lesson that measures CPU or memory, since what it measures must be the runtime's and not
+        a Debug build's (a C# Debug build allocates every async call's state machine on the heap);
+        otherwise DEBUG, as `dotnet build` and `dotnet run` build by default."""
+        return language.configured(RELEASE if self.measures else DEBUG)
+
+    def starter(self, language: Language) -> Path:
+        return self.folder / "exercise" / f"starter{language.extension}"
+
+    def solution(self, language: Language) -> Path:
+        """The reference solution: exercise/solution.<ext> where there is one, else the lesson's example."""
+        own = self.folder / "exercise" / f"solution{language.extension}"
+        return own if own.is_file() else self.example(language)
+
+    def example(self, language: Language) -> Path:
+        return language.example_path(self.slug, self.folder.parent.parent)
+
+    def note(self, language: str) -> str | None:
+        return dict(self.notes).get(language)
+
+    def required_version(self, language: str) -> str | None:
+        return dict(self.requires).get(language)

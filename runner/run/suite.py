@@ -1,0 +1,47 @@
+"""`invoke test` and `invoke stress`: the test suite, run by pytest in a process of its own."""
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from runner import ROOT
+
+NO_PYTEST_SELECTED = 5  # pytest's exit status when no test matched
+
+
+def run_tests(k: str | None = None, x: bool = False, quick: bool = False, workers: int = 2) -> int:
+    """The suite's exit status: quick (no engine, toolchain or browser), or whole in two phases: what may
+    share the machine (on `workers` pytest-xdist workers), then the tests marked `serial`, alone."""
+    base = [sys.executable, "-m", "pytest", "-q", "--durations=15"] + (["-k", k] if k else []) + (["-x"] if x else [])
+    if quick:
+        return subprocess.call(base + ["-m", "not docker and not local and not browser and not stress"], cwd=ROOT)
+    if workers and importlib.util.find_spec("xdist") is None:
+        print("pytest-xdist is missing (apt-get install python3-pytest-xdist): the tests run in one process")
+        workers = 0
+    parallel = ["-n", str(workers), "--dist", "loadgroup"] if workers else []
+    # One build cache for both phases and every worker (tests/conftest.py: session_build_cache).
+    cache = tempfile.mkdtemp(prefix="async-rosetta-test-builds-")
+    env = {**os.environ, "ASYNC_ROSETTA_TEST_BUILD_CACHE": cache}
+    try:
+        codes = []
+        for phase in (parallel + ["-m", "not serial and not stress"], ["-m", "serial and not stress"]):
+            codes.append(subprocess.call(base + phase, cwd=ROOT, env=env))
+            if x and codes[-1] not in (0, NO_PYTEST_SELECTED):
+                break
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    # "No test selected" is fine for one phase (-k may pick from one only), not for both.
+    failed = [code for code in codes if code not in (0, NO_PYTEST_SELECTED)]
+    return failed[0] if failed else (NO_PYTEST_SELECTED if set(codes) == {NO_PYTEST_SELECTED} else 0)
+
+
+def run_stress(rounds: int, run_alls: int) -> int:
+    """tests/test_stress.py (Docker, minutes long): its exit status; the figures go to results/stress.json."""
+    env = {**os.environ, "ASYNC_ROSETTA_STRESS": "1", "ASYNC_ROSETTA_STRESS_ROUNDS": str(rounds),
+           "ASYNC_ROSETTA_STRESS_RUN_ALLS": str(run_alls)}
+    return subprocess.call([sys.executable, "-m", "pytest", "-q", "-s", "-m", "stress", "tests/test_stress.py"],
+                           cwd=ROOT, env=env)
