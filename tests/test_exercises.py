@@ -69,6 +69,15 @@ def test_exercise_copies_the_starter_and_never_overwrites_a_learners_file(toast)
     assert nolang.returncode == 2 and "--lang" in nolang.stderr
 
 
+def test_the_list_of_exercises_keeps_every_slug_apart_from_its_title(lessons):
+    listed = invoke("exercise", "--list").stdout.splitlines()
+    with_exercise = [lesson for lesson in lessons.values() if lesson.exercise]
+    assert len(listed) == len(with_exercise)
+    for line, lesson in zip(listed, with_exercise):
+        slug, gap, title = line.partition("  ")
+        assert (slug, title.strip()) == (lesson.slug, lesson.title), line
+
+
 def test_hints_come_one_at_a_time_and_are_remembered(toast):
     said = [invoke("hint", "toast", "--lang", "python", cwd=toast).stdout.strip() for _ in range(3)]
     assert said[0] == "hint 1 of 2: Both can wait at the same time."

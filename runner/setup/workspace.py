@@ -72,8 +72,10 @@ def write_solutions(lessons: list[Lesson], registry: Registry, workspace: Path =
 def exercise(registry: Registry, lessons: dict[str, Lesson], slug: str, lang: str | None, force: bool = False) -> str:
     """`invoke exercise`: the exercises (LIST), every reference solution written (SOLUTIONS), or the starter
     copied into the workspace; what to tell the learner (the task, what next)."""
-    if slug == LIST:
-        return "\n".join(f"{lesson.slug:20} {lesson.title}" for lesson in exercises(lessons).values())
+    if slug == LIST:  # slugs in a column as wide as the longest, two spaces before the titles
+        chosen = exercises(lessons).values()
+        width = max((len(lesson.slug) for lesson in chosen), default=0)
+        return "\n".join(f"{lesson.slug:{width}}  {lesson.title}" for lesson in chosen)
     if slug == SOLUTIONS:
         written = write_solutions(list(exercises(lessons).values()), registry)
         return f"wrote {len(written)} reference solutions under {Path('workspace') / 'solutions'}"
