@@ -104,7 +104,7 @@ def _docker_session(registry):
         backend = DockerBackend(connection.connect())
     except connection.EngineUnavailable as exc:
         unavailable(f"no Docker engine: {exc}")
-    problems = backend.check(list(registry.languages.values()), lambda _: None)
+    problems = backend.problems(list(registry.languages.values()), lambda _: None)
     if problems:
         unavailable("; ".join(problems))
     return backend
@@ -115,7 +115,7 @@ def _local_session(registry):
     from runner.sandbox.local import LocalBackend
 
     backend = LocalBackend()
-    problems = backend.check(list(registry.languages.values()), lambda _: None)
+    problems = backend.problems(list(registry.languages.values()), lambda _: None)
     if problems:
         unavailable("; ".join(problems))
     return backend

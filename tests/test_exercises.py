@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from runner import KitError
-from runner.run.checker import check
+from runner.run.checker import judge
 from runner.model.languages import load_registry
 from runner.model.lessons import load_lessons
 from tests.conftest import make_lesson
@@ -149,7 +149,7 @@ def _cases(shipped_only: bool = False):
 
 
 def _judge(slug, language, path, says, backend, lessons, registry, host=False):
-    verdict = check(lessons[slug], registry.get(language), Path(path), backend)
+    verdict = judge(lessons[slug], registry.get(language), Path(path), backend)
     text = "\n".join(verdict.messages)
     if host and verdict.status == "skipped":  # the host's runtime is older than the lesson requires
         pytest.skip(f"{slug} in {language} on this host: {text} (judged in Docker only)")
@@ -186,4 +186,4 @@ def test_a_lesson_without_an_exercise_is_refused(lessons, registry):
 
     plain = next(l for l in lessons.values() if not l.exercise)
     with pytest.raises(KitError, match="has no exercise"):  # before anything runs: no toolchain needed
-        check(plain, registry.get("python"), plain.example(registry.get("python")), LocalBackend())
+        judge(plain, registry.get("python"), plain.example(registry.get("python")), LocalBackend())

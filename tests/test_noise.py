@@ -112,7 +112,7 @@ def test_a_learners_check_late_while_the_machine_was_busy_is_judged_by_a_second_
     learner = tmp_path / "mine.py"
     learner.write_text(LATE_ONCE.format(flag=str(flag)))
     lesson = load_lessons(registry, tmp_path / "lessons")["late-check"]
-    verdict = checker.check(lesson, registry.languages["python"], learner, local_backend)
+    verdict = checker.judge(lesson, registry.languages["python"], learner, local_backend)
     assert verdict.passed, verdict.messages
     assert any(m.startswith("checked with a second run, alone") for m in verdict.messages)
 

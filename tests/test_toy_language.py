@@ -91,7 +91,7 @@ def test_check_finds_its_static_rule_in_a_learners_file(toy, local_backend, tmp_
     registry, lessons = toy
     learner = tmp_path / "mine.sh"
     learner.write_text((TOY / "shell" / "kitchen.sh").read_text() + "spin() { while true; do :; done; }\n")
-    verdict = checker.check(lessons["kitchen"], registry.get("shell"), learner, local_backend)
+    verdict = checker.judge(lessons["kitchen"], registry.get("shell"), learner, local_backend)
     assert not verdict and any("`while true` spins a CPU" in message for message in verdict.messages), verdict
 
 

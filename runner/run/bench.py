@@ -174,7 +174,7 @@ def backends(languages: list[Language]) -> tuple[Backend, Backend]:
     from runner.sandbox import choice
 
     local, docker = choice.choose("local", lambda _: None), choice.choose("docker", lambda _: None)
-    problems = local.check(languages, print) + docker.check(languages, print)
+    problems = local.problems(languages, print) + docker.problems(languages, print)
     if problems:
         raise EnvironmentProblem("the benchmark needs both backends:\n" + "\n".join(problems))
     return local, docker

@@ -65,7 +65,7 @@ def _what_went_wrong(run: RunResult, language: Language) -> list[str]:
     return [told]
 
 
-def check(lesson: Lesson, language: Language, path: Path, backend: Backend,
+def judge(lesson: Lesson, language: Language, path: Path, backend: Backend,
           progress: Progress = lambda _: None) -> Verdict:
     """Whether the learner's file at `path` solves the lesson's exercise, and if not, what is wrong."""
     exercise = lesson.exercise

@@ -17,7 +17,7 @@ from runner.model.lessons import InvalidLessons, Lesson, find_exercise, find_les
 from runner.model.results import LessonReport
 from runner.model.store import ResultsStore
 from runner.run import workflow
-from runner.run.checker import Verdict, check
+from runner.run.checker import Verdict, judge
 from runner.sandbox import choice
 from runner.sandbox.backend import Progress
 
@@ -136,4 +136,4 @@ def check_exercise(registry: Registry, lessons: dict[str, Lesson], slug: str, la
                        "writes it, or check any file with --file PATH")
     engine = choice.ready(backend, [language], feedback.warn, feedback.say)
     with feedback.status("checking") as spinner:
-        return check(chosen, language, path, engine, spinner.update)
+        return judge(chosen, language, path, engine, spinner.update)

@@ -87,7 +87,7 @@ class Backend(ABC):
     name: str
 
     @abstractmethod
-    def check(self, languages: list[Language], progress: Progress) -> list[str]:
+    def problems(self, languages: list[Language], progress: Progress) -> list[str]:
         """Problems that keep these languages from running here, each with what to do."""
 
     @abstractmethod

@@ -32,7 +32,7 @@ def choose(name: str, warn) -> Backend:
 def ready(name: str, languages: list[Language], warn: Progress, progress: Progress) -> Backend:
     """The backend named, checked once: an EnvironmentProblem says what keeps these languages from running."""
     backend = choose(name, warn)
-    problems = backend.check(languages, progress)
+    problems = backend.problems(languages, progress)
     if problems:
         raise EnvironmentProblem("\n".join(problems))
     return backend
@@ -43,6 +43,6 @@ def found_toolchains(local: LocalBackend) -> str:
 
     found = []
     for language in load_registry().languages.values():
-        version = local.runtime_version(language) if not local.check([language], lambda _: None) else None
+        version = local.runtime_version(language) if not local.problems([language], lambda _: None) else None
         found.append(f"{language.title} {version}" if version else f"{language.title} missing")
     return ", ".join(found)

@@ -176,7 +176,7 @@ class LocalBackend(Backend):
     def __init__(self):
         self._versions: dict[str, str | None] = {}
 
-    def check(self, languages: list[Language], progress: Progress) -> list[str]:
+    def problems(self, languages: list[Language], progress: Progress) -> list[str]:
         problems = []
         for language in languages:
             for tool in dict.fromkeys(command[0] for command in (language.build, language.run) if command):

@@ -15,7 +15,9 @@ LIBRARIES = (("invoke", "python3-invoke"), ("jinja2", "python3-jinja2"), ("yaml"
 
 
 @dataclass(frozen=True)
-class Finding:
+class Item:
+    """One line of `invoke doctor`: a thing the kit uses, whether it is here, and the version or the fix."""
+
     what: str
     ok: bool
     detail: str
@@ -31,38 +33,38 @@ def _version(command: list[str]) -> str | None:
     return lines[-1] if done.returncode == 0 and lines else None
 
 
-def check_all(registry: Registry) -> list[Finding]:
+def check_all(registry: Registry) -> list[Item]:
     findings = []
     for module, package in LIBRARIES:
         try:
             version = getattr(importlib.import_module(module), "__version__", "present")
-            findings.append(Finding(f"Python library {module}", True, str(version)))
+            findings.append(Item(f"Python library {module}", True, str(version)))
         except ImportError:
-            findings.append(Finding(f"Python library {module}", False,
+            findings.append(Item(f"Python library {module}", False,
                                     f"apt-get install {package}  (or: pip install -e .)"))
     from runner.sandbox.docker import connection
     from runner.sandbox.docker.backend import image_for
 
     try:
         client = connection.connect()
-        findings.append(Finding("Docker engine", True, f"version {connection.engine_version(client)}"))
+        findings.append(Item("Docker engine", True, f"version {connection.engine_version(client)}"))
     except connection.EngineUnavailable:
         client = None
-        findings.append(Finding("Docker engine", False, "start one: `./bootstrap` (root on Linux starts "
+        findings.append(Item("Docker engine", False, "start one: `./bootstrap` (root on Linux starts "
                                 "dockerd), or Docker Desktop; without it use `--backend local`"))
     for language in registry.languages.values():
         what = f"{language.title} image"
         if client is None:
-            findings.append(Finding(what, False, "needs a Docker engine first"))
+            findings.append(Item(what, False, "needs a Docker engine first"))
             continue
         tag = image_for(client, language)
-        findings.append(Finding(what, tag is not None, tag or (
+        findings.append(Item(what, tag is not None, tag or (
             f"`invoke images` pulls {language.image}; `invoke images --offline` builds "
             f"{language.offline_image}")))
     for language in registry.languages.values():
         tool = language.run[0]
         version = _version(list(language.version)) if shutil.which(tool) else None
-        findings.append(Finding(f"{language.title} on this machine (local backend)", version is not None,
+        findings.append(Item(f"{language.title} on this machine (local backend)", version is not None,
                                 version or f"`{tool}` not found: install it for `--backend local`",
                                 optional=True))
     for tool, package, why in (("debootstrap", "debootstrap", "builds the offline base image"),
@@ -72,5 +74,5 @@ def check_all(registry: Registry) -> list[Finding]:
                                ("pdfinfo", "poppler-utils", "finds the pages of a PDF handout's lessons"),
                                ("qpdf", "qpdf", "puts the footers on a PDF handout's pages")):
         path = shutil.which(tool)
-        findings.append(Finding(tool, path is not None, path or f"apt-get install {package} ({why})", optional=True))
+        findings.append(Item(tool, path is not None, path or f"apt-get install {package} ({why})", optional=True))
     return findings

@@ -59,7 +59,7 @@ class DockerBackend(Backend):
             self._images[language.name] = found
         return self._images.get(language.name)
 
-    def check(self, languages: list[Language], progress: Progress) -> list[str]:
+    def problems(self, languages: list[Language], progress: Progress) -> list[str]:
         missing = [lang for lang in languages if self._image(lang) is None]
         if not missing:
             return []
@@ -71,7 +71,7 @@ class DockerBackend(Backend):
     def image(self, language: Language) -> str:
         found = self._image(language)
         if found is None:
-            raise EnvironmentProblem(self.check([language], lambda _: None)[0])
+            raise EnvironmentProblem(self.problems([language], lambda _: None)[0])
         return found[0]
 
     def runtime_version(self, language: Language) -> str | None:
