@@ -9,8 +9,9 @@ from runner.sandbox.local import LocalBackend
 CHOICES = ("auto", "docker", "local")
 
 
-def choose(name: str, warn) -> Backend:
-    """The backend named; `auto` warns (through `warn`) when it falls back to the local one."""
+def choose(name: str, warn: Progress, languages: list[Language] = ()) -> Backend:
+    """The backend named; `auto` warns (through `warn`) when it falls back to the local one, naming the
+    toolchains it found for `languages`."""
     if name not in CHOICES:
         raise KitError(f"unknown backend {name!r}: expected one of {', '.join(CHOICES)}")
     if name == "local":
@@ -25,24 +26,22 @@ def choose(name: str, warn) -> Backend:
             raise
         local = LocalBackend()
         warn(f"no Docker engine answers, so the examples run on this machine's own toolchains "
-             f"(trusted code only): {found_toolchains(local)}. ({exc})")
+             f"(trusted code only): {found_toolchains(local, languages)}. ({exc})")
         return local
 
 
 def ready(name: str, languages: list[Language], warn: Progress, progress: Progress) -> Backend:
     """The backend named, checked once: an EnvironmentProblem says what keeps these languages from running."""
-    backend = choose(name, warn)
+    backend = choose(name, warn, languages)
     problems = backend.problems(languages, progress)
     if problems:
         raise EnvironmentProblem("\n".join(problems))
     return backend
 
 
-def found_toolchains(local: LocalBackend) -> str:
-    from runner.model.languages import load_registry
-
+def found_toolchains(local: LocalBackend, languages: list[Language]) -> str:
     found = []
-    for language in load_registry().languages.values():
+    for language in languages:
         version = local.runtime_version(language) if not local.problems([language], lambda _: None) else None
         found.append(f"{language.title} {version}" if version else f"{language.title} missing")
     return ", ".join(found)
