@@ -38,7 +38,7 @@ pytestmark = pytest.mark.serial
 LESSON = "kitchen"  # an exercise whose timeout (10 s) is every lesson's default
 PATIENCE = 300  # seconds before a hung `invoke check` is killed: a C# build alone may take 180
 CLASSROOM = 30
-# Where a longer timeout than test_hostile's 2 s lets a case end otherwise. .NET's thread bomb leaks
+# Where a longer timeout than test_hostile's lets a case end otherwise. .NET's thread bomb leaks
 # memory with every thread the pids limit refuses it (about 5-7 s to its 512 MB here): it ends `oom`, or
 # `timeout` on a machine slow enough; either way the message must name the pids limit.
 LONGER = {("process-bomb", "csharp"): Case(

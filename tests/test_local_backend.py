@@ -42,21 +42,22 @@ def test_a_broken_example_is_caught_with_a_diff(local_backend, kit_copy, registr
 
 def test_timeout_keeps_partial_output_and_kills_the_whole_process_group(local_backend, tmp_path, registry,
                                                                          no_stray_processes):
-    marker = tmp_path / "child-alive"
+    # The timeout leaves Python time to start and print on a busy machine; the child would wake after it.
+    marker, timeout = tmp_path / "child-alive", 3
     make_lesson(tmp_path, "hang", {"python/hang.py": f"""
 import subprocess, sys, time
 print("[0.0s] started", flush=True)
 # a child that would outlive its parent
-subprocess.Popen([sys.executable, "-c", "import time, pathlib; time.sleep(2); pathlib.Path({str(marker)!r}).touch()"])
+subprocess.Popen([sys.executable, "-c", "import time, pathlib; time.sleep({timeout + 1}); pathlib.Path({str(marker)!r}).touch()"])
 time.sleep(60)
-"""}, extra="timeout: 1\n")
+"""}, extra=f"timeout: {timeout}\n")
     lesson = load_lessons(registry, tmp_path / "lessons")["hang"]
     report = workflow.run_lesson(lesson, registry.select("python"), local_backend)
     run = report.runs[0]
-    assert run.status is Status.TIMEOUT and "after 1s" in run.message
+    assert run.status is Status.TIMEOUT and f"after {timeout}s" in run.message
     assert run.stdout == "[0.0s] started\n"
-    assert run.process_ms / 1000 < 1 + 1, "stopped at the timeout, not when the program would have ended"
-    time.sleep(2.5)
+    assert run.process_ms / 1000 < timeout + 1, "stopped at the timeout, not when the program would have ended"
+    time.sleep(2.5)  # past the moment the child would have written its marker
     assert not marker.exists(), "the child outlived the run"
 
 
