@@ -52,8 +52,13 @@ def list_(c):
     with _errors():
         from runner.publish.terminal import lessons_table
 
+        from runner.model.authoring import lesson_warnings
+
         registry, lessons = _load()
-        _screens()[0].print(lessons_table(list(lessons.values()), registry))
+        out, _, feedback = _screens()
+        out.print(lessons_table(list(lessons.values()), registry))
+        for warning in (w for lesson in lessons.values() for w in lesson_warnings(lesson, registry)):
+            feedback.warn(warning)
 
 
 def _run(c, slugs, lang, backend, repeat, as_json, serial=False):
@@ -111,7 +116,8 @@ def new_lesson(c, slug):
 
         for path in scaffold(slug, load_registry()):
             print(f"created {path.relative_to(ROOT)}")
-        print(f"next: `invoke run-lesson {slug}` runs the stubs (they compare equal); then write the lesson")
+        print(f"next: `invoke run-lesson {slug}` runs the stubs (they compare equal); then write the lesson: "
+              "`invoke list` names the placeholders left, and render and handout refuse a lesson that has some")
 
 
 @task(help={"out": "the folder to write the site to (default: site/)",

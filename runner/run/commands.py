@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable, ContextManager
 
 from runner import ROOT, EnvironmentProblem, KitError
+from runner.model import authoring
 from runner.model.languages import Language, Registry
 from runner.model.lessons import InvalidLessons, Lesson, find_exercise, find_lesson
 from runner.model.results import LessonReport
@@ -110,6 +111,9 @@ def run_course(registry: Registry, lessons: dict[str, Lesson], slugs: list[str],
     repeat = count(repeat)
     engine = choice.ready(backend, picked, feedback.warn, feedback.say)
     outcome = CourseRun([], results_dir, engine.name)
+    for lesson in chosen:
+        for warning in authoring.lesson_warnings(lesson, registry):
+            feedback.warn(warning)
 
     def save(report):
         try:
@@ -122,6 +126,10 @@ def run_course(registry: Registry, lessons: dict[str, Lesson], slugs: list[str],
         course = workflow.run_lessons(chosen, picked, engine, repeat, spinner.update, save, warm=True,
                                       side_by_side=not serial)
     outcome.reports, outcome.finished, outcome.lost = list(course.reports), course.finished, course.lost
+    by_slug = {lesson.slug: lesson for lesson in chosen}
+    for report in outcome.reports[:outcome.finished]:
+        for warning in authoring.run_warnings(by_slug[report.lesson], report):
+            feedback.warn(warning)
     return outcome
 
 
