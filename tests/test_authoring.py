@@ -47,3 +47,19 @@ def test_a_bad_timeline_key_is_a_lesson_file_error(tmp_path, registry):
                          extra="timeline: {after: [toast, butter]}\n")
     _, problems = load_lesson(folder, registry)
     assert len(problems) == 1 and "lesson.yaml:5: timeline: expected mapping with after" in problems[0]
+
+
+def test_a_runs_event_mistakes_are_warned_once_per_language(tmp_path, registry):
+    from runner.model.results import LessonReport, RunResult, Status
+
+    folder = make_lesson(tmp_path, "breakfast", {"python/breakfast.py": "print()\n"})
+    lesson, _ = load_lesson(folder, registry)
+    bad = "[0.0s] Toast: Started\n[0.1s] butter & jam: started\n"
+    runs = tuple(RunResult(language="python", backend="local", status=Status.OK, stdout=bad, repeat=i)
+                 for i in (1, 2))
+    report = LessonReport("breakfast", "Breakfast", True, "", runs + (
+        RunResult(language="csharp", backend="local", status=Status.OK, stdout="[0.0s] toast: started\n"),), "local")
+    assert authoring.run_warnings(lesson, report) == [
+        "breakfast: python: line 1 '[0.0s] Toast: Started' looks like an event but is not read as one: write "
+        "'Toast: started' (the verb one of started, finished, cancelled, timeout, failed, in lower case, after a "
+        "colon and one space)"]
