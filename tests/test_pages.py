@@ -517,3 +517,30 @@ def test_handout_names_what_it_cannot_do():
     assert done.returncode == 2 and "Did you mean 'kitchen'?" in done.stderr
     done = _invoke("handout", "kitchen", "--format", "docx")
     assert done.returncode == 2 and "pdf, html, md" in done.stderr
+
+
+def test_provenance_names_the_lessons_files_that_are_not_as_committed(tmp_path, registry):
+    from runner.model.lessons import load_lessons
+    from runner.publish.pages import kit_commit, lesson_page
+    from tests.conftest import make_lesson
+
+    def git(*args):
+        subprocess.run(["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t", *args], check=True,
+                       capture_output=True)
+
+    make_lesson(tmp_path, "breakfast", {"python/breakfast.py": "print('[0.0s] toast: started')\n"})
+    make_lesson(tmp_path, "kettle", {"python/kettle.py": "print('[0.0s] kettle: started')\n"})
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "breakfast")
+    lessons = load_lessons(registry, tmp_path / "lessons")
+    committed = kit_commit([lessons["breakfast"]], registry, tmp_path)
+    assert re.fullmatch(r"[0-9a-f]{7,}", committed)
+    (tmp_path / "python" / "breakfast.py").write_text("print('[0.0s] toast: started')\nprint('butter')\n")
+    (tmp_path / "csharp").mkdir()
+    (tmp_path / "csharp" / "breakfast.cs").write_text("Console.WriteLine(\"[0.0s] toast: started\");\n")
+    assert kit_commit([lessons["breakfast"]], registry, tmp_path) == (
+        f"{committed}, with changes not committed: python/breakfast.py, csharp/breakfast.cs")
+    assert kit_commit([lessons["kettle"]], registry, tmp_path) == committed  # another lesson's changes are not its
+    page = lesson_page(lessons["breakfast"], registry, None)
+    assert "with changes not committed: python/breakfast.py" in page.commit
