@@ -116,10 +116,17 @@ def run_course(registry: Registry, lessons: dict[str, Lesson], slugs: list[str],
             feedback.warn(warning)
 
     def save(report):
+        store = ResultsStore(results_dir)
+        before = store.stored(report.backend, report.lesson)
         try:
-            ResultsStore(results_dir).save(report)
+            store.save(report)
         except EnvironmentProblem as exc:  # a full disk, say: show what ran, then say so
             outcome.unsaved.append(str(exc))
+            return
+        if before and not report:  # the pages will show this run: say what it replaced, and where that is
+            feedback.warn(f"{report.lesson}: this run replaced the stored good result of {before.date} on the "
+                          f"{report.backend} backend (pages and handouts show the newest run); the good one is kept "
+                          f"as {store.last_good(report.backend, report.lesson)}")
 
     with feedback.status("starting") as spinner:
         # The kit's own examples: in warm sandboxes, and side by side where the lesson measures only time.
