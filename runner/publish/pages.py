@@ -132,7 +132,7 @@ def lesson_page(lesson: Lesson, registry: Registry, report: LessonReport | None,
     ends = [c.run.run_ms / 1000 for c in columns if c.run is not None and c.run.run_ms]
     end = max(ends, default=1.0) or 1.0
     columns = [Column(c.language, c.code, c.code_html, c.run, c.timings,
-                      lanes(c.run.events, end) if c.run is not None else (), c.note) for c in columns]
+                      lanes(c.run.events, end, lesson.after) if c.run is not None else (), c.note) for c in columns]
     page = LessonPage(lesson, report, tuple(columns), "", end, axis_ticks(end), previous=previous, next=next)
     taken = {a for a, _ in PAGE_SECTIONS} | {"in-each-language"}
     parts = tuple(sections(page.narrative, taken))

@@ -36,6 +36,7 @@ def text_timeline(lanes: tuple[Lane, ...], end: float, step: float) -> list[str]
         for mark in lane.marks:
             row[min(int(round(mark.time / step)), cells - 1)] = "T" if mark.kind == "timeout" else "x"
         lines.append(f"{lane.task.ljust(width)} |{''.join(row).rstrip()}")
+    lines += [f"{lane.task} starts with the result of {lane.links[0].after}" for lane in lanes if lane.links]
     return lines
 
 
