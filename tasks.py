@@ -52,8 +52,13 @@ def list_(c):
     with _errors():
         from runner.publish.terminal import lessons_table
 
+        from runner.model.authoring import lesson_warnings
+
         registry, lessons = _load()
-        _screens()[0].print(lessons_table(list(lessons.values()), registry))
+        out, _, feedback = _screens()
+        out.print(lessons_table(list(lessons.values()), registry))
+        for warning in (w for lesson in lessons.values() for w in lesson_warnings(lesson, registry)):
+            feedback.warn(warning)
 
 
 def _run(c, slugs, lang, backend, repeat, as_json, serial=False):
@@ -111,7 +116,8 @@ def new_lesson(c, slug):
 
         for path in scaffold(slug, load_registry()):
             print(f"created {path.relative_to(ROOT)}")
-        print(f"next: `invoke run-lesson {slug}` runs the stubs (they compare equal); then write the lesson")
+        print(f"next: `invoke run-lesson {slug}` runs the stubs (they compare equal); then write the lesson: "
+              "`invoke list` names the placeholders left, and render and handout refuse a lesson that has some")
 
 
 @task(help={"out": "the folder to write the site to (default: site/)",
@@ -275,12 +281,16 @@ def clean(c, cache=False):
 @task(help={"k": "only tests matching this expression (pytest -k)", "x": "stop at the first failure",
             "quick": "only the tests that need no Docker engine, toolchain or browser: the inner loop, under a minute",
             "workers": "pytest-xdist workers for the tests that may share the machine (default 2; 0: one process); "
-                       "the tests marked `serial` always run alone, after the others"})
-def test(c, k=None, x=False, quick=False, workers=2):
+                       "the tests marked `serial` always run alone, after the others",
+            "lesson": "only the tests that judge this lesson: its examples (local backend and Docker) and its "
+                      "exercise's files"})
+def test(c, k=None, x=False, quick=False, workers=2, lesson=None):
     """Run the test suite (Docker tests included: they fail, not skip, under CI); --quick: the inner loop."""
     from runner.run.suite import run_tests
 
-    raise Exit(code=run_tests(k, x, quick, workers))
+    with _errors():
+        code = run_tests(k, x, quick, workers, lesson)
+    raise Exit(code=code)
 
 
 ns = Collection(list_, run_lesson, run_all, new_lesson, exercise, check, hint, render, serve, handout, images, bench,

@@ -144,6 +144,13 @@ def kit_copy(tmp_path) -> Path:
     return tmp_path
 
 
+def picked(slugs):
+    """The slugs that `invoke test --lesson SLUG` picked (ASYNC_ROSETTA_TEST_LESSON, runner/run/suite.py): that one,
+    else all."""
+    chosen = os.environ.get("ASYNC_ROSETTA_TEST_LESSON")
+    return [slug for slug in slugs if slug == chosen] if chosen else list(slugs)
+
+
 def make_lesson(root: Path, slug: str, examples: dict[str, str], extra: str = "", expected: str | None = None):
     """A small lesson under `root` with the given example sources, keyed by folder name."""
     folder = root / "lessons" / slug

@@ -108,6 +108,13 @@ def test_new_lesson_starts_from_stubs_that_run_and_compare_equal(kit_copy):
     assert ran.returncode == 0, ran.stdout + ran.stderr
     report = json.loads(ran.stdout)
     assert report["equivalent"] is True and [r["status"] for r in report["runs"]] == ["ok"] * 3
+    # It runs, but the author is told what is left of the stubs; nothing is published for learners.
+    assert "warning: lessons/retry-loop/lesson.yaml:3: still the stub's placeholder" in ran.stderr
+    assert "python/retry-loop.py:1: still the stub's placeholder" in ran.stderr
+    for command in (("render", "--out", str(kit_copy / "site")), ("handout", "retry-loop", "--format", "md")):
+        refused = invoke(*command, cwd=kit_copy)
+        assert refused.returncode == 2 and "placeholder(s) of `invoke new-lesson`'s stubs" in refused.stderr
+        assert "lessons/retry-loop/lesson.md:3" in refused.stderr and "Traceback" not in refused.stderr
     again = invoke("new-lesson", "retry-loop", cwd=kit_copy)
     assert again.returncode == 2 and "exists already" in again.stderr
     bad = invoke("new-lesson", "Retry_Loop", cwd=kit_copy)

@@ -187,3 +187,27 @@ def test_a_line_missing_in_one_run_varies():
     assert compare.order_variations([LIMA, missing, LIMA], RULES) == ["[#s] mike: finished"]
     ticks = "[0.1s] tick\n[0.2s] tick\n[0.3s] done\n"
     assert compare.order_variations([ticks, ticks.replace("[0.2s] tick\n", "")], RULES) == ["[#s] tick"]
+
+
+def test_any_task_name_up_to_the_colon_is_an_event():
+    events = compare.events("[0.0s] toast (2 slices): started\n[0.1s] butter & jam: started\n"
+                            "[0.2s] Mum's toast : finished\n[0.3s] a: b: started\n")
+    assert [(e.task, e.kind) for e in events] == [
+        ("toast (2 slices)", "started"), ("butter & jam", "started"), ("Mum's toast", "finished")]
+
+
+def test_lines_that_look_like_events_but_are_not_are_named():
+    problems = compare.event_problems(
+        "[0.0s] Toast: Started\n[0.1s] toast:finished\njam: started\n[0.3s] jam: canceled\n"
+        "[0.4s] wrong way: start the report\n[0.5s] race 2: cancel the losers\n[0.6s] jam: finished\n")
+    assert len(problems) == 4, problems
+    assert problems[0].startswith("line 1 '[0.0s] Toast: Started' looks like an event") and "'Toast: started'" in problems[0]
+    assert "line 2" in problems[1] and "'toast: finished'" in problems[1]
+    assert "line 3 'jam: started': an event needs a time stamp" in problems[2]
+    assert "line 4" in problems[3] and "'jam: cancelled'" in problems[3]
+
+
+def test_whole_seconds_are_durations_too():
+    assert compare.Line.parse("[0.5s] toast ready after 1s").durations == (1.0,)
+    assert compare.matches("[1.0s] waited 1s\n", "[1.0s] waited 1.1s\n", RULES)[0]
+    assert not compare.matches("[1.0s] waited 1s\n", "[1.0s] waited 2s\n", RULES)[0]

@@ -3,16 +3,20 @@
 On the local backend here, a lesson at a time; in Docker through `invoke run-all` in its real mode (warm
 containers, the languages side by side, C# built ahead: tests/test_cli.py), which judges every lesson by
 `check_lesson` below, so that no lesson's Docker run is paid for twice."""
+import os
+
 import pytest
 
 from runner.run import workflow
 from runner.model.languages import load_registry
 from runner.model.lessons import load_lessons
 from runner.model.results import Status
+from tests.conftest import picked
 
 # A lesson that measures CPU runs alone (`serial`): another test's load beside it would be in its figures.
-SLUGS = [pytest.param(slug, marks=pytest.mark.serial) if lesson.runs_alone else slug
-         for slug, lesson in load_lessons(load_registry()).items()]
+LESSONS = load_lessons(load_registry())
+SLUGS = [pytest.param(slug, marks=pytest.mark.serial) if LESSONS[slug].runs_alone else slug
+         for slug in picked(LESSONS)]
 
 
 def check_lesson(report, lesson):
@@ -35,3 +39,14 @@ def check_lesson(report, lesson):
 def test_every_lesson_is_equivalent_on_the_local_backend(slug, lessons, registry, local_backend):
     lesson = lessons[slug]
     check_lesson(workflow.run_lesson(lesson, list(registry.languages.values()), local_backend), lesson)
+
+
+# In Docker every lesson is judged by tests/test_cli.py's run-all; one lesson that `invoke test --lesson SLUG`
+# picked is judged here too, as run-all runs it (warm containers, the languages side by side).
+if os.environ.get("ASYNC_ROSETTA_TEST_LESSON"):
+    @pytest.mark.docker
+    @pytest.mark.parametrize("slug", SLUGS)
+    def test_every_lesson_picked_is_equivalent_in_docker(slug, lessons, registry, docker_backend, no_leftovers):
+        lesson = lessons[slug]
+        check_lesson(workflow.run_lesson(lesson, list(registry.languages.values()), docker_backend, warm=True,
+                                         side_by_side=True), lesson)

@@ -90,6 +90,7 @@ def test_a_csharp_compile_error_is_build_failed_with_the_compilers_message(docke
     lesson = load_lessons(registry, tmp_path / "lessons")["typo"]
     run = workflow.run_lesson(lesson, registry.select("csharp"), docker_backend).runs[0]
     assert run.status is Status.BUILD_FAILED and "CS1002" in run.message
+    assert "csharp/typo.cs(1," in run.message and "/job/" not in run.message + run.build_output  # the author's file
     assert run.stdout == "" and run.process_ms is None
 
 

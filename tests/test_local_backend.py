@@ -85,6 +85,16 @@ def test_a_csharp_compile_error_is_build_failed(local_backend, tmp_path, registr
     run = workflow.run_lesson(lesson, registry.select("csharp"), local_backend).runs[0]
     assert run.status is Status.BUILD_FAILED
     assert "CS1002" in run.message  # "; expected"
+    assert "csharp/typo.cs(1," in run.message and "/src/" not in run.message + run.build_output  # the author's file
+
+
+def test_a_traceback_names_the_authors_file_not_the_sandboxs(local_backend, tmp_path, registry):
+    make_lesson(tmp_path, "boom", {"python/boom.py": "print('[0.0s] hi')\nraise ValueError('burnt toast')\n",
+                                   "javascript/boom.mjs": "throw new Error('burnt toast');\n"})
+    lesson = load_lessons(registry, tmp_path / "lessons")["boom"]
+    python, javascript = workflow.run_lesson(lesson, registry.select("python,javascript"), local_backend).runs
+    assert 'File "python/boom.py", line 2' in python.stderr and "/src/" not in python.stderr
+    assert "javascript/boom.mjs:1" in javascript.stderr and "/src/" not in javascript.stderr
 
 
 def test_the_environment_is_minimal(local_backend, tmp_path, registry, monkeypatch):

@@ -517,3 +517,62 @@ def test_handout_names_what_it_cannot_do():
     assert done.returncode == 2 and "Did you mean 'kitchen'?" in done.stderr
     done = _invoke("handout", "kitchen", "--format", "docx")
     assert done.returncode == 2 and "pdf, html, md" in done.stderr
+
+
+def test_provenance_names_the_lessons_files_that_are_not_as_committed(tmp_path, registry):
+    from runner.model.lessons import load_lessons
+    from runner.publish.pages import kit_commit, lesson_page
+    from tests.conftest import make_lesson
+
+    def git(*args):
+        subprocess.run(["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t", *args], check=True,
+                       capture_output=True)
+
+    make_lesson(tmp_path, "breakfast", {"python/breakfast.py": "print('[0.0s] toast: started')\n"})
+    make_lesson(tmp_path, "kettle", {"python/kettle.py": "print('[0.0s] kettle: started')\n"})
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "breakfast")
+    lessons = load_lessons(registry, tmp_path / "lessons")
+    committed = kit_commit([lessons["breakfast"]], registry, tmp_path)
+    assert re.fullmatch(r"[0-9a-f]{7,}", committed)
+    (tmp_path / "python" / "breakfast.py").write_text("print('[0.0s] toast: started')\nprint('butter')\n")
+    (tmp_path / "csharp").mkdir()
+    (tmp_path / "csharp" / "breakfast.cs").write_text("Console.WriteLine(\"[0.0s] toast: started\");\n")
+    assert kit_commit([lessons["breakfast"]], registry, tmp_path) == (
+        f"{committed}, with changes not committed: python/breakfast.py, csharp/breakfast.cs")
+    assert kit_commit([lessons["kettle"]], registry, tmp_path) == committed  # another lesson's changes are not its
+    page = lesson_page(lessons["breakfast"], registry, None)
+    assert "with changes not committed: python/breakfast.py" in page.commit
+
+
+def test_a_task_that_uses_anothers_result_is_linked_to_it(lessons, registry, results):
+    from runner.model.store import load_report
+    from runner.model.timeline import Link, lanes
+
+    assert lessons["kitchen"].after == (("sauce", "vegetables"),)
+    run = load_report(RESULTS / "docker" / "kitchen.json").runs_of("python")[0]
+    sauce = next(lane for lane in lanes(run.events, 1.9, lessons["kitchen"].after) if lane.task == "sauce")
+    assert sauce.links == (Link("vegetables", 0.8, 0.8, 1), Link("vegetables", 1.5, 1.5, 1))
+    assert all(not lane.links for lane in lanes(run.events, 1.9))  # nothing linked that the lesson does not say
+    md = render_handout([lessons["kitchen"]], registry, ResultsStore(results).reports(), "md", booklet=False)
+    assert "sauce starts with the result of vegetables" in md
+
+
+@pytest.mark.browser
+def test_a_chain_is_drawn_from_the_end_of_one_bar_to_the_start_of_the_next(browser, site):
+    for width in WIDTHS:
+        _look(browser, (site / "kitchen.html").as_uri(), width)
+        seen = browser.execute_script("""
+            const tl = document.querySelector('.tl'), box = r => { const b = r.getBoundingClientRect();
+              return {left: b.left, right: b.right, top: b.top, bottom: b.bottom}; };
+            const lane = name => [...tl.querySelectorAll('.task')].find(t => t.textContent === name).nextElementSibling;
+            return {links: [...lane('sauce').querySelectorAll('.link')].map(box),
+                    vegetables: [...lane('vegetables').querySelectorAll('.bar')].map(box),
+                    sauce: [...lane('sauce').querySelectorAll('.bar')].map(box)};""")
+        assert len(seen["links"]) == 2, seen
+        for link, before, after in zip(seen["links"], seen["vegetables"], seen["sauce"]):
+            assert abs(link["left"] - before["right"]) <= 2, f"at {width}px the link leaves the bar's end: {seen}"
+            assert before["top"] <= link["top"] <= before["bottom"], f"at {width}px it starts off its lane: {seen}"
+            assert after["top"] <= link["bottom"] <= after["bottom"], f"at {width}px it ends off its lane: {seen}"
+            assert link["right"] <= after["left"] + 2, f"at {width}px it runs past the bar's start: {seen}"

@@ -48,3 +48,21 @@ def test_the_terminal_says_which_lines_varied(tmp_path, registry):
     assert "in python the order of these lines varied between the runs" in text
     assert "[#s] a: finished" in text and "[#s] b: finished" in text
     assert LessonReport.from_dict(report.to_dict()).order_varied == report.order_varied
+
+
+def test_sandbox_paths_become_the_authors_file_in_what_the_kit_shows():
+    from runner.model.results import RunResult, Status
+    from runner.sandbox.backend import shown_paths
+
+    result = RunResult(language="csharp", backend="docker", status=Status.BUILD_FAILED,
+                       message="the build failed:\n/job/src/breakfast.cs(19,41): error CS0103: 'tost' does not exist",
+                       stderr='File "/tmp/async-rosetta-k2_x/src/breakfast.cs", line 3\n'
+                              "at file:///work/1a2b-1.files/src/breakfast.cs:3:7\n/job/0a1b/src/breakfast.cs:3\n"
+                              "/job/src/breakfast.csx stays",
+                       build_output="/job/src/breakfast.cs(19,41): error CS0103", stdout="[0.0s] /job/src/breakfast.cs")
+    shown = shown_paths(result, "breakfast.cs", "csharp/breakfast.cs")
+    assert shown.message.endswith("csharp/breakfast.cs(19,41): error CS0103: 'tost' does not exist")
+    assert shown.stderr == ('File "csharp/breakfast.cs", line 3\nat csharp/breakfast.cs:3:7\ncsharp/breakfast.cs:3\n'
+                            "/job/src/breakfast.csx stays")
+    assert shown.build_output == "csharp/breakfast.cs(19,41): error CS0103"
+    assert shown.stdout == result.stdout  # what the lesson compares is left as printed

@@ -10,8 +10,12 @@ from runner.model.lessons import CompareRules
 from runner.model.results import Event
 
 STAMP = re.compile(r"^\[(\d+(?:\.\d+)?)s\] ?(.*)$")
-DURATION = re.compile(r"(?<![\w.])(\d+\.\d+)s\b")
-EVENT = re.compile(r"^([\w .'-]+?): (started|finished|cancelled|timeout|failed)\b")
+DURATION = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)s\b")  # 0.5s, 1s: compared within the tolerance
+VERBS = ("started", "finished", "cancelled", "timeout", "failed")
+# A task event (README: Lessons): any task name up to the first ": ", then one of the verbs, in lower case.
+EVENT = re.compile(r"^((?:(?!: ).)+?) ?: (" + "|".join(VERBS) + r")\b")
+# A line that an author probably meant as an event: a name, a colon and a word like a verb.
+LOOKS_LIKE_EVENT = re.compile(r"^\s*((?:(?!: ).)+?)\s*:\s*([A-Za-z-]+)")
 SAME_AMOUNT = 0.05  # seconds: half the 0.1 s that examples print, so two time stamps late "by the same amount"
 
 
@@ -268,6 +272,31 @@ def events(output: str) -> tuple[Event, ...]:
         if event:
             found.append(Event(float(line.group(1)), event.group(1).strip(), event.group(2), number))
     return tuple(found)
+
+
+def event_problems(output: str) -> list[str]:
+    """Lines that look like task events but are not read as events (so no timeline shows them), each with
+    its number and what to write instead."""
+    found = []
+    for number, raw in enumerate(normalise(output), start=1):
+        stamped = STAMP.match(raw)
+        body = stamped.group(2) if stamped else raw
+        if EVENT.match(body):
+            if not stamped:
+                found.append(f"line {number} {raw.strip()!r}: an event needs a time stamp before it, "
+                             f"e.g. '[0.1s] {body.strip()}'")
+            continue
+        looks = LOOKS_LIKE_EVENT.match(body)
+        word = looks.group(2) if looks else ""
+        # A near miss ("canceled", "finishd"), not the verb's stem in a message ("start the report").
+        near = [v for v in difflib.get_close_matches(word.lower(), VERBS, n=1, cutoff=0.8)
+                if not v.startswith(word.lower())]
+        if word.lower() in VERBS or near:
+            verb = word.lower() if word.lower() in VERBS else near[0]
+            found.append(f"line {number} {raw.strip()!r} looks like an event but is not read as one: write "
+                         f"'{looks.group(1)}: {verb}' (the verb one of {', '.join(VERBS)}, in lower case, "
+                         "after a colon and one space)")
+    return found
 
 
 def program_time_ms(output: str) -> float | None:

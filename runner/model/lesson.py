@@ -57,6 +57,7 @@ class Lesson:
     service: str | None = None  # a server of the kit's own that the examples talk to (SERVICES)
     exercise: Exercise | None = None
     measures: tuple[str, ...] = ()  # what of the machine the lesson measures besides time: MEASURES
+    after: tuple[tuple[str, str], ...] = ()  # timeline.after: a task -> the task whose result it uses
 
     @property
     def runs_alone(self) -> bool:

@@ -43,6 +43,7 @@ _KEYS = {
     "service": f"the name of a service the examples talk to: one of {', '.join(SERVICES)}",
     "exercise": "mapping with seconds, slower, hints, allow",
     "measures": "a list of what the lesson measures besides time: cpu, memory",
+    "timeline": "mapping with after: {task: the task whose result it uses}",
 }
 MEASURES = ("cpu", "memory")
 _REQUIRED = ("title", "summary", "concepts", "notes")
@@ -156,6 +157,17 @@ def _parse_exercise(raw, folder: Path, registry: Registry, p: _Problems) -> Exer
                     tuple(str(a) for a in allow))
 
 
+def _parse_timeline(raw, p: _Problems) -> tuple[tuple[str, str], ...]:
+    """timeline.after: task -> the task it waits for, drawn as a connector between their bars."""
+    if raw is None:
+        return ()
+    after = raw.get("after") if isinstance(raw, dict) and set(raw) <= {"after"} else None
+    if not isinstance(after, dict) or not all(_text(k) and _text(v) for k, v in after.items()):
+        p.add("timeline", f"expected {_KEYS['timeline']}, e.g. {{after: {{butter: toast}}}}, got {raw!r}")
+        return ()
+    return tuple((str(k).strip(), str(v).strip()) for k, v in after.items())
+
+
 def _parse_language_map(raw, key: str, registry: Registry, p: _Problems) -> tuple[tuple[str, str], ...]:
     if raw is None:
         return ()
@@ -238,6 +250,7 @@ def load_lesson(folder: Path, registry: Registry) -> tuple[Lesson | None, list[s
     if not isinstance(measures, list) or any(m not in MEASURES for m in measures):
         p.add("measures", f"expected {_KEYS['measures']}, got {measures!r}")
         measures = []
+    after = _parse_timeline(raw.get("timeline"), p)
     narrative_file = folder / "lesson.md"
     narrative = narrative_file.read_text(encoding="utf-8") if narrative_file.is_file() else ""
     if not narrative.strip():
@@ -264,6 +277,7 @@ def load_lesson(folder: Path, registry: Registry) -> tuple[Lesson | None, list[s
         service=service,
         exercise=exercise,
         measures=tuple(measures),
+        after=after,
     )
     return lesson, []
 

@@ -23,20 +23,34 @@ class Mark:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A bar that starts with another task's result (lesson.yaml's timeline.after): drawn as a connector
+    from the end of that task's bar to the start of this one."""
+
+    after: str  # the task whose result it uses
+    ended: float  # when that task's bar ended
+    start: float  # when this bar started
+    rows: int  # how many lanes above this one that task's lane is (negative: below)
+
+
+@dataclass(frozen=True)
 class Lane:
     """A task's lane: one bar per run of the task (a task started again after it ended is a new bar)."""
 
     task: str
     bars: tuple[Bar, ...]
     marks: tuple[Mark, ...]
+    links: tuple[Link, ...] = ()
 
     def drawn(self) -> list[tuple[Bar, bool]]:
         """Each bar, and whether it starts the moment the run before it ended: drawn with a gap between."""
         return [(bar, i > 0 and abs(self.bars[i - 1].end - bar.start) < 0.05) for i, bar in enumerate(self.bars)]
 
 
-def lanes(events: tuple[Event, ...], end: float) -> tuple[Lane, ...]:
-    """One lane per task, in the order the tasks first appear; a task may run more than once."""
+def lanes(events: tuple[Event, ...], end: float, after: tuple[tuple[str, str], ...] = ()) -> tuple[Lane, ...]:
+    """One lane per task, in the order the tasks first appear; a task may run more than once. `after`
+    (task -> the task whose result it uses) links each bar of a task to the bar of the other that ended last
+    before it started."""
     order: list[str] = []
     bars: dict[str, list[Bar]] = {}
     marks: dict[str, list[Mark]] = {}
@@ -55,7 +69,23 @@ def lanes(events: tuple[Event, ...], end: float) -> tuple[Lane, ...]:
             bars[event.task].append(Bar(start, event.time, event.kind))
     for task, start in open_since.items():
         bars[task].append(Bar(start, max(end, start), "running"))
-    return tuple(Lane(task, tuple(bars[task]), tuple(marks[task])) for task in order)
+    made = [Lane(task, tuple(bars[task]), tuple(marks[task])) for task in order]
+    return tuple(_linked(made, dict(after)))
+
+
+def _linked(made: list[Lane], after: dict[str, str]) -> list[Lane]:
+    """The lanes with their links: a bar is linked to the other task's last bar that ended by its start."""
+    row = {lane.task: i for i, lane in enumerate(made)}
+    linked = []
+    for i, lane in enumerate(made):
+        other = made[row[after[lane.task]]] if after.get(lane.task) in row else None
+        links = []
+        for bar in lane.bars if other is not None else ():
+            ended = [b.end for b in other.bars if b.end <= bar.start + 0.05]
+            if ended:
+                links.append(Link(other.task, max(ended), bar.start, i - row[other.task]))
+        linked.append(Lane(lane.task, lane.bars, lane.marks, tuple(links)))
+    return linked
 
 
 def axis_ticks(end: float) -> tuple[float, ...]:

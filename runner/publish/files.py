@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from runner import KitError
+from runner.model.authoring import refuse_unfinished
 from runner.model.languages import Registry
 from runner.model.lessons import Lesson, exercises, find_lesson
 from runner.model.results import write_atomically
@@ -42,6 +43,7 @@ def write_handout(what: str, fmt: str, registry: Registry, lessons: dict[str, Le
         def make(starts=None):
             return render_handout(chosen, registry, ResultsStore(results).reports(backend), kind, booklet=booklet,
                                   starts=starts)
+    refuse_unfinished(chosen, registry, f"the {name} handout" if what in NAMES else f"the handout of {what}")
     target = out or folder / f"{name}.{fmt}"
     if fmt == "pdf":
         from runner.publish.pdf import Part, html_to_pdf
@@ -60,6 +62,7 @@ def write_handout(what: str, fmt: str, registry: Registry, lessons: dict[str, Le
 
 def write_site(lessons: dict[str, Lesson], registry: Registry, results: Path, target: Path, backend: str) -> str:
     """`invoke render`: the static site written from the stored results; what was written, and where."""
+    refuse_unfinished(list(lessons.values()), registry, "the site")
     started = time.monotonic()
     written = render_site(lessons, registry, ResultsStore(results).reports(backend), target)
     size = sum(path.stat().st_size for path in written)

@@ -4,6 +4,7 @@ Built from files only (lessons, examples, results/): rendering never runs an exa
 """
 from __future__ import annotations
 
+import functools
 import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -70,6 +71,7 @@ class LessonPage:
     next: Lesson | None = None
     exercise_title: str = ""  # the first heading of exercise.md; empty: the lesson has no exercise
     exercise_html: str = ""  # the rest of it, its headings under the page's "Exercise"
+    commit: str = ""  # the kit's commit, and this lesson's files not as committed there (kit_commit)
 
     @property
     def has_notes(self) -> bool:
@@ -130,13 +132,14 @@ def lesson_page(lesson: Lesson, registry: Registry, report: LessonReport | None,
     ends = [c.run.run_ms / 1000 for c in columns if c.run is not None and c.run.run_ms]
     end = max(ends, default=1.0) or 1.0
     columns = [Column(c.language, c.code, c.code_html, c.run, c.timings,
-                      lanes(c.run.events, end) if c.run is not None else (), c.note) for c in columns]
+                      lanes(c.run.events, end, lesson.after) if c.run is not None else (), c.note) for c in columns]
     page = LessonPage(lesson, report, tuple(columns), "", end, axis_ticks(end), previous=previous, next=next)
     taken = {a for a, _ in PAGE_SECTIONS} | {"in-each-language"}
     parts = tuple(sections(page.narrative, taken))
     title, task = exercise_task(lesson)
     return replace(page, narrative_html="".join(s.html for s in parts), sections=parts, exercise_title=title,
-                   exercise_html=markdown_html(task, taken, shift=1) if task else "")
+                   exercise_html=markdown_html(task, taken, shift=1) if task else "",
+                   commit=kit_commit([lesson], registry, lesson.folder.parent.parent))
 
 
 def exercise_task(lesson: Lesson) -> tuple[str, str]:
@@ -148,11 +151,29 @@ def exercise_task(lesson: Lesson) -> tuple[str, str]:
     return (first[2:].strip(), rest.lstrip("\n")) if first.startswith("# ") else ("Exercise", text)
 
 
-def kit_commit(root: Path = ROOT) -> str:
-    """The commit the kit is at, as the best benchmark sites state their conditions."""
+def _git(root: Path, *args: str) -> str | None:
     try:
-        done = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, timeout=10)
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+@functools.lru_cache(maxsize=8)  # asked once per page: the commit does not change while the site is rendered
+def _head(root: Path) -> str:
+    return (_git(root, "rev-parse", "--short", "HEAD") or "").strip()
+
+
+def kit_commit(lessons: list[Lesson] = (), registry: Registry | None = None, root: Path = ROOT) -> str:
+    """The commit the kit is at, as the best benchmark sites state their conditions, and which of the
+    lessons' files (lesson folder, examples) are not as committed there: "1155024", or "1155024, with
+    changes not committed: lessons/breakfast/lesson.yaml, csharp/breakfast.cs"."""
+    commit = _head(root)
+    if not commit:
         return "unknown"
-    return done.stdout.strip() if done.returncode == 0 else "unknown"
+    files = [path for lesson in lessons for path in (
+        lesson.folder, *(lesson.example(language) for language in (registry.languages.values() if registry else ())))]
+    paths = [str(path.relative_to(root)) for path in files if path.is_relative_to(root)]
+    status = _git(root, "status", "--porcelain", "--untracked-files=all", "--", *paths) if paths else ""
+    changed = [line[3:] for line in (status or "").splitlines() if line[3:]]
+    return f"{commit}, with changes not committed: {', '.join(changed)}" if changed else commit

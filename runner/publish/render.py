@@ -36,6 +36,7 @@ def text_timeline(lanes: tuple[Lane, ...], end: float, step: float) -> list[str]
         for mark in lane.marks:
             row[min(int(round(mark.time / step)), cells - 1)] = "T" if mark.kind == "timeout" else "x"
         lines.append(f"{lane.task.ljust(width)} |{''.join(row).rstrip()}")
+    lines += [f"{lane.task} starts with the result of {lane.links[0].after}" for lane in lanes if lane.links]
     return lines
 
 
@@ -88,7 +89,7 @@ class Conditions:
                       for h in (r.host for r in reports)}.values())
         versions = {name: sorted({run.runtime_version for r in reports for run in r.runs_of(name)
                                   if run.runtime_version}) for name in registry.languages}
-        return cls(kit_commit(), sorted({r.backend for r in reports}), hosts,
+        return cls(kit_commit([p.lesson for p in built], registry), sorted({r.backend for r in reports}), hosts,
                    [dates[0], dates[-1]] if dates and dates[0] != dates[-1] else dates[:1], versions)
 
 
@@ -133,7 +134,7 @@ def render_handout(chosen: list[Lesson], registry: Registry, reports: dict[str, 
     built = pages({l.slug: l for l in chosen}, registry, reports)
     return _render("handout.html.j2", pages=built, booklet=booklet, title=handout_title(chosen, booklet),
                    inline_css=print_css(), starts=starts or {}, languages=list(registry.languages.values()),
-                   commit=kit_commit(), date=now()[:10])
+                   commit=kit_commit(chosen, registry), date=now()[:10])
 
 
 def handout_title(chosen: list[Lesson], booklet: bool) -> str:

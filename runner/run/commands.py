@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable, ContextManager
 
 from runner import ROOT, EnvironmentProblem, KitError
+from runner.model import authoring
 from runner.model.languages import Language, Registry
 from runner.model.lessons import InvalidLessons, Lesson, find_exercise, find_lesson
 from runner.model.results import LessonReport
@@ -110,18 +111,32 @@ def run_course(registry: Registry, lessons: dict[str, Lesson], slugs: list[str],
     repeat = count(repeat)
     engine = choice.ready(backend, picked, feedback.warn, feedback.say)
     outcome = CourseRun([], results_dir, engine.name)
+    for lesson in chosen:
+        for warning in authoring.lesson_warnings(lesson, registry):
+            feedback.warn(warning)
 
     def save(report):
+        store = ResultsStore(results_dir)
+        before = store.stored(report.backend, report.lesson)
         try:
-            ResultsStore(results_dir).save(report)
+            store.save(report)
         except EnvironmentProblem as exc:  # a full disk, say: show what ran, then say so
             outcome.unsaved.append(str(exc))
+            return
+        if before and not report:  # the pages will show this run: say what it replaced, and where that is
+            feedback.warn(f"{report.lesson}: this run replaced the stored good result of {before.date} on the "
+                          f"{report.backend} backend (pages and handouts show the newest run); the good one is kept "
+                          f"as {store.last_good(report.backend, report.lesson)}")
 
     with feedback.status("starting") as spinner:
         # The kit's own examples: in warm sandboxes, and side by side where the lesson measures only time.
         course = workflow.run_lessons(chosen, picked, engine, repeat, spinner.update, save, warm=True,
                                       side_by_side=not serial)
     outcome.reports, outcome.finished, outcome.lost = list(course.reports), course.finished, course.lost
+    by_slug = {lesson.slug: lesson for lesson in chosen}
+    for report in outcome.reports[:outcome.finished]:
+        for warning in authoring.run_warnings(by_slug[report.lesson], report):
+            feedback.warn(warning)
     return outcome
 
 

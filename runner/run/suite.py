@@ -8,15 +8,31 @@ import subprocess
 import sys
 import tempfile
 
-from runner import ROOT
+from runner import ROOT, KitError
+from runner.model.languages import load_registry
+from runner.model.lessons import find_lesson, load_lessons
 
 NO_PYTEST_SELECTED = 5  # pytest's exit status when no test matched
 
 
-def run_tests(k: str | None = None, x: bool = False, quick: bool = False, workers: int = 2) -> int:
+# The tests that judge one lesson (`--lesson SLUG`): its examples on the local backend and in Docker, and its
+# exercise's files (starters, reference solutions, typical wrong ones); they read the slug from LESSON_ENV.
+LESSON_TESTS = ["tests/test_curriculum.py", "tests/test_exercises.py"]
+LESSON_ENV = "ASYNC_ROSETTA_TEST_LESSON"
+
+
+def run_tests(k: str | None = None, x: bool = False, quick: bool = False, workers: int = 2,
+              lesson: str | None = None) -> int:
     """The suite's exit status: quick (no engine, toolchain or browser), or whole in two phases: what may
-    share the machine (on `workers` pytest-xdist workers), then the tests marked `serial`, alone."""
+    share the machine (on `workers` pytest-xdist workers), then the tests marked `serial`, alone. With
+    `lesson` (a slug), only the tests that judge that lesson."""
+    if lesson:
+        find_lesson(load_lessons(load_registry()), lesson)  # a slug the kit does not know: say which it knows
+        if quick:
+            raise KitError("--lesson runs the lesson's examples, which --quick leaves out: use one or the other")
+        k = f"test_every_ and ({k})" if k else "test_every_"  # test_every_lesson..., test_every_exercise...: the judging ones
     base = [sys.executable, "-m", "pytest", "-q", "--durations=15"] + (["-k", k] if k else []) + (["-x"] if x else [])
+    base += LESSON_TESTS if lesson else []
     if quick:
         return subprocess.call(base + ["-m", "not docker and not local and not browser and not stress"], cwd=ROOT)
     if workers and importlib.util.find_spec("xdist") is None:
@@ -25,7 +41,7 @@ def run_tests(k: str | None = None, x: bool = False, quick: bool = False, worker
     parallel = ["-n", str(workers), "--dist", "loadgroup"] if workers else []
     # One build cache for both phases and every worker (tests/conftest.py: session_build_cache).
     cache = tempfile.mkdtemp(prefix="async-rosetta-test-builds-")
-    env = {**os.environ, "ASYNC_ROSETTA_TEST_BUILD_CACHE": cache}
+    env = {**os.environ, "ASYNC_ROSETTA_TEST_BUILD_CACHE": cache, **({LESSON_ENV: lesson} if lesson else {})}
     try:
         codes = []
         for phase in (parallel + ["-m", "not serial and not stress"], ["-m", "serial and not stress"]):

@@ -11,7 +11,7 @@ from typing import Callable
 from runner import ROOT, KitError
 from runner.model import compare
 from runner.sandbox import noise, slots
-from runner.sandbox.backend import Backend, BackendUnavailable, Progress, too_old
+from runner.sandbox.backend import Backend, BackendUnavailable, Progress, shown_paths, too_old
 from runner.sandbox.run_context import RunContext
 from runner.model.languages import Language, load_registry
 from runner.model.lessons import Lesson
@@ -69,6 +69,8 @@ def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: i
         results = []
         # In the sandbox every file has the example's name, whatever it is called here.
         filename = lesson.example(language).name
+        kit = lesson.folder.parent.parent  # in the author's words: csharp/breakfast.cs, workspace/...
+        shown = str(path.relative_to(kit)) if path.is_relative_to(kit) else str(path)
         with backend.example(lesson.built(language), source, filename, lesson.timeout, context, service,
                              fresh=lesson.needs_fresh_sandbox) as example:
             example.prepare()  # a warm container starts here, outside the timed runs
@@ -76,7 +78,7 @@ def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: i
                 counter = f" ({i}/{repeat})" if repeat > 1 else ""
                 with (slots.exclusive_run if alone else slots.timed_run)(progress):
                     progress(f"{lesson.slug}: running {language.title}{counter}")
-                    result = example.run(i)
+                    result = shown_paths(example.run(i), filename, shown)
                 results.append(result.with_(events=compare.events(result.stdout),
                                             run_ms=compare.program_time_ms(result.stdout)))
         return results

@@ -220,6 +220,17 @@ def _status_of_run(language: Language, outcome: Outcome, timeout: float,
     return Status.OK, ""
 
 
+def shown_paths(result: RunResult, filename: str, shown: str) -> RunResult:
+    """The result as its author reads it: the example's path in the sandbox (every backend puts it at
+    <a folder of its own>/src/<filename>: /job/src/, a warm container's job folder, a local temporary
+    folder, or the folder a cached C# program was built in) replaced by `shown`, the file's own path, in
+    the messages, the compiler's lines and the tracebacks. The output the lesson compares is left as printed."""
+    sandboxed = re.compile(r"(?:file://)?(?:/[^\s/\"'()]+)*/src/" + re.escape(filename) + r"(?![\w.])")
+    mapped = {name: sandboxed.sub(lambda _: shown, getattr(result, name))
+              for name in ("message", "stderr", "build_output")}
+    return result.with_(**mapped) if any(mapped[n] != getattr(result, n) for n in mapped) else result
+
+
 def version_tuple(text: str) -> tuple[int, ...]:
     match = re.search(r"\d+(?:\.\d+)*", text or "")
     return tuple(int(p) for p in match.group(0).split(".")) if match else ()
