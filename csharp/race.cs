@@ -21,11 +21,13 @@ async Task Race(int number, bool cancelLosers)
         Log($"{mirror}: started");
         downloads.Add(Download(mirror, seconds, cts.Token));
     }
+    // cheat sheet: first-to-finish
     // WhenAny hands back the finished task itself (a faulted one counts as finished too);
     // awaiting it gives its result or rethrows its exception.
     var first = await Task.WhenAny(downloads);
     Log($"race {number}: {await first} won");
     if (cancelLosers) await cts.CancelAsync(); // .NET 8+; the winner is done, so only the losers stop
+    // end cheat sheet
     try
     {
         await Task.WhenAll(downloads); // only to show what the losers do

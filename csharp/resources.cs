@@ -10,9 +10,11 @@ Log("1. open db, cache and search; the query on cache fails");
 try
 {
     // A connection is disposed only once it is open: had cache failed to open, only db would be disposed.
+    // cheat sheet: async-cleanup
     await using var db = await Connection.OpenAsync("db", Log);
     await using var cache = await Connection.OpenAsync("cache", Log, queryFails: true);
     await using var search = await Connection.OpenAsync("search", Log);
+    // end cheat sheet
     await db.QueryAsync();
     await cache.QueryAsync();
     await search.QueryAsync(); // never runs

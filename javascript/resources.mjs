@@ -43,9 +43,11 @@ log("1. open db, cache and search; the query on cache fails");
 try {
   // A connection is registered for closing once it is open: had cache failed to open, only db
   // would be closed.
+  // cheat sheet: async-cleanup
   await using db = await Connection.open("db");
   await using cache = await Connection.open("cache", { queryFails: true });
   await using search = await Connection.open("search");
+  // end cheat sheet
   await db.query();
   await cache.query();
   await search.query(); // never runs

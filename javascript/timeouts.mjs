@@ -18,6 +18,7 @@ async function work(name, signal) {
 }
 
 log(`report: started (needs ${NEEDS}s, deadline ${DEADLINE}s)`);
+// cheat sheet: timeout
 const deadline = AbortSignal.timeout(DEADLINE * 1000); // aborts with a DOMException named TimeoutError
 try {
   await work("report", deadline);
@@ -27,6 +28,7 @@ try {
   if (!deadline.aborted) throw error;
   log("report: timeout, the work was stopped");
 }
+// end cheat sheet
 
 log(`backup: started (needs ${NEEDS}s, deadline ${DEADLINE}s)`);
 const backup = work("backup"); // no signal: nothing can stop it
