@@ -14,10 +14,10 @@ var clock = Stopwatch.StartNew();
 var shelf = Channel.CreateBounded<int>(new BoundedChannelOptions(Shelf)
 {
     FullMode = BoundedChannelFullMode.Wait, // the default; DropOldest/DropNewest/DropWrite lose items instead
+    // end cheat sheet
     SingleWriter = true,
     SingleReader = true,
 });
-// end cheat sheet
 Log($"oven: started (a loaf every {Bake}s)");
 Log($"packer: started (a loaf every {Pack}s)");
 await Task.WhenAll(Oven(shelf.Writer), Packer(shelf.Reader));

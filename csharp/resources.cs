@@ -13,8 +13,8 @@ try
     // cheat sheet: async-cleanup
     await using var db = await Connection.OpenAsync("db", Log);
     await using var cache = await Connection.OpenAsync("cache", Log, queryFails: true);
-    await using var search = await Connection.OpenAsync("search", Log);
     // end cheat sheet
+    await using var search = await Connection.OpenAsync("search", Log);
     await db.QueryAsync();
     await cache.QueryAsync();
     await search.QueryAsync(); // never runs

@@ -43,8 +43,8 @@ if (process.argv[2] === "--forget") {
 
   log("right way: keep a handle on each one and observe how it ends");
   const begin = seconds();
-  // cheat sheet: fire-and-forget
   const background = [observe("report", save(0.2, true)), observe("backup", save(0.4, false))];
+  // cheat sheet: fire-and-forget
   await Promise.allSettled(background); // before leaving, wait for whatever still runs
   // end cheat sheet
   log(`right way: every outcome seen after ${(seconds() - begin).toFixed(1)}s`);

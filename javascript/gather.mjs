@@ -17,9 +17,9 @@ async function temperature(station) {
 const names = Object.keys(stations);
 log(`asking ${names.length} weather stations at once`);
 for (const station of names) log(`${station}: started`);
-// cheat sheet: wait-for-all
 // If one of them rejected, Promise.all would reject at once and the others would
 // run on; Promise.allSettled would wait for all and never reject.
+// cheat sheet: wait-for-all
 const results = await Promise.all(names.map(temperature));
 // end cheat sheet
 const answers = names.map((station, i) => `${station} ${results[i]} C`).join(", ");

@@ -23,9 +23,9 @@ async function race(number, cancelLosers) {
     log(`${mirror}: started`);
     return download(mirror, mirrors[mirror], controller.signal);
   });
-  // cheat sheet: first-to-finish
   // Promise.race settles with the first to settle, even a rejection;
   // Promise.any would wait for the first to fulfil.
+  // cheat sheet: first-to-finish
   log(`race ${number}: ${await Promise.race(downloads)} won`);
   if (cancelLosers) controller.abort(); // the winner has settled: the abort reaches only the losers
   // end cheat sheet

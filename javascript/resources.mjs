@@ -46,8 +46,8 @@ try {
   // cheat sheet: async-cleanup
   await using db = await Connection.open("db");
   await using cache = await Connection.open("cache", { queryFails: true });
-  await using search = await Connection.open("search");
   // end cheat sheet
+  await using search = await Connection.open("search");
   await db.query();
   await cache.query();
   await search.query(); // never runs

@@ -23,8 +23,10 @@ const deadline = AbortSignal.timeout(DEADLINE * 1000); // aborts with a DOMExcep
 try {
   await work("report", deadline);
 } catch (error) {
+  // end cheat sheet
   // The timer of node:timers/promises rejects with Node's AbortError (its cause: the TimeoutError);
   // fetch would reject with the TimeoutError itself. Whichever it is, the signal says it was the deadline.
+  // cheat sheet: timeout
   if (!deadline.aborted) throw error;
   log("report: timeout, the work was stopped");
 }

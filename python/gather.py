@@ -24,9 +24,9 @@ async def main() -> None:
     log(f"asking {len(STATIONS)} weather stations at once")
     for station in STATIONS:
         log(f"{station}: started")
-    # cheat sheet: wait-for-all
     # If one of them raised, gather would raise at once and let the others run on;
     # asyncio.TaskGroup (3.11+) would cancel them instead.
+    # cheat sheet: wait-for-all
     results = await asyncio.gather(*(temperature(s) for s in STATIONS))
     # end cheat sheet
     answers = ", ".join(f"{s} {c} C" for s, c in zip(STATIONS, results))

@@ -24,8 +24,8 @@ async def race(number: int, cancel_losers: bool) -> None:
     for mirror, seconds in MIRRORS.items():
         log(f"{mirror}: started")
         tasks.append(asyncio.create_task(download(mirror, seconds)))
-    # cheat sheet: first-to-finish
     # wait() never raises and returns two sets; a task that failed would count as done too.
+    # cheat sheet: first-to-finish
     done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     log(f"race {number}: {done.pop().result()} won")  # result() re-raises if the winner failed
     if cancel_losers:

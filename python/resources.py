@@ -49,8 +49,8 @@ async def main() -> None:
         async with AsyncExitStack() as stack:  # one block instead of three nested `async with`
             db = await stack.enter_async_context(Connection("db"))
             cache = await stack.enter_async_context(Connection("cache", query_fails=True))
+            # end cheat sheet
             search = await stack.enter_async_context(Connection("search"))
-        # end cheat sheet
             await db.query()
             await cache.query()
             await search.query()  # never runs

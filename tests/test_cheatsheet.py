@@ -129,3 +129,19 @@ def test_the_markers_are_whole_line_comments_in_every_language():
     for line in ('x = 1  # cheat sheet: timeout', '"# cheat sheet: timeout"', "# the cheat sheet: timeout",
                  "# end cheat sheet now"):
         assert not MARKER.match(line), line
+
+
+def test_invoke_render_and_handout_refuse_a_broken_marker_and_write_nothing(kit_copy):
+    import subprocess
+    import sys
+
+    gather = kit_copy / "python" / "gather.py"
+    gather.write_text(gather.read_text().replace("# end cheat sheet\n", "", 1))
+    line = next(n for n, text in enumerate(gather.read_text().splitlines(), 1) if "cheat sheet: wait-for-all" in text)
+    for args in (["render", "--out", str(kit_copy / "site")], ["handout", "--cheatsheet", "--format", "md"]):
+        done = subprocess.run([sys.executable, "-m", "invoke", *args], cwd=kit_copy, capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 2, done.stderr
+        assert f"python/gather.py:{line}: `cheat sheet: wait-for-all` is never ended" in done.stderr
+        assert "Traceback" not in done.stderr
+    assert not (kit_copy / "site").exists() and not (kit_copy / "handouts").exists()
