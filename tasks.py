@@ -143,15 +143,15 @@ def serve(c, port=8000, dir=None):
 @task(positional=["lesson"], help={
     "lesson": "the lesson to print (see `invoke list`); --all for the workshop booklet (cover, contents, a section "
               "per lesson); --exercises for the exercise worksheet; --solutions for its answer key (the reference "
-              "solutions and what they print)",
+              "solutions and what they print); --cheatsheet for the cheat sheet (two pages)",
     "format": "pdf (through headless Chromium), html or md",
     "out": "the file to write (default: handouts/<lesson>.<format>, handouts/booklet.<format>, "
-           "handouts/worksheet.<format> or handouts/answer-key.<format>)",
+           "handouts/worksheet.<format>, handouts/answer-key.<format> or handouts/cheatsheet.<format>)",
     "backend": "whose results to show: auto, docker or local",
 })
 def handout(c, lesson, format="pdf", out=None, backend="auto"):
-    """Write one lesson's handout, the booklet (--all), the worksheet (--exercises) or its answer key
-    (--solutions): PDF, HTML or Markdown."""
+    """Write one lesson's handout, the booklet (--all), the worksheet (--exercises), its answer key
+    (--solutions) or the cheat sheet (--cheatsheet): PDF, HTML or Markdown."""
     with _errors():
         from runner.publish.files import write_handout
 

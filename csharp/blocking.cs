@@ -14,7 +14,9 @@ await Phase(1, "CPU work called straight from async code", () =>
     Crunch(step); // a plain call: the caller's thread does nothing else until it returns
     return Task.CompletedTask;
 });
+// cheat sheet: offload-blocking
 await Phase(2, "CPU work moved to another thread", () => Task.Run(() => Crunch(step)));
+// end cheat sheet
 
 async Task Phase(int number, string title, Func<Task> crunchStep)
 {

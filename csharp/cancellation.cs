@@ -9,10 +9,13 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var clock = Stopwatch.StartNew();
 
 Log($"export: started ({Chunks} chunks of {Chunk}s)");
+// cheat sheet: cancel
 using var cts = new CancellationTokenSource();
 var exporting = Export(cts.Token);
+// end cheat sheet
 await Task.Delay(TimeSpan.FromSeconds(StopAt));
 Log("main: stop the export");
+// cheat sheet: cancel
 await cts.CancelAsync(); // .NET 8+: runs the token's callbacks without blocking this thread
 try
 {
@@ -22,6 +25,7 @@ catch (OperationCanceledException)
 {
     Log("main: the export was cancelled and cleaned up");
 }
+// end cheat sheet
 
 async Task WriteChunk(int number, CancellationToken token)
 {
@@ -46,12 +50,14 @@ async Task Export(CancellationToken token)
         Log($"export: cancelled during chunk {chunk}");
         throw; // the task ends Canceled, and the caller sees OperationCanceledException
     }
+    // cheat sheet: cleanup-on-cancel
     finally
     {
         // The token is cancelled: passing it to the cleanup would cancel the cleanup at once.
         await Task.Delay(TimeSpan.FromSeconds(Cleanup));
         Log("export: cleanup done, partial file removed");
     }
+    // end cheat sheet
 }
 
 void Log(string message) => Console.Write($"[{clock.Elapsed.TotalSeconds:F1}s] {message}\n");

@@ -10,7 +10,9 @@ var clock = Stopwatch.StartNew();
     [("shipping", 0.6, "no courier"), ("stock", 0.4, null), ("card", 0.2, "card declined")];
 
 Log("order 1: let the others run");
+// cheat sheet: every-error
 var all = Task.WhenAll(StartAll(CancellationToken.None));
+// end cheat sheet
 try
 {
     await all;
@@ -19,9 +21,11 @@ catch (StepFailed error) // only after every task has finished: WhenAll does not
 {
     Log($"order 1: failed: {error.Message}");
 }
+// cheat sheet: every-error
 // await threw only the first exception; the task's AggregateException holds them all - for
 // WhenAll(Task[]), in the order the tasks faulted (on .NET 10; WhenAll<T> keeps the array's order).
 Log($"order 1: every failure: {string.Join(", ", all.Exception!.InnerExceptions.Select(e => e.Message))}");
+// end cheat sheet
 
 Log("order 2: stop the others at the first failure");
 using var cts = new CancellationTokenSource();

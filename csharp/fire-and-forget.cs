@@ -25,7 +25,9 @@ Log($"unobserved: report failed: {heard ?? "(not collected yet)"}; nothing was s
 Log("right way: keep a handle on each one and observe how it ends");
 var begin = clock.Elapsed;
 List<Task> background = [Observe("report", Save(0.2, fails: true)), Observe("backup", Save(0.4, fails: false))];
+// cheat sheet: fire-and-forget
 await Task.WhenAll(background); // before leaving, wait for whatever still runs
+// end cheat sheet
 Log($"right way: every outcome seen after {(clock.Elapsed - begin).TotalSeconds:F1}s");
 
 async Task Save(double seconds, bool fails)
@@ -37,6 +39,7 @@ async Task Save(double seconds, bool fails)
 async Task Observe(string name, Task work)
 {
     Log($"{name}: started");
+    // cheat sheet: fire-and-forget
     try
     {
         await work; // awaiting a faulted task is what marks its exception as seen
@@ -46,6 +49,7 @@ async Task Observe(string name, Task work)
     {
         Log($"{name}: failed: {error.Message}");
     }
+    // end cheat sheet
 }
 
 void Log(string message) => Console.Write($"[{clock.Elapsed.TotalSeconds:F1}s] {message}\n");

@@ -11,7 +11,9 @@ Log($"asking {stations.Length} weather stations at once");
 foreach (var station in stations) Log($"{station.Name}: started");
 // Select is lazy: Task.WhenAll enumerates it once, and each call starts its task.
 // If one task faulted, WhenAll would still wait for every task, then throw the first exception.
+// cheat sheet: wait-for-all
 int[] results = await Task.WhenAll(stations.Select(Temperature));
+// end cheat sheet
 var answers = string.Join(", ", stations.Zip(results, (station, celsius) => $"{station.Name} {celsius} C"));
 Log($"results in the order asked: {answers}");
 var everything = stations.Sum(station => station.Delay);

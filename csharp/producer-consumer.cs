@@ -10,9 +10,11 @@ const double Bake = 0.1, Pack = 0.5; // seconds per loaf to bake / pack
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture; // "0.1s", never "0,1s"
 var clock = Stopwatch.StartNew();
 
+// cheat sheet: bounded-queue
 var shelf = Channel.CreateBounded<int>(new BoundedChannelOptions(Shelf)
 {
     FullMode = BoundedChannelFullMode.Wait, // the default; DropOldest/DropNewest/DropWrite lose items instead
+    // end cheat sheet
     SingleWriter = true,
     SingleReader = true,
 });
@@ -35,7 +37,9 @@ async Task Oven(ChannelWriter<int> shelf)
             }
             Log($"loaf {loaf} baked, the shelf is full ({Shelf} loaves): the oven waits");
             var waiting = clock.Elapsed;
+            // cheat sheet: bounded-queue
             await shelf.WriteAsync(loaf); // completes when the packer has taken a loaf
+            // end cheat sheet
             Log($"loaf {loaf} on the shelf after waiting {(clock.Elapsed - waiting).TotalSeconds:F1}s");
         }
         Log("oven: finished");
@@ -48,7 +52,9 @@ async Task Oven(ChannelWriter<int> shelf)
 
 async Task Packer(ChannelReader<int> shelf)
 {
+    // cheat sheet: bounded-queue
     await foreach (var loaf in shelf.ReadAllAsync())
+    // end cheat sheet
     {
         await Task.Delay(TimeSpan.FromSeconds(Pack));
         Log($"packed loaf {loaf}");

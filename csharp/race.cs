@@ -23,9 +23,11 @@ async Task Race(int number, bool cancelLosers)
     }
     // WhenAny hands back the finished task itself (a faulted one counts as finished too);
     // awaiting it gives its result or rethrows its exception.
+    // cheat sheet: first-to-finish
     var first = await Task.WhenAny(downloads);
     Log($"race {number}: {await first} won");
     if (cancelLosers) await cts.CancelAsync(); // .NET 8+; the winner is done, so only the losers stop
+    // end cheat sheet
     try
     {
         await Task.WhenAll(downloads); // only to show what the losers do

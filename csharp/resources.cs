@@ -10,8 +10,10 @@ Log("1. open db, cache and search; the query on cache fails");
 try
 {
     // A connection is disposed only once it is open: had cache failed to open, only db would be disposed.
+    // cheat sheet: async-cleanup
     await using var db = await Connection.OpenAsync("db", Log);
     await using var cache = await Connection.OpenAsync("cache", Log, queryFails: true);
+    // end cheat sheet
     await using var search = await Connection.OpenAsync("search", Log);
     await db.QueryAsync();
     await cache.QueryAsync();

@@ -11,7 +11,9 @@ var clock = Stopwatch.StartNew();
 var running = 0; // continuations run on pool threads: change it with Interlocked only
 
 Log($"{downloads.Length} downloads, at most {Limit} at a time");
+// cheat sheet: limit-concurrency
 using var gate = new SemaphoreSlim(Limit, Limit);
+// end cheat sheet
 // Every call starts at once and runs up to WaitAsync: the semaphore, not the caller, holds two back.
 await Task.WhenAll(downloads.Select(d => Download(d.Name, d.Seconds)));
 var oneByOne = downloads.Sum(d => d.Seconds);
@@ -21,8 +23,10 @@ Log($"all done after {clock.Elapsed.TotalSeconds:F1}s (one at a time: {oneByOne:
 async Task Download(string name, double seconds)
 {
     var queued = clock.Elapsed;
+    // cheat sheet: limit-concurrency
     await gate.WaitAsync(); // completes synchronously while a place is free
     try
+    // end cheat sheet
     {
         var now = Interlocked.Increment(ref running);
         Log($"{name}: started ({now} running, waited {(clock.Elapsed - queued).TotalSeconds:F1}s)");
@@ -30,10 +34,12 @@ async Task Download(string name, double seconds)
         Interlocked.Decrement(ref running);
         Log($"{name}: finished");
     }
+    // cheat sheet: limit-concurrency
     finally
     {
         gate.Release();
     }
+    // end cheat sheet
 }
 
 void Log(string message) => Console.Write($"[{clock.Elapsed.TotalSeconds:F1}s] {message}\n");

@@ -14,11 +14,15 @@ Log("order: main: awaits tea");
 await tea;
 
 Log("2. start brew(milk) without awaiting it, await it 0.1s later");
+// cheat sheet: start-a-task
 var milk = Brew("milk", 0.2); // calling is starting; Task.Run would start it on another thread
+// end cheat sheet
 Log("order: main: the call returned a Task");
 Log("order: main: waits 0.1s for something else");
+// cheat sheet: start-a-task
 await Task.Delay(TimeSpan.FromSeconds(0.1));
 await milk;
+// end cheat sheet
 
 Log("3. call brew(coffee), which fails before its first await");
 var coffee = Brew("coffee", 0.1);

@@ -14,6 +14,7 @@ var clock = Stopwatch.StartNew();
 var readings = Sensor();
 Log("stream created: no reading taken yet");
 var count = 0;
+// cheat sheet: async-iteration
 await foreach (var celsius in readings)
 {
     count++;
@@ -24,6 +25,7 @@ await foreach (var celsius in readings)
     }
     Log($"reading {count}: {celsius} C");
 }
+// end cheat sheet
 Log($"after the loop: {count} readings, and the sensor is already closed");
 
 async IAsyncEnumerable<int> Sensor()

@@ -8,6 +8,7 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture; // "0.5s
 var clock = Stopwatch.StartNew();
 
 Log($"report: started (needs {Needs}s, deadline {Deadline}s)");
+// cheat sheet: timeout
 using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(Deadline)))
 {
     try
@@ -19,6 +20,7 @@ using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(Deadline)
         Log("report: timeout, the work was stopped");
     }
 }
+// end cheat sheet
 
 Log($"backup: started (needs {Needs}s, deadline {Deadline}s)");
 var backup = Work("backup", CancellationToken.None); // a hot task: it runs whether anyone waits or not

@@ -55,8 +55,10 @@ async function onTheMainThread(until) {
 async function inAWorker(until) {
   // A worker has its own JS thread and event loop; it takes some milliseconds to start,
   // which is why it gets the deadline rather than a duration.
+  // cheat sheet: offload-blocking
   const worker = new Worker(new URL(import.meta.url), { workerData: { until } });
   await once(worker, "message"); // rejects if the worker throws
+  // end cheat sheet
 }
 
 if (isMainThread) {

@@ -24,18 +24,23 @@ async function exportFile(signal) {
     // Node's AbortError from the timer, or the DOMException from throwIfAborted(): both are named so.
     if (error.name === "AbortError") log(`export: cancelled during chunk ${chunk}`);
     throw error;
+  // cheat sheet: cleanup-on-cancel
   } finally {
     // The signal is aborted: handing it to the cleanup would abort the cleanup at once.
     await sleep(CLEANUP * 1000);
     log("export: cleanup done, partial file removed");
   }
+  // end cheat sheet
 }
 
 log(`export: started (${CHUNKS} chunks of ${CHUNK}s)`);
+// cheat sheet: cancel
 const controller = new AbortController();
 const exporting = exportFile(controller.signal);
+// end cheat sheet
 await sleep(STOP_AT * 1000);
 log("main: stop the export");
+// cheat sheet: cancel
 controller.abort(); // listeners run now; the export continues at its next microtask
 try {
   await exporting; // settles after the cleanup in finally
@@ -43,3 +48,4 @@ try {
   if (error.name !== "AbortError") throw error;
   log("main: the export was cancelled and cleaned up");
 }
+// end cheat sheet

@@ -30,10 +30,12 @@ try {
 } catch (error) { // rejected at the first failure; later rejections are absorbed, not unhandled
   log(`order 1: failed: ${error.message}`);
 }
+// cheat sheet: every-error
 // allSettled waits for every promise and never rejects.
 const outcomes = await Promise.allSettled(jobs);
 const reasons = outcomes.filter((o) => o.status === "rejected").map((o) => o.reason.message);
 log(`order 1: every failure: ${reasons.join(", ")}`);
+// end cheat sheet
 
 log("order 2: stop the others at the first failure");
 const controller = new AbortController();

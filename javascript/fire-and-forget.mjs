@@ -15,6 +15,7 @@ async function save(duration, fails) {
 }
 
 // Attaching both handlers at once, when the work starts, is what makes a rejection "handled".
+// cheat sheet: fire-and-forget
 function observe(name, promise) {
   log(`${name}: started`);
   return promise.then(
@@ -22,6 +23,7 @@ function observe(name, promise) {
     (error) => log(`${name}: failed: ${error.message}`),
   );
 }
+// end cheat sheet
 
 if (process.argv[2] === "--forget") {
   // The wrong way, in a child process of this same file, because it takes the process down.
@@ -42,6 +44,8 @@ if (process.argv[2] === "--forget") {
   log("right way: keep a handle on each one and observe how it ends");
   const begin = seconds();
   const background = [observe("report", save(0.2, true)), observe("backup", save(0.4, false))];
+  // cheat sheet: fire-and-forget
   await Promise.allSettled(background); // before leaving, wait for whatever still runs
+  // end cheat sheet
   log(`right way: every outcome seen after ${(seconds() - begin).toFixed(1)}s`);
 }

@@ -19,7 +19,9 @@ log(`asking ${names.length} weather stations at once`);
 for (const station of names) log(`${station}: started`);
 // If one of them rejected, Promise.all would reject at once and the others would
 // run on; Promise.allSettled would wait for all and never reject.
+// cheat sheet: wait-for-all
 const results = await Promise.all(names.map(temperature));
+// end cheat sheet
 const answers = names.map((station, i) => `${station} ${results[i]} C`).join(", ");
 log(`results in the order asked: ${answers}`);
 const everything = Object.values(stations).reduce((sum, [delay]) => sum + delay, 0);

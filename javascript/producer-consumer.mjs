@@ -49,7 +49,9 @@ async function oven(shelf) {
       if (shelf.full) { // only to show the back-pressure: put() alone would wait just the same
         log(`loaf ${loaf} baked, the shelf is full (${SHELF} loaves): the oven waits`);
         const waiting = seconds();
+        // cheat sheet: bounded-queue
         await shelf.put(loaf);
+        // end cheat sheet
         log(`loaf ${loaf} on the shelf after waiting ${(seconds() - waiting).toFixed(1)}s`);
       } else {
         await shelf.put(loaf);
@@ -63,14 +65,18 @@ async function oven(shelf) {
 }
 
 async function packer(shelf) {
+  // cheat sheet: bounded-queue
   for await (const loaf of shelf) {
+  // end cheat sheet
     await sleep(PACK * 1000);
     log(`packed loaf ${loaf}`);
   }
   log("packer: finished");
 }
 
+// cheat sheet: bounded-queue
 const shelf = new BoundedQueue(SHELF);
+// end cheat sheet
 log(`oven: started (a loaf every ${BAKE}s)`);
 log(`packer: started (a loaf every ${PACK}s)`);
 await Promise.all([oven(shelf), packer(shelf)]);

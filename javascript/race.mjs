@@ -25,8 +25,10 @@ async function race(number, cancelLosers) {
   });
   // Promise.race settles with the first to settle, even a rejection;
   // Promise.any would wait for the first to fulfil.
+  // cheat sheet: first-to-finish
   log(`race ${number}: ${await Promise.race(downloads)} won`);
   if (cancelLosers) controller.abort(); // the winner has settled: the abort reaches only the losers
+  // end cheat sheet
   const outcomes = await Promise.allSettled(downloads); // only to show what the losers do
   outcomes.forEach((outcome, i) => { // the losers stop at one instant: report them in order
     if (outcome.status === "rejected" && outcome.reason.name === "AbortError") log(`${names[i]}: cancelled`);

@@ -43,8 +43,10 @@ log("1. open db, cache and search; the query on cache fails");
 try {
   // A connection is registered for closing once it is open: had cache failed to open, only db
   // would be closed.
+  // cheat sheet: async-cleanup
   await using db = await Connection.open("db");
   await using cache = await Connection.open("cache", { queryFails: true });
+  // end cheat sheet
   await using search = await Connection.open("search");
   await db.query();
   await cache.query();

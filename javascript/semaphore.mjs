@@ -30,21 +30,27 @@ class Semaphore {
 
 async function download(gate, name, duration) {
   const queued = seconds();
+  // cheat sheet: limit-concurrency
   await gate.acquire();
   try {
+  // end cheat sheet
     running += 1;
     log(`${name}: started (${running} running, waited ${(seconds() - queued).toFixed(1)}s)`);
     await sleep(duration * 1000);
     running -= 1;
     log(`${name}: finished`);
+  // cheat sheet: limit-concurrency
   } finally {
     gate.release();
   }
+  // end cheat sheet
 }
 
 const names = Object.keys(downloads);
 log(`${names.length} downloads, at most ${LIMIT} at a time`);
+// cheat sheet: limit-concurrency
 const gate = new Semaphore(LIMIT);
+// end cheat sheet
 // Every call starts at once and runs up to acquire(): the semaphore, not the caller, holds two back.
 await Promise.all(names.map((name) => download(gate, name, downloads[name])));
 const durations = Object.values(downloads);

@@ -21,11 +21,15 @@ log("order: main: awaits tea");
 await tea;
 
 log("2. start brew(milk) without awaiting it, await it 0.1s later");
+// cheat sheet: start-a-task
 const milk = brew("milk", 0.2); // calling is starting: no create_task needed
+// end cheat sheet
 log("order: main: the call returned a Promise");
 log("order: main: waits 0.1s for something else");
+// cheat sheet: start-a-task
 await sleep(100);
 await milk;
+// end cheat sheet
 
 log("3. call brew(coffee), which fails before its first await");
 const coffee = brew("coffee", 0.1);

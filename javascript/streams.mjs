@@ -27,6 +27,7 @@ async function* sensor() {
 const readings = sensor();
 log("stream created: no reading taken yet");
 let count = 0;
+// cheat sheet: async-iteration
 for await (const celsius of readings) {
   count += 1;
   if (celsius >= WARM) {
@@ -35,4 +36,5 @@ for await (const celsius of readings) {
   }
   log(`reading ${count}: ${celsius} C`);
 }
+// end cheat sheet
 log(`after the loop: ${count} readings, and the sensor is already closed`);

@@ -18,15 +18,19 @@ async function work(name, signal) {
 }
 
 log(`report: started (needs ${NEEDS}s, deadline ${DEADLINE}s)`);
+// cheat sheet: timeout
 const deadline = AbortSignal.timeout(DEADLINE * 1000); // aborts with a DOMException named TimeoutError
 try {
   await work("report", deadline);
 } catch (error) {
+  // end cheat sheet
   // The timer of node:timers/promises rejects with Node's AbortError (its cause: the TimeoutError);
   // fetch would reject with the TimeoutError itself. Whichever it is, the signal says it was the deadline.
+  // cheat sheet: timeout
   if (!deadline.aborted) throw error;
   log("report: timeout, the work was stopped");
 }
+// end cheat sheet
 
 log(`backup: started (needs ${NEEDS}s, deadline ${DEADLINE}s)`);
 const backup = work("backup"); // no signal: nothing can stop it

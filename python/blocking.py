@@ -58,7 +58,9 @@ async def in_a_thread() -> None:
     # still lets only one thread run Python bytecode at a time: this keeps the loop responsive but
     # makes a step written in Python no faster (a ProcessPoolExecutor would, at the price of
     # pickling and start-up).
+    # cheat sheet: offload-blocking
     await asyncio.to_thread(crunch, STEP)
+    # end cheat sheet
 
 
 async def main() -> None:

@@ -25,24 +25,30 @@ async def export() -> None:
     except asyncio.CancelledError:  # a BaseException: `except Exception` would not catch it
         log(f"export: cancelled during chunk {chunk}")
         raise  # swallowing it would tell the caller the export finished
+    # cheat sheet: cleanup-on-cancel
     finally:
         # Cleanup may await: cancel() raised once, and nothing cancels this await again.
         await asyncio.sleep(CLEANUP)
         log("export: cleanup done, partial file removed")
+    # end cheat sheet
 
 
 async def main() -> None:
     global start
     start = time.perf_counter()
     log(f"export: started ({CHUNKS} chunks of {CHUNK}s)")
+    # cheat sheet: cancel
     task = asyncio.create_task(export())
+    # end cheat sheet
     await asyncio.sleep(STOP_AT)
     log("main: stop the export")
+    # cheat sheet: cancel
     task.cancel()  # only a request: it takes effect when the task next runs
     try:
         await task  # waits for the cleanup in finally, then raises CancelledError here
     except asyncio.CancelledError:
         log("main: the export was cancelled and cleaned up")
+    # end cheat sheet
 
 
 asyncio.run(main())

@@ -36,9 +36,11 @@ async def main() -> None:
         await asyncio.gather(*tasks)
     except StepFailed as error:  # raised at the first failure; nothing was cancelled
         log(f"order 1: failed: {error}")
+    # cheat sheet: every-error
     # Gathering the same tasks again with return_exceptions=True waits for all and never raises.
     outcomes = await asyncio.gather(*tasks, return_exceptions=True)
     log(f"order 1: every failure: {', '.join(str(o) for o in outcomes if isinstance(o, Exception))}")
+    # end cheat sheet
 
     log("order 2: stop the others at the first failure")
     tasks = []

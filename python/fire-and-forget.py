@@ -20,11 +20,13 @@ async def save(seconds: float, fails: bool) -> None:
 background: set[asyncio.Task] = set()  # strong references: the event loop holds tasks only weakly
 
 
+# cheat sheet: fire-and-forget
 def keep(name: str, coroutine) -> None:
     log(f"{name}: started")
     task = asyncio.create_task(coroutine, name=name)
     background.add(task)
     task.add_done_callback(observe)
+# end cheat sheet
 
 
 def observe(task: asyncio.Task) -> None:
@@ -63,7 +65,9 @@ async def main() -> None:
     begin = time.perf_counter()
     keep("report", save(0.2, fails=True))
     keep("backup", save(0.4, fails=False))
+    # cheat sheet: fire-and-forget
     await asyncio.wait(background)  # before leaving, wait for whatever still runs
+    # end cheat sheet
     log(f"right way: every outcome seen after {time.perf_counter() - begin:.1f}s")
 
 

@@ -26,7 +26,9 @@ async def main() -> None:
         log(f"{station}: started")
     # If one of them raised, gather would raise at once and let the others run on;
     # asyncio.TaskGroup (3.11+) would cancel them instead.
+    # cheat sheet: wait-for-all
     results = await asyncio.gather(*(temperature(s) for s in STATIONS))
+    # end cheat sheet
     answers = ", ".join(f"{s} {c} C" for s, c in zip(STATIONS, results))
     log(f"results in the order asked: {answers}")
     total = time.perf_counter() - start

@@ -18,7 +18,9 @@ async def oven(shelf: asyncio.Queue) -> None:
         if shelf.full():  # only to show the back-pressure: put() alone would wait just the same
             log(f"loaf {loaf} baked, the shelf is full ({SHELF} loaves): the oven waits")
             waiting = time.perf_counter()
+            # cheat sheet: bounded-queue
             await shelf.put(loaf)
+            # end cheat sheet
             log(f"loaf {loaf} on the shelf after waiting {time.perf_counter() - waiting:.1f}s")
         else:
             await shelf.put(loaf)  # room on the shelf: returns without suspending
@@ -31,7 +33,9 @@ async def oven(shelf: asyncio.Queue) -> None:
 
 
 async def packer(shelf: asyncio.Queue) -> None:
+    # cheat sheet: bounded-queue
     while (loaf := await shelf.get()) is not DONE:
+    # end cheat sheet
         await asyncio.sleep(PACK)
         log(f"packed loaf {loaf}")
     log("packer: finished")
@@ -40,7 +44,9 @@ async def packer(shelf: asyncio.Queue) -> None:
 async def main() -> None:
     global start
     start = time.perf_counter()
+    # cheat sheet: bounded-queue
     shelf = asyncio.Queue(maxsize=SHELF)  # maxsize=0 (the default) would be unbounded
+    # end cheat sheet
     log(f"oven: started (a loaf every {BAKE}s)")
     log(f"packer: started (a loaf every {PACK}s)")
     await asyncio.gather(oven(shelf), packer(shelf))

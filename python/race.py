@@ -25,11 +25,13 @@ async def race(number: int, cancel_losers: bool) -> None:
         log(f"{mirror}: started")
         tasks.append(asyncio.create_task(download(mirror, seconds)))
     # wait() never raises and returns two sets; a task that failed would count as done too.
+    # cheat sheet: first-to-finish
     done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     log(f"race {number}: {done.pop().result()} won")  # result() re-raises if the winner failed
     if cancel_losers:
         for task in pending:
             task.cancel()
+    # end cheat sheet
     await asyncio.wait(pending)  # only to show what the losers do: nothing else waits for them
     for mirror, task in zip(MIRRORS, tasks):  # the losers stop at one instant: report them in order
         if task.cancelled():

@@ -45,9 +45,11 @@ async def main() -> None:
 
     log("1. open db, cache and search; the query on cache fails")
     try:
+        # cheat sheet: async-cleanup
         async with AsyncExitStack() as stack:  # one block instead of three nested `async with`
             db = await stack.enter_async_context(Connection("db"))
             cache = await stack.enter_async_context(Connection("cache", query_fails=True))
+            # end cheat sheet
             search = await stack.enter_async_context(Connection("search"))
             await db.query()
             await cache.query()

@@ -16,7 +16,9 @@ def log(message: str) -> None:
 async def download(gate: asyncio.Semaphore, name: str, seconds: float) -> None:
     global running
     queued = time.perf_counter()
+    # cheat sheet: limit-concurrency
     async with gate:  # waits here while LIMIT downloads are inside; released on any exit
+    # end cheat sheet
         running += 1
         log(f"{name}: started ({running} running, waited {time.perf_counter() - queued:.1f}s)")
         await asyncio.sleep(seconds)
@@ -28,7 +30,9 @@ async def main() -> None:
     global start
     start = time.perf_counter()
     log(f"{len(DOWNLOADS)} downloads, at most {LIMIT} at a time")
+    # cheat sheet: limit-concurrency
     gate = asyncio.Semaphore(LIMIT)
+    # end cheat sheet
     async with asyncio.TaskGroup() as group:  # every task is created now; the gate holds two back
         for name, seconds in DOWNLOADS.items():
             group.create_task(download(gate, name, seconds))

@@ -30,11 +30,15 @@ async def main() -> None:
     await tea  # the body starts only now
 
     log("2. start brew(milk) without awaiting it, await it 0.1s later")
+    # cheat sheet: start-a-task
     milk = asyncio.create_task(brew("milk", 0.2))  # scheduled, not started
+    # end cheat sheet
     log("order: main: create_task returned a task")
     log("order: main: waits 0.1s for something else")
+    # cheat sheet: start-a-task
     await asyncio.sleep(0.1)  # main suspends: the loop gives the milk task its first turn
     await milk
+    # end cheat sheet
 
     log("3. call brew(coffee), which fails before its first await")
     coffee = brew("coffee", 0.1)

@@ -37,6 +37,7 @@ async def main() -> None:
     # Without aclosing, `break` leaves the generator suspended at its yield: its finally runs
     # only when the generator is garbage-collected (asyncio then schedules aclose() for later)
     # or when asyncio.run shuts down - long after the code below has moved on.
+    # cheat sheet: async-iteration
     async with contextlib.aclosing(sensor()) as readings:
         log("stream created: no reading taken yet")
         count = 0
@@ -45,6 +46,7 @@ async def main() -> None:
             if celsius >= WARM:
                 log(f"reading {count}: {celsius} C, warm enough: break")
                 break
+    # end cheat sheet
             log(f"reading {count}: {celsius} C")
     # Leaving the `async with` awaited readings.aclose(), so the cleanup is already done.
     log(f"after the loop: {count} readings, and the sensor is already closed")

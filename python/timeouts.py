@@ -25,11 +25,13 @@ async def main() -> None:
     start = time.perf_counter()
 
     log(f"report: started (needs {NEEDS}s, deadline {DEADLINE}s)")
+    # cheat sheet: timeout
     try:
         async with asyncio.timeout(DEADLINE):  # when time is up, cancels main, suspended in work()
             await work("report")
     except TimeoutError:  # the block's exit turned main's CancelledError into TimeoutError
         log("report: timeout, the work was stopped")
+    # end cheat sheet
 
     log(f"backup: started (needs {NEEDS}s, deadline {DEADLINE}s)")
     backup = asyncio.create_task(work("backup"))  # keep a reference: the loop holds tasks weakly

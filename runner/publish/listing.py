@@ -66,15 +66,20 @@ def _words(parts: list[tuple[str, str]]) -> str:
     return "".join(out)
 
 
-def rows(code: str, lexer: str) -> list[str]:
-    """Each source line of `code` as the HTML of one listing line, highlighted."""
+def rows(code: str, lexer: str, first: int = 1) -> list[str]:
+    """Each source line of `code` as the HTML of one listing line, highlighted; `first`: the first one's number."""
     out = []
-    for number, parts in enumerate(_lines(code.expandtabs(4), lexer), start=1):
+    for number, parts in enumerate(_lines(code.expandtabs(4), lexer), start=first):
         text = "".join(t for _, t in parts)
         indent = len(text) - len(text.lstrip(" "))
         out.append(f'<span class="line" style="--indent:{indent}"><span class="linenos">{number}</span>'
                    f'{_words(parts)}\n</span>')
     return out
+
+
+# Where a listing leaves lines out (the cheat sheet's pieces of one example): a line with no code, marked in
+# the gutter.
+GAP = '<span class="line gap" style="--indent:0"><span class="linenos">⋮</span>\n</span>'
 
 
 def block(lines: list[str]) -> str:

@@ -7,12 +7,14 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 from runner import KitError
+from runner.model.cheatsheet import CheatSheet
 from runner.model.languages import Registry
 from runner.model.lessons import Lesson
 from runner.publish import figures
 from runner.publish.listing import block, listing, listing_css, rows
 from runner.publish.markup import markdown_html, slug
 from runner.publish.pages import LessonPage, exercise_task, kit_commit, lesson_page
+from runner.publish.sheet import sheet_rows, verdict_counts
 from runner.model.results import LessonReport, now, write_atomically
 from runner.model.timeline import Lane
 
@@ -103,12 +105,15 @@ def concept_index(built: list[LessonPage]) -> list[tuple[str, list[LessonPage]]]
 
 
 def render_site(lessons: dict[str, Lesson], registry: Registry, reports: dict[str, LessonReport],
-                out: Path) -> list[Path]:
-    """The whole site, rendered in memory first, then written file by file (each whole or not at all)."""
+                out: Path, sheet: CheatSheet | None = None) -> list[Path]:
+    """The whole site, rendered in memory first, then written file by file (each whole or not at all);
+    with `sheet`, the cheat sheet too (its lessons must be among `lessons`)."""
     built = pages(lessons, registry, reports)
     languages = list(registry.languages.values())
-    files = {"index.html": _render("index.html.j2", pages=built, languages=languages,
+    files = {"index.html": _render("index.html.j2", pages=built, languages=languages, cheatsheet=sheet is not None,
                                    conditions=Conditions.of(built, registry), concepts=concept_index(built))}
+    if sheet is not None:
+        files["cheatsheet.html"] = render_cheatsheet(sheet, registry, lessons, reports, "html")
     for page in built:
         files[f"{page.lesson.slug}.html"] = _render("lesson.html.j2", page=page)
     files["style.css"] = (TEMPLATES / "site.css").read_text() + "\n" + listing_css(SCREEN_STYLE)
@@ -135,6 +140,20 @@ def render_handout(chosen: list[Lesson], registry: Registry, reports: dict[str, 
     return _render("handout.html.j2", pages=built, booklet=booklet, title=handout_title(chosen, booklet),
                    inline_css=print_css(), starts=starts or {}, languages=list(registry.languages.values()),
                    commit=kit_commit(chosen, registry), date=now()[:10])
+
+
+def render_cheatsheet(sheet: CheatSheet, registry: Registry, lessons: dict[str, Lesson],
+                      reports: dict[str, LessonReport], fmt: str, printed: bool = False) -> str:
+    """The cheat sheet as a page of the site, as HTML for paper (`printed`: print CSS inlined), or Markdown."""
+    slugs = dict.fromkeys(row.concept.lesson for row in sheet.rows)
+    built = pages({slug: lessons[slug] for slug in slugs}, registry, reports)
+    rows = sheet_rows(sheet, registry, {page.lesson.slug: page for page in built})
+    context = dict(rows=rows, counts=verdict_counts(rows), conditions=Conditions.of(built, registry),
+                   languages=[registry.get(n) for n in sheet.languages],
+                   left_out=[registry.get(n) for n in sheet.left_out])
+    if fmt == "md":
+        return _render("cheatsheet.md.j2", **context)
+    return _render("cheatsheet.html.j2", printed=printed, **context, **({"inline_css": print_css()} if printed else {}))
 
 
 def handout_title(chosen: list[Lesson], booklet: bool) -> str:
