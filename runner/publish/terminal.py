@@ -62,14 +62,19 @@ def summary_table(reports: list[LessonReport], registry: Registry, width: int | 
     """One row per language (and lesson); one verdict per lesson. A column with nothing to say in any row
     (memory in warm runs, say) is left out. On a terminal too narrow for the whole table (`width`), the
     versions move to the caption, then a single lesson's verdict to the title, then the min-max ranges of
-    repeats go (the results keep them), then long lesson names break after a hyphen: at 80 columns or more,
-    nothing in a cell is cut."""
+    repeats go (the results keep them), then long lesson names break after a hyphen, then the headers are
+    shortened (the caption spells them out), and last a cell too long (a status run again) wraps: at 80
+    columns or more, nothing in a cell or a header is cut."""
     compact = 0
     while True:
         table = _summary_table(reports, registry, compact)
-        if width is None or compact == 4 or _needed_width(table) <= width:
+        if width is None or compact == _MOST_COMPACT or _needed_width(table) <= width:
             return table
         compact += 1
+
+
+_MOST_COMPACT = 6
+_SHORT_HEADERS = {"language": "lang", "program": "prog", "process": "proc", "memory": "mem", "waited": "wait"}
 
 
 def _needed_width(table: Table) -> int:
@@ -126,7 +131,8 @@ def _summary_table(reports: list[LessonReport], registry: Registry, compact: int
                  "build": "its time, or cached", "memory": "peak, in runs of a sandbox of their own",
                  "waited": "how long programs waited for a CPU during the run (a busy machine makes time "
                  "stamps late)"}
-    caption = "; ".join(f"{names[i]}: {explained[names[i]]}" for i in shown if names[i] in explained)
+    headers = {name: _SHORT_HEADERS.get(name, name) if compact >= 5 else name for name in names}
+    caption = "; ".join(f"{headers[names[i]]}: {explained[names[i]]}" for i in shown if names[i] in explained)
     if any(r.rerun for report in reports for r in report.runs):
         caption += "; again: run again alone (no other program timed, no build, meanwhile)"
     if any(run.repeat > 1 for r in reports for run in r.runs):
@@ -135,7 +141,8 @@ def _summary_table(reports: list[LessonReport], registry: Registry, compact: int
         caption += "; versions: " + ", ".join(f"{language} {version}" for language, version in versions.items())
     table = Table(title=title, box=box.SIMPLE_HEAVY, pad_edge=False, collapse_padding=True, caption=caption)
     for i in shown:
-        table.add_column(names[i], no_wrap=True, justify="right" if names[i] in numbers else "left")
+        table.add_column(headers[names[i]], no_wrap=compact < _MOST_COMPACT, overflow="fold",
+                         justify="right" if names[i] in numbers else "left")
     for row, end_section in zip(rows, ends):
         table.add_row(*(row[i] for i in shown), end_section=end_section)
     return table
