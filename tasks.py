@@ -4,32 +4,20 @@ The tasks declare their flags and hand on to runner/ (runner/run/commands.py, th
 runner/publish/terminal.py); an expected failure ends as a message and an exit status, never a traceback."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
 
-from invoke import Collection, Exit, task
+from invoke import Collection, Exit
 
 from runner import KitError
 from runner.model.languages import load_registry, spoken_names
 from runner.model.lessons import load_lessons
+from runner.run.cli import errors as _errors, task  # task: invoke's, with the kit's short flags
 
 EXIT_FAILED, EXIT_ENVIRONMENT = 1, 3  # the others (README: Using it) are runner/run/commands.py's exit_for
 ROOT = Path(__file__).resolve().parent
 
 
 LANGUAGES = spoken_names()  # for the flags' help: "python, javascript or csharp"
-
-
-@contextmanager
-def _errors():
-    """Turn the kit's own errors and Ctrl-C into a message and an exit status, never a traceback."""
-    try:
-        yield
-    except (KitError, KeyboardInterrupt, BrokenPipeError) as exc:
-        from runner.run.commands import exit_for
-
-        message, code = exit_for(exc)
-        raise Exit(message, code=code)
 
 
 def _load():

@@ -37,6 +37,21 @@ def test_bad_flags_name_the_valid_choices():
     assert "Traceback" not in done.stderr
 
 
+def test_a_short_flag_means_one_thing_in_every_command():
+    """-l was --lesson in run-lesson and --lang in run-all: invoke gives a flag the first letter free in its task."""
+    from tasks import ns
+
+    meaning: dict[str, set[str]] = {}
+    for name in ns.task_names:
+        for argument in ns[name].get_arguments():
+            for short in (flag for flag in argument.nicknames if len(flag) == 1):
+                meaning.setdefault(short, set()).add(argument.names[0])
+    assert {short: longs for short, longs in meaning.items() if len(longs) > 1} == {}
+    assert meaning["l"] == {"lang"} and meaning["b"] == {"backend"} and meaning["f"] == {"force"}
+    done = invoke("run-lesson", "kitchen", "-l", "rust", "-b", "local")
+    assert done.returncode == 2 and "unknown language 'rust'" in done.stderr
+
+
 @pytest.mark.parametrize("command", ["exercise", "hint", "check"])
 def test_a_lesson_without_an_exercise_is_named_as_such(command):
     done = invoke(command, "fetch", "--lang", "python")
