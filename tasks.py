@@ -10,7 +10,7 @@ from invoke import Collection, Exit
 
 from runner import KitError
 from runner.model.languages import load_registry, spoken_names
-from runner.model.lessons import load_lessons
+from runner.model.lessons import load_course
 from runner.run.cli import errors as _errors, task  # task: invoke's, with the kit's short flags
 
 EXIT_FAILED, EXIT_ENVIRONMENT = 1, 3  # the others (README: Using it) are runner/run/commands.py's exit_for
@@ -20,9 +20,16 @@ ROOT = Path(__file__).resolve().parent
 LANGUAGES = spoken_names()  # for the flags' help: "python, javascript or csharp"
 
 
-def _load():
-    registry = load_registry()
-    return registry, load_lessons(registry)
+def _course(lesson: str | None = None):
+    """The registry, the course and the lessons that load; a broken lesson the command names is its error."""
+    from runner.run.commands import load
+
+    return load(_screens()[2].warn, lesson)
+
+
+def _load(lesson: str | None = None):
+    registry, _, lessons = _course(lesson)
+    return registry, lessons
 
 
 def _screens():
@@ -40,21 +47,24 @@ def list_(c):
     with _errors():
         from runner.publish.terminal import lessons_table
 
-        registry, lessons = _load()
-        _screens()[0].print(lessons_table(list(lessons.values()), registry))
+        course = load_course(registry := load_registry())
+        _screens()[0].print(lessons_table(list(course.lessons.values()), registry, course.broken))
+        course.raise_problems("{left_out} cannot be used until they are fixed")
 
 
 def _run(c, slugs, lang, backend, repeat, as_json, serial=False):
     from runner.publish.terminal import show_course
     from runner.run.commands import run_course
 
-    registry, lessons = _load()
+    registry, course, lessons = _course(*slugs)
     out, _, feedback = _screens()
-    course = run_course(registry, lessons, slugs, lang, backend or c.rosetta.backend, repeat, serial,
-                        Path(c.rosetta.results), feedback)
-    show_course(out, course.reports, registry, as_json, one=bool(slugs))
-    course.raise_problems()
-    if not course:
+    ran = run_course(registry, lessons, slugs, lang, backend or c.rosetta.backend, repeat, serial,
+                     Path(c.rosetta.results), feedback)
+    show_course(out, ran.reports, registry, as_json, one=bool(slugs))
+    ran.raise_problems()
+    if not slugs:
+        course.raise_problems("{left_out} left out; the others ran")
+    if not ran:
         raise Exit(code=EXIT_FAILED)
 
 
@@ -109,8 +119,9 @@ def render(c, out=None, backend="auto"):
     with _errors():
         from runner.publish.files import write_site
 
-        registry, lessons = _load()
+        registry, course, lessons = _course()
         print(write_site(lessons, registry, Path(c.rosetta.results), Path(out or c.rosetta.site), backend))
+        course.raise_problems("{left_out} left out of the site; the others' pages were written")
 
 
 @task(help={"port": "the port on 127.0.0.1 (default 8000; 0 picks a free one)", "dir": "the folder to serve (default: site/)"})
@@ -137,10 +148,12 @@ def handout(c, lesson, format="pdf", out=None, backend="auto"):
     with _errors():
         from runner.publish.files import write_handout
 
-        registry, lessons = _load()
+        registry, course, lessons = _course(lesson)
         target = write_handout(lesson, format, registry, lessons, Path(c.rosetta.results), Path(c.rosetta.handouts),
                                Path(out) if out else None, backend)
         print(f"wrote {target}")
+        if lesson.startswith("--"):  # the booklet, worksheet or answer key: the whole course's
+            course.raise_problems("{left_out} left out of it")
 
 
 @task(positional=["lesson"], help={
@@ -154,7 +167,7 @@ def exercise(c, lesson, lang=None, force=False):
     with _errors():
         from runner.setup.workspace import exercise as start
 
-        print(start(*_load(), lesson, lang, force))
+        print(start(*_load(lesson), lesson, lang, force))
 
 
 @task(positional=["lesson"], help={
@@ -171,7 +184,7 @@ def check(c, lesson, lang=None, file=None, backend=None, json=False):
         from runner.run.commands import check_exercise
         from runner.setup.workspace import learner_file
 
-        registry, lessons = _load()
+        registry, lessons = _load(lesson)
         out, _, feedback = _screens()
         verdict = check_exercise(registry, lessons, lesson, lang, file, backend or c.rosetta.backend, learner_file,
                                  feedback)
@@ -186,7 +199,7 @@ def hint(c, lesson, lang=None):
     with _errors():
         from runner.setup.workspace import hint as next_hint
 
-        print(next_hint(*_load(), lesson, lang))
+        print(next_hint(*_load(lesson), lesson, lang))
 
 
 @task(help={

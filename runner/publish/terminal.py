@@ -148,8 +148,9 @@ def _summary_table(reports: list[LessonReport], registry: Registry, compact: int
     return table
 
 
-def lessons_table(lessons, registry: Registry) -> Table:
-    """The course at a glance: each lesson with its summary and the languages that have an example."""
+def lessons_table(lessons, registry: Registry, broken: dict[str, list[str]] | None = None) -> Table:
+    """The course at a glance: each lesson with its summary and the languages that have an example; then the
+    lessons whose files are wrong (`broken`: their problems, by folder name)."""
     table = Table(title="Lessons", box=box.SIMPLE_HEAVY)
     table.add_column("lesson", no_wrap=True)
     table.add_column("title", ratio=1)
@@ -158,6 +159,9 @@ def lessons_table(lessons, registry: Registry) -> Table:
     for lesson in lessons:
         have = [lang.title for lang in registry.languages.values() if lesson.example(lang).is_file()]
         table.add_row(lesson.slug, lesson.title, lesson.summary, ", ".join(have) or "none yet")
+    for slug, problems in (broken or {}).items():
+        table.add_row(slug, Text("broken", STYLES["broken"]), f"{len(problems)} problem(s) in its files: see below",
+                      "-")
     return table
 
 
