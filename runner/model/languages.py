@@ -227,6 +227,11 @@ def load_registry(path: Path = REGISTRY_FILE) -> Registry:
     return Registry(languages)
 
 
+def bare_version(text: str) -> str:
+    """A runtime's version as it says it ('Python 3.13.5', 'v24.21.0') as the bare version ('3.13.5', '24.21.0')."""
+    return text.split()[-1].lstrip("v") if text.split() else text
+
+
 def spoken_names(path: Path = REGISTRY_FILE) -> str:
     """The languages' names as a sentence says them, for help texts: "python, javascript or csharp"."""
     try:

@@ -11,7 +11,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from runner.model.languages import Registry
+from runner.model.languages import Registry, bare_version
 from runner.model.results import LessonReport, Status, Timing
 from runner.publish.figures import megabytes, seconds, spread
 
@@ -55,7 +55,7 @@ def _verdict(report: LessonReport) -> Text:
 
 def _version(text: str | None) -> str:
     """'Python 3.13.5' and 'v24.21.0' as the bare version, to keep the table narrow."""
-    return text.split()[-1].lstrip("v") if text and text.split() else "-"
+    return bare_version(text) if text and text.split() else "-"
 
 
 def summary_table(reports: list[LessonReport], registry: Registry, width: int | None = None) -> Table:
