@@ -30,6 +30,10 @@ def test_list_shows_the_lessons():
 def test_bad_flags_name_the_valid_choices():
     done = invoke("run-lesson", "kitchen", "--lang", "rust", "--backend", "local")
     assert done.returncode == 2 and "unknown language 'rust'" in done.stderr and "python, javascript, csharp" in done.stderr
+    assert "python: Python, py, python3" in " ".join(done.stderr.split())  # every name --lang accepts
+    for spelled in ("Python", "py", "js", "cs", "C#"):  # accepted: the error is the next flag's
+        done = invoke("run-lesson", "kitchen", "--lang", spelled, "--repeat", "0", "--backend", "local")
+        assert done.returncode == 2 and "--repeat takes a whole number" in done.stderr, (spelled, done.stderr)
     done = invoke("run-lesson", "kitchn", "--backend", "local")
     assert done.returncode == 2 and "Did you mean 'kitchen'?" in done.stderr
     done = invoke("run-lesson", "kitchen", "--repeat", "0", "--backend", "local")
