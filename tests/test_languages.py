@@ -20,9 +20,9 @@ def test_a_wrong_language_names_the_valid_ones(registry):
     assert [l.name for l in registry.select("csharp, python")] == ["csharp", "python"]
 
 
-@pytest.mark.parametrize("spelled, name", [("Python", "python"), ("py", "python"), ("PY", "python"),
-                                           ("js", "javascript"), ("JavaScript", "javascript"), ("node", "javascript"),
-                                           ("cs", "csharp"), ("C#", "csharp"), ("c#", "csharp"), (" csharp ", "csharp")])
+@pytest.mark.parametrize("spelled, name", [
+    ("Python", "python"), ("py", "python"), ("PY", "python"), ("js", "javascript"), ("JavaScript", "javascript"),
+    ("node", "javascript"), ("cs", "csharp"), ("C#", "csharp"), ("c#", "csharp"), (" csharp ", "csharp")])
 def test_a_language_is_named_by_its_name_title_or_an_alias_in_any_case(registry, spelled, name):
     assert registry.get(spelled).name == name
 

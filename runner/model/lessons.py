@@ -46,7 +46,7 @@ class Course:
     def usable(self, named: str | None = None) -> dict[str, Lesson]:
         """The lessons a command may use: a broken lesson it names (or no lesson at all) is its error."""
         if named in self.broken:
-            raise InvalidLessons(self.broken[named], f"the lesson {named!r} cannot be used until they are fixed")
+            raise InvalidLessons(self.broken[named], f"nothing was run (the lesson {named!r} is broken)")
         if not self.lessons:
             raise InvalidLessons(self.problems)
         return self.lessons
