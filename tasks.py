@@ -4,37 +4,30 @@ The tasks declare their flags and hand on to runner/ (runner/run/commands.py, th
 runner/publish/terminal.py); an expected failure ends as a message and an exit status, never a traceback."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
 
-from invoke import Collection, Exit, task
+from invoke import Collection, Exit
 
 from runner import KitError
 from runner.model.languages import load_registry, spoken_names
-from runner.model.lessons import load_lessons
+from runner.model.lessons import load_course
+from runner.run.cli import errors as _errors, task  # task: invoke's, with the kit's short flags
 
 EXIT_FAILED, EXIT_ENVIRONMENT = 1, 3  # the others (README: Using it) are runner/run/commands.py's exit_for
 ROOT = Path(__file__).resolve().parent
-
-
 LANGUAGES = spoken_names()  # for the flags' help: "python, javascript or csharp"
 
 
-@contextmanager
-def _errors():
-    """Turn the kit's own errors and Ctrl-C into a message and an exit status, never a traceback."""
-    try:
-        yield
-    except (KitError, KeyboardInterrupt, BrokenPipeError) as exc:
-        from runner.run.commands import exit_for
+def _course(lesson: str | None = None):
+    """The registry, the course and the lessons that load; a broken lesson the command names is its error."""
+    from runner.run.commands import load
 
-        message, code = exit_for(exc)
-        raise Exit(message, code=code)
+    return load(_screens()[2].warn, lesson)
 
 
-def _load():
-    registry = load_registry()
-    return registry, load_lessons(registry)
+def _load(lesson: str | None = None):
+    registry, _, lessons = _course(lesson)
+    return registry, lessons
 
 
 def _screens():
@@ -50,28 +43,30 @@ def _screens():
 def list_(c):
     """List the lessons: title, summary and which languages have an example."""
     with _errors():
+        from runner.model.authoring import lesson_warnings
         from runner.publish.terminal import lessons_table
 
-        from runner.model.authoring import lesson_warnings
-
-        registry, lessons = _load()
+        course = load_course(registry := load_registry())
         out, _, feedback = _screens()
-        out.print(lessons_table(list(lessons.values()), registry))
-        for warning in (w for lesson in lessons.values() for w in lesson_warnings(lesson, registry)):
+        out.print(lessons_table(list(course.lessons.values()), registry, course.broken))
+        for warning in (w for lesson in course.lessons.values() for w in lesson_warnings(lesson, registry)):
             feedback.warn(warning)
+        course.raise_problems("{left_out} cannot be used until they are fixed")
 
 
 def _run(c, slugs, lang, backend, repeat, as_json, serial=False):
     from runner.publish.terminal import show_course
     from runner.run.commands import run_course
 
-    registry, lessons = _load()
+    registry, course, lessons = _course(*slugs)
     out, _, feedback = _screens()
-    course = run_course(registry, lessons, slugs, lang, backend or c.rosetta.backend, repeat, serial,
-                        Path(c.rosetta.results), feedback)
-    show_course(out, course.reports, registry, as_json, one=bool(slugs))
-    course.raise_problems()
-    if not course:
+    ran = run_course(registry, lessons, slugs, lang, backend or c.rosetta.backend, repeat, serial,
+                     Path(c.rosetta.results), feedback)
+    show_course(out, ran.reports, registry, as_json, one=bool(slugs))
+    ran.raise_problems()
+    if not slugs:
+        course.raise_problems("{left_out} left out; the others ran")
+    if not ran:
         raise Exit(code=EXIT_FAILED)
 
 
@@ -127,8 +122,9 @@ def render(c, out=None, backend="auto"):
     with _errors():
         from runner.publish.files import write_site
 
-        registry, lessons = _load()
+        registry, course, lessons = _course()
         print(write_site(lessons, registry, Path(c.rosetta.results), Path(out or c.rosetta.site), backend))
+        course.raise_problems("{left_out} left out of the site; the others' pages were written")
 
 
 @task(help={"port": "the port on 127.0.0.1 (default 8000; 0 picks a free one)", "dir": "the folder to serve (default: site/)"})
@@ -155,10 +151,12 @@ def handout(c, lesson, format="pdf", out=None, backend="auto"):
     with _errors():
         from runner.publish.files import write_handout
 
-        registry, lessons = _load()
+        registry, course, lessons = _course(lesson)
         target = write_handout(lesson, format, registry, lessons, Path(c.rosetta.results), Path(c.rosetta.handouts),
                                Path(out) if out else None, backend)
         print(f"wrote {target}")
+        if lesson.startswith("--"):  # the booklet, worksheet or answer key: the whole course's
+            course.raise_problems("{left_out} left out of it")
 
 
 @task(positional=["lesson"], help={
@@ -172,7 +170,7 @@ def exercise(c, lesson, lang=None, force=False):
     with _errors():
         from runner.setup.workspace import exercise as start
 
-        print(start(*_load(), lesson, lang, force))
+        print(start(*_load(lesson), lesson, lang, force))
 
 
 @task(positional=["lesson"], help={
@@ -189,7 +187,7 @@ def check(c, lesson, lang=None, file=None, backend=None, json=False):
         from runner.run.commands import check_exercise
         from runner.setup.workspace import learner_file
 
-        registry, lessons = _load()
+        registry, lessons = _load(lesson)
         out, _, feedback = _screens()
         verdict = check_exercise(registry, lessons, lesson, lang, file, backend or c.rosetta.backend, learner_file,
                                  feedback)
@@ -204,7 +202,7 @@ def hint(c, lesson, lang=None):
     with _errors():
         from runner.setup.workspace import hint as next_hint
 
-        print(next_hint(*_load(), lesson, lang))
+        print(next_hint(*_load(lesson), lesson, lang))
 
 
 @task(help={

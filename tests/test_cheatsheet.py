@@ -145,3 +145,17 @@ def test_invoke_render_and_handout_refuse_a_broken_marker_and_write_nothing(kit_
         assert f"python/gather.py:{line}: `cheat sheet: wait-for-all` is never ended" in done.stderr
         assert "Traceback" not in done.stderr
     assert not (kit_copy / "site").exists() and not (kit_copy / "handouts").exists()
+
+
+def test_a_broken_lessons_concepts_are_off_the_sheet_and_the_rest_is_rendered(kit_copy):
+    """A broken lesson is left out of the course (README: Using it): its concepts leave the sheet, saying so."""
+    import subprocess
+    import sys
+
+    (kit_copy / "lessons" / "gather" / "lesson.yaml").write_text("title: [oops\n")
+    done = subprocess.run([sys.executable, "-m", "invoke", "render", "--out", str(kit_copy / "site")], cwd=kit_copy,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "gather/lesson.yaml:1" in done.stderr and "Traceback" not in done.stderr
+    page = (kit_copy / "site" / "cheatsheet.html").read_text()
+    assert "Off the sheet until their lessons are fixed: Wait for all." in page
+    assert "First to finish" in page and ">Wait for all<" not in page

@@ -1,6 +1,8 @@
 """The invoke tasks, run as a user runs them: exit codes, JSON, messages, and no leftovers."""
 import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,6 +30,10 @@ def test_list_shows_the_lessons():
 def test_bad_flags_name_the_valid_choices():
     done = invoke("run-lesson", "kitchen", "--lang", "rust", "--backend", "local")
     assert done.returncode == 2 and "unknown language 'rust'" in done.stderr and "python, javascript, csharp" in done.stderr
+    assert "python: Python, py, python3" in " ".join(done.stderr.split())  # every name --lang accepts
+    for spelled in ("Python", "py", "js", "cs", "C#"):  # accepted: the error is the next flag's
+        done = invoke("run-lesson", "kitchen", "--lang", spelled, "--repeat", "0", "--backend", "local")
+        assert done.returncode == 2 and "--repeat takes a whole number" in done.stderr, (spelled, done.stderr)
     done = invoke("run-lesson", "kitchn", "--backend", "local")
     assert done.returncode == 2 and "Did you mean 'kitchen'?" in done.stderr
     done = invoke("run-lesson", "kitchen", "--repeat", "0", "--backend", "local")
@@ -37,6 +43,21 @@ def test_bad_flags_name_the_valid_choices():
     assert "Traceback" not in done.stderr
 
 
+def test_a_short_flag_means_one_thing_in_every_command():
+    """-l was --lesson in run-lesson and --lang in run-all: invoke gives a flag the first letter free in its task."""
+    from tasks import ns
+
+    meaning: dict[str, set[str]] = {}
+    for name in ns.task_names:
+        for argument in ns[name].get_arguments():
+            for short in (flag for flag in argument.nicknames if len(flag) == 1):
+                meaning.setdefault(short, set()).add(argument.names[0])
+    assert {short: longs for short, longs in meaning.items() if len(longs) > 1} == {}
+    assert meaning["l"] == {"lang"} and meaning["b"] == {"backend"} and meaning["f"] == {"force"}
+    done = invoke("run-lesson", "kitchen", "-l", "rust", "-b", "local")
+    assert done.returncode == 2 and "unknown language 'rust'" in done.stderr
+
+
 @pytest.mark.parametrize("command", ["exercise", "hint", "check"])
 def test_a_lesson_without_an_exercise_is_named_as_such(command):
     done = invoke(command, "fetch", "--lang", "python")
@@ -44,12 +65,47 @@ def test_a_lesson_without_an_exercise_is_named_as_such(command):
     assert "the lesson 'fetch' has no exercise; these have one: kitchen" in done.stderr
 
 
-def test_invalid_lessons_stop_everything_with_every_problem(kit_copy):
+def _break_lessons(kit_copy):
+    """gather's lesson.yaml is not YAML, timeouts has no lesson.md; of the others only kitchen stays, to be quick."""
+    for folder in (kit_copy / "lessons").iterdir():
+        if folder.is_dir() and folder.name not in ("kitchen", "gather", "timeouts"):
+            shutil.rmtree(folder)
+    (kit_copy / "lessons" / "cheatsheet.yaml").unlink()  # it names the lessons just removed
     (kit_copy / "lessons" / "gather" / "lesson.yaml").write_text("title: [oops\n")
     (kit_copy / "lessons" / "timeouts" / "lesson.md").unlink()
-    done = invoke("run-lesson", "kitchen", "--backend", "local", cwd=kit_copy)
-    assert done.returncode == 2
-    assert "invalid lessons" in done.stderr and "gather/lesson.yaml" in done.stderr and "timeouts" in done.stderr
+
+
+def test_invalid_lessons_are_listed_and_a_command_naming_one_fails_with_its_problems(kit_copy):
+    """A broken lesson stops only what needs it (it stopped every command, whatever lesson it named, before)."""
+    _break_lessons(kit_copy)
+    done = invoke("list", cwd=kit_copy)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert re.search(r"gather +broken", done.stdout) and re.search(r"timeouts +broken", done.stdout)
+    assert re.search(r"kitchen +The kitchen", done.stdout)
+    assert "invalid lessons" in done.stderr and "gather/lesson.yaml:1: title: not valid YAML" in done.stderr
+    assert "timeouts/lesson.yaml: no lesson.md" in done.stderr
+    for command in (["run-lesson", "gather", "--backend", "local"], ["handout", "gather", "--format", "md"],
+                    ["hint", "gather"]):
+        done = invoke(*command, cwd=kit_copy)
+        assert done.returncode == 2, (command, done.stderr)
+        assert "invalid lessons" in done.stderr and "nothing was run (the lesson 'gather' is broken)" in done.stderr
+        assert "gather/lesson.yaml:1: title: not valid YAML" in done.stderr and "timeouts" not in done.stderr
+    done = invoke("render", cwd=kit_copy)
+    assert done.returncode == 2 and (kit_copy / "site" / "kitchen.html").is_file()
+    assert "gather, timeouts left out of the site" in done.stderr and "gather/lesson.yaml:1" in done.stderr
+
+
+@pytest.mark.local
+def test_invalid_lessons_are_left_out_and_the_others_run(kit_copy):
+    _break_lessons(kit_copy)
+    done = invoke("run-lesson", "kitchen", "--backend", "local", "--lang", "python", cwd=kit_copy)
+    assert done.returncode == 0, done.stderr
+    assert "left out, for problems in their lesson files: gather, timeouts" in done.stderr
+    done = invoke("run-all", "--backend", "local", "--lang", "python", "--json", cwd=kit_copy)
+    assert done.returncode == 2, done.stderr
+    assert [report["lesson"] for report in json.loads(done.stdout)] == ["kitchen"]
+    assert "invalid lessons" in done.stderr and "gather, timeouts left out; the others ran" in done.stderr
+    assert "gather/lesson.yaml:1: title: not valid YAML" in done.stderr and "timeouts/lesson.yaml" in done.stderr
 
 
 @pytest.mark.local

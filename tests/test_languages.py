@@ -1,3 +1,6 @@
+import shutil
+from pathlib import Path
+
 import pytest
 
 from runner import KitError
@@ -15,6 +18,36 @@ def test_a_wrong_language_names_the_valid_ones(registry):
     with pytest.raises(KitError, match="expected one of python, javascript, csharp; got|unknown language 'rust'"):
         registry.select("python,rust")
     assert [l.name for l in registry.select("csharp, python")] == ["csharp", "python"]
+
+
+@pytest.mark.parametrize("spelled, name", [
+    ("Python", "python"), ("py", "python"), ("PY", "python"), ("js", "javascript"), ("JavaScript", "javascript"),
+    ("node", "javascript"), ("cs", "csharp"), ("C#", "csharp"), ("c#", "csharp"), (" csharp ", "csharp")])
+def test_a_language_is_named_by_its_name_title_or_an_alias_in_any_case(registry, spelled, name):
+    assert registry.get(spelled).name == name
+
+
+def test_languages_named_twice_are_run_once_and_a_wrong_one_lists_every_accepted_name(registry):
+    assert [language.name for language in registry.select("py,Python,C#,cs")] == ["python", "csharp"]
+    with pytest.raises(KitError) as caught:
+        registry.get("rust")
+    assert str(caught.value) == ("unknown language 'rust': expected one of python, javascript, csharp, in any case, "
+                                 "or a title or alias (python: Python, py, python3; javascript: JavaScript, js, node, "
+                                 "nodejs; csharp: C#, cs, dotnet)")
+
+
+def test_an_alias_that_is_not_a_word_or_names_two_languages_is_a_registry_problem(tmp_path):
+    registry_file = Path(__file__).parents[1] / "runner" / "languages" / "registry.yaml"
+    text = registry_file.read_text().replace("aliases: [js, node, nodejs]", "aliases: [js, py]")
+    text = text.replace("aliases: [cs, dotnet]", "aliases: 'cs'")
+    (tmp_path / "registry.yaml").write_text(text)
+    for folder in ("python", "javascript", "csharp"):  # the files the entries name, beside the registry
+        shutil.copytree(registry_file.parent / folder, tmp_path / folder)
+    with pytest.raises(KitError) as caught:
+        load_registry(tmp_path / "registry.yaml")
+    problems = str(caught.value)
+    assert "csharp: aliases: expected a list of words (such as [py, python3]), got 'cs'" in problems
+    assert "aliases: 'py' names javascript and python; a name, title or alias names one language" in problems
 
 
 def test_a_broken_registry_is_reported_with_file_and_key(tmp_path):

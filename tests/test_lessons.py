@@ -1,7 +1,8 @@
 import pytest
 
 from runner import KitError
-from runner.model.lessons import InvalidLessons, find_lesson, load_lessons
+from runner.model.lesson import find_lesson
+from runner.model.lessons import InvalidLessons, load_course, load_lessons
 
 
 def test_the_kits_lessons_are_valid_and_in_course_order(lessons):
@@ -38,7 +39,7 @@ def test_every_problem_in_every_file_is_reported_at_once(tmp_path, registry):
     assert "summary: missing" in problems
     assert "notes.rust: unknown language; expected one of python, javascript, csharp" in problems
     assert "timeout: expected seconds" in problems and "'soon'" in problems
-    assert "broken/lesson.yaml:2: not valid YAML" in problems
+    assert "broken/lesson.yaml:1: title: not valid YAML" in problems  # the line of the unclosed [, not the next
     assert "lonely/lesson.yaml: no lesson.md" in problems
     assert "lonely/lesson.yaml: no example in any language" in problems
     assert "compare.differ[0].match: not a regular expression" in problems
@@ -64,3 +65,34 @@ def test_an_exercise_may_allow_only_the_static_rules_there_are(tmp_path, registr
         "lessons/sleepy/lesson.yaml:5: exercise.allow: unknown rule 'blocking-slep'; the static rules are "
         + ", ".join(registry.rule_ids)]
     assert "blocking-sleep" in registry.rule_ids and "async-void" in registry.rule_ids
+
+
+@pytest.mark.parametrize("text, where, fix", [
+    ("title: T\nsummary: S\nconcepts: [a]\nnotes:\n  python: n\n  bad: [unclosed\nexpected: y\n",
+     ":6: notes", "close the [ or { opened on this line"),
+    ("title: T\nsummary: \"unclosed\nconcepts: [a]\n", ":2: summary", "close the quote"),
+    ("title: T\nsummary S\nconcepts: [a]\n", ":2: summary", "a colon and a space after it"),
+    ("title: T\n\tsummary: S\n", ":2: title", "spaces, not tabs"),
+    ("title: T\nsummary: a: b\n", ":2: summary", "quote a value that holds ': '"),
+])
+def test_a_yaml_mistake_is_reported_at_its_line_with_its_key_and_the_fix(tmp_path, registry, text, where, fix):
+    _lesson(tmp_path, "typo", text)
+    [problem] = load_course(registry, tmp_path / "lessons").broken["typo"]
+    assert problem.replace(f"{tmp_path}/", "").startswith(f"lessons/typo/lesson.yaml{where}: not valid YAML: ")
+    assert fix in problem
+
+
+def test_a_broken_lesson_is_left_out_and_only_a_command_naming_it_fails(tmp_path, registry):
+    _lesson(tmp_path, "good", GOOD)
+    _lesson(tmp_path, "broken", "title: [unclosed\n")
+    course = load_course(registry, tmp_path / "lessons")
+    assert list(course.lessons) == ["good"] and list(course.broken) == ["broken"]
+    assert list(course.usable()) == list(course.usable("good")) == ["good"]
+    with pytest.raises(InvalidLessons, match=r" - nothing was run \(the lesson 'broken' is broken\)") as caught:
+        course.usable("broken")
+    assert caught.value.problems == course.problems == course.broken["broken"]
+    with pytest.raises(InvalidLessons, match=r" - broken left out; the others ran:\n  .*broken/lesson.yaml:1: "):
+        course.raise_problems("{left_out} left out; the others ran")
+    (tmp_path / "lessons" / "good" / "lesson.yaml").write_text("title: [unclosed\n")
+    with pytest.raises(InvalidLessons, match="2 problem"):  # nothing usable: there is nothing to go on with
+        load_course(registry, tmp_path / "lessons").usable()

@@ -7,6 +7,7 @@ import re
 import pytest
 from rich.console import Console
 
+from runner.model.results import LessonReport, RunResult, Status
 from runner.run import workflow
 from runner.publish.terminal import SIDE_BY_SIDE_WIDTH, show_all, show_lesson
 
@@ -58,3 +59,26 @@ def _course(reports, registry, width: int) -> None:
     assert "races-without-threads" in table or all(part in table for part in ("races-", "without-", "threads"))
     # Whatever the verdicts (a machine busy enough may make one NOT equivalent: that is the checker's to say).
     assert re.search(rf"\d of {len(reports)} lessons ran everywhere and are equivalent", text)
+
+
+def _widest(slug: str, registry) -> LessonReport:
+    """A lesson whose cells are as wide as run-all's get: long statuses run again, builds timed, memory, repeats."""
+    statuses = (Status.OUTPUT_LIMIT, Status.BUILD_FAILED, Status.TIMEOUT)
+    runs = tuple(RunResult(language=lang, backend="docker", status=status, rerun="a busy machine", repeat=repeat,
+                           run_ms=12_340.0 + repeat, process_ms=12_990.0 * repeat, build_ms=54_321.0,
+                           peak_memory_bytes=987_654_321, stall_ms=2_340.0, runtime_version="Python 3.13.5")
+                 for lang, status in zip(registry.languages, statuses) for repeat in (1, 2))
+    return LessonReport(lesson=slug, title=slug, equivalent=False, diff="", runs=runs, backend="docker")
+
+
+@pytest.mark.parametrize("width", [80, 160])
+def test_run_alls_table_cuts_no_header_nor_cell_however_wide_the_cells(registry, width):
+    text = _text(width, show_all, [_widest(slug, registry) for slug in LESSONS], registry)
+    table = text.split("as measured by the program")[0]
+    assert "…" not in table, f"a header or cell was cut at {width} columns:\n{text}"
+    assert all(len(line) <= width for line in text.splitlines())
+    headers = table.splitlines()[1].split()
+    assert headers[:2] == ["lesson", "language" if width == 160 else "lang"], table
+    for header in ("program", "process", "memory", "waited") if width == 160 else ("prog", "proc", "mem", "wait"):
+        assert header in headers and f"{header}: " in text  # a short header is spelled out in the caption
+    assert "output_limit" in table and "JavaScript" in table

@@ -85,6 +85,7 @@ class CheatSheet:
     rows: tuple[Row, ...]
     languages: tuple[str, ...]  # the languages on the sheet: each marks every concept
     left_out: tuple[str, ...]  # languages whose examples mark no concept yet
+    broken: tuple[str, ...] = ()  # concepts (their titles) whose lesson is broken: off the sheet until it is fixed
 
 
 def _dedent(lines: list[str]) -> str:
@@ -163,16 +164,25 @@ def find_pieces(text: str, where: str, known: dict[str, Concept],
     return found, problems
 
 
-def load_cheatsheet(registry: Registry, lessons: dict[str, Lesson], path: Path | None = None) -> CheatSheet:
-    """The cheat sheet from its file and the examples' markers; raises InvalidCheatSheet listing every problem."""
+def load_cheatsheet(registry: Registry, lessons: dict[str, Lesson], path: Path | None = None,
+                    required: bool = True) -> CheatSheet | None:
+    """The cheat sheet from its file and the examples' markers; raises InvalidCheatSheet listing every problem.
+    Not `required` (the site), a course without the file has no cheat sheet: None."""
     if not lessons:
         raise KitError("no lessons: the cheat sheet takes its code from the lessons' examples")
     root = next(iter(lessons.values())).folder.parent.parent
     path = path or root / "lessons" / FILE_NAME
+    if not required and not path.exists():
+        return None
     sheet = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-    concepts, problems = read_concepts(path, lessons, sheet)
+    # A concept may name any lesson there is; one whose lesson is broken (left out of the course) is left
+    # off the sheet, and said to be, until the lesson is fixed.
+    there = {folder.name: None for folder in (root / "lessons").iterdir() if folder.is_dir()}
+    concepts, problems = read_concepts(path, there, sheet)
     if problems:  # the markers are judged against the concepts: first the concepts
         raise InvalidCheatSheet(problems)
+    broken = tuple(c.title for c in concepts if c.lesson not in lessons)
+    concepts = [c for c in concepts if c.lesson in lessons]
     known = {c.id: c for c in concepts}
     marked: dict[tuple[str, str], Cell] = {}  # (concept, language) -> its cell
     for lesson in lessons.values():
@@ -200,4 +210,4 @@ def load_cheatsheet(registry: Registry, lessons: dict[str, Lesson], path: Path |
     if problems:
         raise InvalidCheatSheet(problems)
     rows = tuple(Row(c, tuple(marked[(c.id, name)] for name in on_sheet)) for c in concepts)
-    return CheatSheet(rows, on_sheet, tuple(n for n in registry.names if n not in on_sheet))
+    return CheatSheet(rows, on_sheet, tuple(n for n in registry.names if n not in on_sheet), broken)

@@ -56,6 +56,7 @@ class Language:
     out_of_memory: str = ""  # a regex on stderr: the runtime gave up for want of memory
     comments: str = ""  # a regex for comments, blanked out before static rules' patterns are matched
     static_rules: tuple[StaticRule, ...] = ()
+    aliases: tuple[str, ...] = ()  # other names --lang accepts, besides the name and title (in any case)
 
     def ran_out_of_memory(self, stderr: str) -> bool:
         return bool(self.out_of_memory) and re.search(self.out_of_memory, stderr, re.MULTILINE) is not None
@@ -100,12 +101,13 @@ class Registry:
         raise KitError(f"which language? add --lang, one of {', '.join(self.names)}")
 
     def get(self, name: str) -> Language:
-        try:
-            return self.languages[name]
-        except KeyError:
-            raise KitError(
-                f"unknown language {name!r}: expected one of {', '.join(self.names)}"
-            ) from None
+        """The language a person names: by its name, its title or an alias, in any case ('C#', 'js', 'Python')."""
+        for language in self.languages.values():
+            if name.strip().casefold() in (n.casefold() for n in (language.name, language.title, *language.aliases)):
+                return language
+        others = "; ".join(f"{lang.name}: {', '.join((lang.title, *lang.aliases))}" for lang in self.languages.values())
+        raise KitError(f"unknown language {name!r}: expected one of {', '.join(self.names)}, in any case, or a "
+                       f"title or alias ({others})")
 
     def select(self, names: str | list[str] | None) -> list[Language]:
         """Languages named in a comma-separated string or list, or all of them."""
@@ -113,11 +115,11 @@ class Registry:
             return list(self.languages.values())
         if isinstance(names, str):
             names = [n.strip() for n in names.split(",") if n.strip()]
-        return [self.get(n) for n in dict.fromkeys(names)]
+        return list({language.name: language for language in map(self.get, names)}.values())
 
 
 _REQUIRED = ("title", "folder", "extension", "lexer", "image", "offline_image", "run", "version")
-_OPTIONAL = ("build", "env", "limits", "build_limits", "offline", "stub", "exit_codes", "build_script",
+_OPTIONAL = ("aliases", "build", "env", "limits", "build_limits", "offline", "stub", "exit_codes", "build_script",
              "out_of_memory", "comments", "static_rules")
 _FILES = ("stub", "build_script", "offline")  # paths from the registry's folder
 
@@ -141,6 +143,27 @@ def _bad_regexes(entry: dict, keys) -> list[tuple[str, Exception]]:
         except re.error as exc:
             bad.append((key, exc))
     return bad
+
+
+def _aliases(raw: dict, where: str, problems: list[str]) -> tuple[str, ...]:
+    """A language's aliases: a list of words, none of them another language's name, title or alias (checked once
+    every entry is read, in _ambiguous)."""
+    aliases = raw.get("aliases") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() and " " not in a.strip()
+                                                for a in aliases):
+        problems.append(f"{where}: aliases: expected a list of words (such as [py, python3]), got {aliases!r}")
+        return ()
+    return tuple(a.strip() for a in aliases)
+
+
+def _ambiguous(languages: dict[str, Language], path: Path) -> list[str]:
+    """A name, title or alias that names two languages (in any case): --lang could not tell which."""
+    owners: dict[str, set[str]] = {}
+    for language in languages.values():
+        for word in (language.name, language.title, *language.aliases):
+            owners.setdefault(word.casefold(), set()).add(language.name)
+    return [f"{path}: aliases: {word!r} names {' and '.join(sorted(names))}; a name, title or alias names one "
+            "language" for word, names in owners.items() if len(names) > 1]
 
 
 def _static_rules(raw, where: str, problems: list[str]) -> tuple[StaticRule, ...]:
@@ -191,6 +214,7 @@ def load_registry(path: Path = REGISTRY_FILE) -> Registry:
         wrong = [f"{where}: {key}: not a regular expression ({exc}): {entry[key]!r}"
                  for key, exc in _bad_regexes(entry, ("out_of_memory", "comments"))]
         rules = _static_rules(entry.get("static_rules"), f"{where}: static_rules", wrong)
+        aliases = _aliases(entry, where, wrong)
         problems += absent + wrong
         if missing or unknown or absent or wrong:
             continue
@@ -212,6 +236,7 @@ def load_registry(path: Path = REGISTRY_FILE) -> Registry:
                 out_of_memory=str(entry.get("out_of_memory", "")),
                 comments=str(entry.get("comments", "")),
                 static_rules=rules,
+                aliases=aliases,
                 stub=path.parent / entry["stub"] if entry.get("stub") else None,
                 build_script=(path.parent / entry["build_script"]).read_text(encoding="utf-8")
                 if entry.get("build_script") else "",
@@ -222,9 +247,15 @@ def load_registry(path: Path = REGISTRY_FILE) -> Registry:
             )
         except KitError as exc:
             problems.append(str(exc))
+    problems += _ambiguous(languages, path)
     if problems:
         raise KitError("the language registry has problems:\n  " + "\n  ".join(problems))
     return Registry(languages)
+
+
+def bare_version(text: str) -> str:
+    """A runtime's version as it says it ('Python 3.13.5', 'v24.21.0') as the bare version ('3.13.5', '24.21.0')."""
+    return text.split()[-1].lstrip("v") if text.split() else text
 
 
 def spoken_names(path: Path = REGISTRY_FILE) -> str:

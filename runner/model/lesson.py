@@ -1,10 +1,12 @@
 """A lesson as the kit knows it once its lesson.yaml is read: comparison rules, exercise, examples."""
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from runner import KitError
 from runner.model.languages import DEBUG, RELEASE, Language
 
 
@@ -92,3 +94,25 @@ class Lesson:
 
     def required_version(self, language: str) -> str | None:
         return dict(self.requires).get(language)
+
+
+def find_lesson(lessons: dict[str, Lesson], slug: str) -> Lesson:
+    """The lesson named `slug`, or an error naming the valid ones and a near miss."""
+    if slug in lessons:
+        return lessons[slug]
+    close = difflib.get_close_matches(slug, list(lessons), n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    raise KitError(f"unknown lesson {slug!r}.{hint} Lessons: {', '.join(lessons)}")
+
+
+def exercises(lessons: dict[str, Lesson]) -> dict[str, Lesson]:
+    """The lessons that carry an exercise."""
+    return {slug: lesson for slug, lesson in lessons.items() if lesson.exercise}
+
+
+def find_exercise(lessons: dict[str, Lesson], slug: str) -> Lesson:
+    """The lesson named `slug`, which must have an exercise."""
+    with_exercise = exercises(lessons)
+    if slug in lessons and slug not in with_exercise:
+        raise KitError(f"the lesson {slug!r} has no exercise; these have one: {', '.join(with_exercise)}")
+    return find_lesson(with_exercise, slug)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -11,6 +12,7 @@ from runner import ROOT, KitError
 from runner.model.languages import YAML_LOADER, Registry
 from runner.model.lesson import CompareRules, DeclaredDifference, Exercise, Lesson
 from runner.model.services import SERVICES
+from runner.model.yaml_mistakes import yaml_mistake
 
 LESSONS_DIR = ROOT / "lessons"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -19,15 +21,41 @@ MAX_TIMEOUT = 300.0
 
 
 class InvalidLessons(KitError):
-    """One or more lesson files are wrong; the message lists every problem."""
+    """One or more lesson files are wrong; the message lists every problem and what became of the command."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], outcome: str = "nothing was run"):
         self.problems = problems
         super().__init__(
-            f"{len(problems)} problem(s) in the lesson files - nothing was run:\n  "
+            f"{len(problems)} problem(s) in the lesson files - {outcome}:\n  "
             + "\n  ".join(problems)
             + "\nFix them and run again (`invoke list` checks the lessons without running anything)."
         )
+
+
+@dataclass(frozen=True)
+class Course:
+    """The lessons that load, in course order, and the problems of each one that does not, by folder name."""
+
+    lessons: dict[str, Lesson]
+    broken: dict[str, list[str]]
+
+    @property
+    def problems(self) -> list[str]:
+        return [problem for found in self.broken.values() for problem in found]
+
+    def usable(self, named: str | None = None) -> dict[str, Lesson]:
+        """The lessons a command may use: a broken lesson it names (or no lesson at all) is its error."""
+        if named in self.broken:
+            raise InvalidLessons(self.broken[named], f"nothing was run (the lesson {named!r} is broken)")
+        if not self.lessons:
+            raise InvalidLessons(self.problems)
+        return self.lessons
+
+    def raise_problems(self, outcome: str) -> None:
+        """After a command over the whole course: the lessons left out are its error (bad input). `outcome`
+        says what became of the command; {left_out} in it: the lessons left out."""
+        if self.broken:
+            raise InvalidLessons(self.problems, outcome.format(left_out=", ".join(self.broken)))
 
 
 _KEYS = {
@@ -66,13 +94,11 @@ class _Problems:
     def __init__(self, file: Path, lines: dict[str, int]):
         self.file, self.lines, self.items = file, lines, []
 
-    def add(self, key: str | None, message: str) -> None:
+    def add(self, key: str | None, message: str, line: int | None = None) -> None:
         where = str(self.file.relative_to(ROOT) if self.file.is_relative_to(ROOT) else self.file)
-        if key:
-            top = key.split(".")[0]
-            line = self.lines.get(top)
-            where += f":{line}" if line else ""
-            where += f": {key}"
+        line = line or (self.lines.get(key.split(".")[0]) if key else None)
+        where += f":{line}" if line else ""
+        where += f": {key}" if key else ""
         self.items.append(f"{where}: {message}")
 
 
@@ -199,10 +225,8 @@ def load_lesson(folder: Path, registry: Registry) -> tuple[Lesson | None, list[s
     try:
         raw = yaml.load(text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        p.items.append(f"{p.file.relative_to(ROOT) if p.file.is_relative_to(ROOT) else p.file}{line}: "
-                       f"not valid YAML: {getattr(exc, 'problem', exc)}")
+        message, key, line = yaml_mistake(exc, text)
+        p.add(key, message, line)
         return None, p.items
     if not isinstance(raw, dict):
         p.add(None, "expected a mapping of keys (title, summary, ...) at the top level")
@@ -282,39 +306,24 @@ def load_lesson(folder: Path, registry: Registry) -> tuple[Lesson | None, list[s
     return lesson, []
 
 
-def load_lessons(registry: Registry, lessons_dir: Path = LESSONS_DIR) -> dict[str, Lesson]:
-    """Every lesson, in course order; raises InvalidLessons listing every problem in every file."""
-    lessons, problems = {}, []
+def load_course(registry: Registry, lessons_dir: Path = LESSONS_DIR) -> Course:
+    """Every lesson that loads, in course order, beside the problems of every one that does not."""
+    lessons, broken = {}, {}
     folders = sorted(p for p in lessons_dir.iterdir() if p.is_dir()) if lessons_dir.is_dir() else []
     for folder in folders:
         lesson, found = load_lesson(folder, registry)
-        problems += found
-        if lesson:
+        if found:
+            broken[folder.name] = found
+        elif lesson:
             lessons[lesson.slug] = lesson
-    if problems:
-        raise InvalidLessons(problems)
-    if not lessons:
+    if not folders:
         raise KitError(f"no lessons found in {lessons_dir}: each lesson is a folder with a lesson.yaml")
-    return dict(sorted(lessons.items(), key=lambda item: (item[1].order, item[0])))
+    return Course(dict(sorted(lessons.items(), key=lambda item: (item[1].order, item[0]))), broken)
 
 
-def find_lesson(lessons: dict[str, Lesson], slug: str) -> Lesson:
-    """The lesson named `slug`, or an error naming the valid ones and a near miss."""
-    if slug in lessons:
-        return lessons[slug]
-    close = difflib.get_close_matches(slug, list(lessons), n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
-    raise KitError(f"unknown lesson {slug!r}.{hint} Lessons: {', '.join(lessons)}")
-
-
-def exercises(lessons: dict[str, Lesson]) -> dict[str, Lesson]:
-    """The lessons that carry an exercise."""
-    return {slug: lesson for slug, lesson in lessons.items() if lesson.exercise}
-
-
-def find_exercise(lessons: dict[str, Lesson], slug: str) -> Lesson:
-    """The lesson named `slug`, which must have an exercise."""
-    with_exercise = exercises(lessons)
-    if slug in lessons and slug not in with_exercise:
-        raise KitError(f"the lesson {slug!r} has no exercise; these have one: {', '.join(with_exercise)}")
-    return find_lesson(with_exercise, slug)
+def load_lessons(registry: Registry, lessons_dir: Path = LESSONS_DIR) -> dict[str, Lesson]:
+    """Every lesson, in course order; raises InvalidLessons listing every problem in every file."""
+    course = load_course(registry, lessons_dir)
+    if course.broken:
+        raise InvalidLessons(course.problems)
+    return course.lessons

@@ -9,7 +9,7 @@ from runner import KitError
 from runner.model.authoring import refuse_unfinished
 from runner.model.cheatsheet import load_cheatsheet
 from runner.model.languages import Registry
-from runner.model.lessons import Lesson, exercises, find_lesson
+from runner.model.lesson import Lesson, exercises, find_lesson
 from runner.model.results import write_atomically
 from runner.model.store import ResultsStore
 from runner.publish.render import FORMATS, render_cheatsheet, render_handout, render_site, render_worksheet
@@ -75,7 +75,7 @@ def write_site(lessons: dict[str, Lesson], registry: Registry, results: Path, ta
     refuse_unfinished(list(lessons.values()), registry, "the site")
     started = time.monotonic()
     written = render_site(lessons, registry, ResultsStore(results).reports(backend), target,
-                          load_cheatsheet(registry, lessons))
+                          load_cheatsheet(registry, lessons, required=False))
     size = sum(path.stat().st_size for path in written)
     return (f"wrote {len(written)} files ({size / 1000:.0f} kB) to {target} in {time.monotonic() - started:.1f}s; "
             f"open {target / 'index.html'} or run `invoke serve`")

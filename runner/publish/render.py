@@ -150,7 +150,7 @@ def render_cheatsheet(sheet: CheatSheet, registry: Registry, lessons: dict[str, 
     rows = sheet_rows(sheet, registry, {page.lesson.slug: page for page in built})
     context = dict(rows=rows, counts=verdict_counts(rows), conditions=Conditions.of(built, registry),
                    languages=[registry.get(n) for n in sheet.languages],
-                   left_out=[registry.get(n) for n in sheet.left_out])
+                   left_out=[registry.get(n) for n in sheet.left_out], broken=sheet.broken)
     if fmt == "md":
         return _render("cheatsheet.md.j2", **context)
     return _render("cheatsheet.html.j2", printed=printed, **context, **({"inline_css": print_css()} if printed else {}))

@@ -11,7 +11,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from runner.model.languages import Registry
+from runner.model.languages import Registry, bare_version
 from runner.model.results import LessonReport, Status, Timing
 from runner.publish.figures import megabytes, seconds, spread
 
@@ -55,21 +55,26 @@ def _verdict(report: LessonReport) -> Text:
 
 def _version(text: str | None) -> str:
     """'Python 3.13.5' and 'v24.21.0' as the bare version, to keep the table narrow."""
-    return text.split()[-1].lstrip("v") if text and text.split() else "-"
+    return bare_version(text) if text and text.split() else "-"
 
 
 def summary_table(reports: list[LessonReport], registry: Registry, width: int | None = None) -> Table:
     """One row per language (and lesson); one verdict per lesson. A column with nothing to say in any row
     (memory in warm runs, say) is left out. On a terminal too narrow for the whole table (`width`), the
     versions move to the caption, then a single lesson's verdict to the title, then the min-max ranges of
-    repeats go (the results keep them), then long lesson names break after a hyphen: at 80 columns or more,
-    nothing in a cell is cut."""
+    repeats go (the results keep them), then long lesson names break after a hyphen, then the headers are
+    shortened (the caption spells them out), and last a cell too long (a status run again) wraps: at 80
+    columns or more, nothing in a cell or a header is cut."""
     compact = 0
     while True:
         table = _summary_table(reports, registry, compact)
-        if width is None or compact == 4 or _needed_width(table) <= width:
+        if width is None or compact == _MOST_COMPACT or _needed_width(table) <= width:
             return table
         compact += 1
+
+
+_MOST_COMPACT = 6
+_SHORT_HEADERS = {"language": "lang", "program": "prog", "process": "proc", "memory": "mem", "waited": "wait"}
 
 
 def _needed_width(table: Table) -> int:
@@ -126,7 +131,8 @@ def _summary_table(reports: list[LessonReport], registry: Registry, compact: int
                  "build": "its time, or cached", "memory": "peak, in runs of a sandbox of their own",
                  "waited": "how long programs waited for a CPU during the run (a busy machine makes time "
                  "stamps late)"}
-    caption = "; ".join(f"{names[i]}: {explained[names[i]]}" for i in shown if names[i] in explained)
+    headers = {name: _SHORT_HEADERS.get(name, name) if compact >= 5 else name for name in names}
+    caption = "; ".join(f"{headers[names[i]]}: {explained[names[i]]}" for i in shown if names[i] in explained)
     if any(r.rerun for report in reports for r in report.runs):
         caption += "; again: run again alone (no other program timed, no build, meanwhile)"
     if any(run.repeat > 1 for r in reports for run in r.runs):
@@ -135,14 +141,16 @@ def _summary_table(reports: list[LessonReport], registry: Registry, compact: int
         caption += "; versions: " + ", ".join(f"{language} {version}" for language, version in versions.items())
     table = Table(title=title, box=box.SIMPLE_HEAVY, pad_edge=False, collapse_padding=True, caption=caption)
     for i in shown:
-        table.add_column(names[i], no_wrap=True, justify="right" if names[i] in numbers else "left")
+        table.add_column(headers[names[i]], no_wrap=compact < _MOST_COMPACT, overflow="fold",
+                         justify="right" if names[i] in numbers else "left")
     for row, end_section in zip(rows, ends):
         table.add_row(*(row[i] for i in shown), end_section=end_section)
     return table
 
 
-def lessons_table(lessons, registry: Registry) -> Table:
-    """The course at a glance: each lesson with its summary and the languages that have an example."""
+def lessons_table(lessons, registry: Registry, broken: dict[str, list[str]] | None = None) -> Table:
+    """The course at a glance: each lesson with its summary and the languages that have an example; then the
+    lessons whose files are wrong (`broken`: their problems, by folder name)."""
     table = Table(title="Lessons", box=box.SIMPLE_HEAVY)
     table.add_column("lesson", no_wrap=True)
     table.add_column("title", ratio=1)
@@ -151,6 +159,9 @@ def lessons_table(lessons, registry: Registry) -> Table:
     for lesson in lessons:
         have = [lang.title for lang in registry.languages.values() if lesson.example(lang).is_file()]
         table.add_row(lesson.slug, lesson.title, lesson.summary, ", ".join(have) or "none yet")
+    for slug, problems in (broken or {}).items():
+        table.add_row(slug, Text("broken", STYLES["broken"]), f"{len(problems)} problem(s) in its files: see below",
+                      "-")
     return table
 
 

@@ -13,8 +13,9 @@ from typing import Callable, ContextManager
 
 from runner import ROOT, EnvironmentProblem, KitError
 from runner.model import authoring
-from runner.model.languages import Language, Registry
-from runner.model.lessons import InvalidLessons, Lesson, find_exercise, find_lesson
+from runner.model.languages import Language, Registry, load_registry
+from runner.model.lesson import Lesson, find_exercise, find_lesson
+from runner.model.lessons import Course, InvalidLessons, load_course
 from runner.model.results import LessonReport
 from runner.model.store import ResultsStore
 from runner.run import workflow
@@ -53,6 +54,17 @@ class Feedback:
     say: Progress
     warn: Progress
     status: Callable[[str], ContextManager]
+
+
+def load(warn: Progress, lesson: str | None = None) -> tuple[Registry, Course, dict[str, Lesson]]:
+    """The registry, the course, and the lessons a command may use: a broken lesson it names (`lesson`) is its
+    error; any other is left out, with a warning."""
+    registry = load_registry()
+    course = load_course(registry)
+    lessons = course.usable(lesson)
+    if course.broken:
+        warn(f"left out, for problems in their lesson files: {', '.join(course.broken)} (`invoke list` lists them)")
+    return registry, course, lessons
 
 
 def count(value, flag: str = "--repeat", default: int = 1) -> int:

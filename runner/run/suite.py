@@ -10,7 +10,8 @@ import tempfile
 
 from runner import ROOT, KitError
 from runner.model.languages import load_registry
-from runner.model.lessons import find_lesson, load_lessons
+from runner.model.lesson import find_lesson
+from runner.model.lessons import load_lessons
 
 NO_PYTEST_SELECTED = 5  # pytest's exit status when no test matched
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from runner import EnvironmentProblem, KitError
-from runner.model.languages import Language
+from runner.model.languages import Language, bare_version
 from runner.sandbox.backend import Backend, Progress
 from runner.sandbox.local import LocalBackend
 
@@ -25,8 +25,9 @@ def choose(name: str, warn: Progress, languages: list[Language] = ()) -> Backend
         if name == "docker":
             raise
         local = LocalBackend()
-        warn(f"no Docker engine answers, so the examples run on this machine's own toolchains "
-             f"(trusted code only): {found_toolchains(local, languages)}. ({exc})")
+        warn(f"{exc.headline}, so the examples run on this machine's own toolchains (trusted code only): "
+             f"{found_toolchains(local, languages)}. To run them in Docker, start an engine (Linux, as root: "
+             "`dockerd &`; or Docker Desktop), or set DOCKER_HOST to one that runs.")
         return local
 
 
@@ -43,5 +44,5 @@ def found_toolchains(local: LocalBackend, languages: list[Language]) -> str:
     found = []
     for language in languages:
         version = local.runtime_version(language) if not local.problems([language], lambda _: None) else None
-        found.append(f"{language.title} {version}" if version else f"{language.title} missing")
+        found.append(f"{language.title} {bare_version(version)}" if version else f"{language.title} missing")
     return ", ".join(found)

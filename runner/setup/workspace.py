@@ -7,7 +7,7 @@ from pathlib import Path
 
 from runner import ROOT, KitError
 from runner.model.languages import Language, Registry
-from runner.model.lessons import Lesson, exercises, find_exercise
+from runner.model.lesson import Lesson, exercises, find_exercise
 from runner.model.results import write_atomically
 
 WORKSPACE = ROOT / "workspace"

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 from contextlib import contextmanager
 from typing import Iterator
 
 import docker
+import docker.constants
 import docker.errors
 import requests.exceptions
 
@@ -14,7 +16,22 @@ from runner.sandbox.backend import BackendUnavailable
 
 
 class EngineUnavailable(BackendUnavailable):
-    """No Docker engine answers, or the one that did stopped answering."""
+    """No Docker engine answers, or the one that did stopped answering. `headline`: where and why, in a few
+    words ("no Docker engine answers at unix:///var/run/docker.sock (no such file)")."""
+
+    def __init__(self, message: str, summary: str = "", headline: str = ""):
+        super().__init__(message, summary)
+        self.headline = headline or message
+
+
+# A socket's failure as a person says it.
+_PLAINLY = {"No such file or directory": "no such file", "Connection refused": "connection refused",
+            "Permission denied": "permission denied"}
+
+
+def engine_address() -> str:
+    """Where the client looks for the engine: DOCKER_HOST, or the default socket."""
+    return os.environ.get("DOCKER_HOST") or docker.constants.DEFAULT_UNIX_SOCKET.removeprefix("http+")
 
 
 def connect() -> docker.DockerClient:
@@ -24,10 +41,17 @@ def connect() -> docker.DockerClient:
         client.ping()
         return client
     except (docker.errors.DockerException, requests.exceptions.RequestException) as exc:
-        raise EngineUnavailable(
-            f"no Docker engine answers ({exc}). Start one (Linux, as root: `dockerd &`; or Docker "
-            "Desktop), or use the host's own toolchains with `--backend local`."
-        ) from None
+        # docker-py words the socket's error inside its own ("Error while fetching server API version: ..."):
+        # the socket's is the one a person can act on.
+        cause = exc.__cause__ or exc.__context__ or (exc if isinstance(exc, requests.exceptions.RequestException)
+                                                     else None)
+        reason = _PLAINLY.get(_reason(cause), _reason(cause)) if cause else str(exc)
+        headline = f"no Docker engine answers at {engine_address()} ({reason})"
+        todo = ("Let this user use it (on Linux: add it to the `docker` group, then log in again)"
+                if reason == "permission denied" else
+                "Start one (Linux, as root: `dockerd &`; or Docker Desktop), or set DOCKER_HOST to one that runs")
+        raise EngineUnavailable(f"{headline}. {todo}; or use the host's own toolchains with `--backend local`.",
+                                headline=headline) from None
 
 
 def _reason(exc: BaseException) -> str:
