@@ -64,3 +64,21 @@ def test_an_exercise_may_allow_only_the_static_rules_there_are(tmp_path, registr
         "lessons/sleepy/lesson.yaml:5: exercise.allow: unknown rule 'blocking-slep'; the static rules are "
         + ", ".join(registry.rule_ids)]
     assert "blocking-sleep" in registry.rule_ids and "async-void" in registry.rule_ids
+
+
+def test_an_exercise_may_forbid_only_what_a_static_rule_looks_for(tmp_path, registry):
+    _lesson(tmp_path, "sleepy", GOOD + "exercise: {seconds: 1, forbid: [threads, goto]}\n")
+    folder = tmp_path / "lessons" / "sleepy"
+    (folder / "exercise.md").write_text("# Exercise: wake up\nNo threads.\n")
+    (folder / "exercise").mkdir()
+    (folder / "exercise" / "starter.py").write_text("print('[0.0s] hi')\n")
+    with pytest.raises(InvalidLessons) as caught:
+        load_lessons(registry, tmp_path / "lessons")
+    assert [problem.replace(f"{tmp_path}/", "") for problem in caught.value.problems] == [
+        "lessons/sleepy/lesson.yaml:5: exercise.forbid: unknown 'goto'; a static rule looks for: threads"]
+
+
+def test_the_exercises_that_say_no_threads_forbid_them(lessons):
+    said = {slug for slug, lesson in lessons.items() if lesson.exercise
+            and "no threads" in (lesson.folder / "exercise.md").read_text()}
+    assert said == {slug for slug, lesson in lessons.items() if lesson.exercise and "threads" in lesson.exercise.forbid}
