@@ -276,6 +276,9 @@ await Task.WhenAll(tasks);
 await gate.WaitAsync();
 """
     assert rules("csharp", source) == [("blocking-result", 1), ("blocking-result", 2), ("blocking-result", 3)]
+    # What WaitAll or Wait() waited for has ended: reading its Result after them blocks no more.
+    assert rules("csharp", "Task.WaitAll(tasks);\nvar r = tasks[0].Result;\nt.Wait();\nvar s = t.Result;\n") == [
+        ("blocking-result", 1), ("blocking-result", 3)]
     assert said("csharp", source)[0] == ("line 1: `Task.WaitAll(...)` blocks a thread until every task has ended. "
                                          "In async code, `await Task.WhenAll(...)`.")
     assert "`.Wait(...)` on `gate` blocks a thread" in said("csharp", source)[2]

@@ -73,8 +73,9 @@ def examine(language: Language, source: str, allow: tuple[str, ...] = (),
             found += _apply(rule, source, code)
         except Unavailable as exc:
             unchecked.setdefault(str(exc), []).append(rule.id)
-    return Examination(tuple(sorted(found, key=lambda f: (f.line, f.rule))), tuple(
-        f"not checked: {language.title}'s rules {', '.join(dict.fromkeys(ids))}: {why}" for why, ids in unchecked.items()))
+    left_out = tuple(f"not checked: {language.title}'s rules {', '.join(dict.fromkeys(ids))}: {why}"
+                     for why, ids in unchecked.items())
+    return Examination(tuple(sorted(found, key=lambda f: (f.line, f.rule))), left_out)
 
 
 def find(language: Language, source: str, allow: tuple[str, ...] = (), forbid: tuple[str, ...] = ()) -> list[Finding]:

@@ -51,7 +51,8 @@ def _parser(folder, registry: Registry) -> Item:
         except (OSError, ValueError, KeyError):
             installed = None
         if where and installed != package.get("version"):
-            wrong.append(f"{where.removeprefix('node_modules/')} {installed or 'missing'} (locked: {package.get('version')})")
+            wrong.append(f"{where.removeprefix('node_modules/')} {installed or 'missing'} "
+                         f"(locked: {package.get('version')})")
     if wrong:
         return Item(what, False, f"{', '.join(wrong)}: `./bootstrap` (npm ci in {folder.relative_to(ROOT)})",
                     optional=True)

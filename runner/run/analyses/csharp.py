@@ -134,18 +134,21 @@ def _receiver(code: str, end: int) -> str:
 
 
 def _known_complete(code: str, start: int, at: int, receiver: str, seen: frozenset = frozenset()) -> bool:
-    """Whether the task (or collection of tasks) `receiver` is known to have ended before `at`: awaited,
-    or in an awaited Task.WhenAll, the winner of an awaited Task.WhenAny, checked with IsCompleted, or an
-    element (foreach, a lambda's parameter, an index) of a collection that is."""
+    """Whether the task (or collection of tasks) `receiver` is known to have ended before `at`: awaited (or
+    waited for with no timeout), in an awaited Task.WhenAll (or a Task.WaitAll), the winner of an awaited
+    Task.WhenAny, checked with IsCompleted, or an element (foreach, a lambda's parameter, an index) of a
+    collection that is."""
     name = re.sub(r"\[.*\]$", "", receiver)
     if not re.fullmatch(r"[\w.]+", name) or name in seen:
         return False  # a call's result (`Work().Result`) is a task made there: not complete
     before, word = code[start:at], re.escape(name)
-    for m in re.finditer(r"\bawait\s+Task\s*\.\s*WhenAll\s*\(", before):
+    # Task.WaitAll and .Wait() block (their own finding), but once they return the tasks have ended.
+    for m in re.finditer(r"\bawait\s+Task\s*\.\s*WhenAll\s*\(|\bTask\s*\.\s*WaitAll\s*\(", before):
         if re.search(rf"(?<![\w.]){word}\b", before[m.end():m.end() + _closing(before[m.end() - 1:], 0)]):
             return True
-    if re.search(rf"\bawait\s+{word}\s*[;)]|\b{word}\s*=\s*await\s+Task\s*\.\s*WhenAny\b|\b{word}\s*\.\s*IsCompleted",
-                 before):
+    ended = (rf"\bawait\s+{word}\s*[;)]", rf"\b{word}\s*\.\s*Wait\s*\(\s*\)",
+             rf"\b{word}\s*=\s*await\s+Task\s*\.\s*WhenAny\b", rf"\b{word}\s*\.\s*IsCompleted")
+    if re.search("|".join(ended), before):
         return True
     parents = [m.group(1) for m in re.finditer(rf"\bforeach\s*\([^()]*?\b{word}\s+in\s+([\w.]+)", before)]
     parents += [m.group(1) for m in re.finditer(rf"([\w.]+)\s*\.\s*\w+\s*\(\s*\(?\s*{word}\s*\)?\s*=>", before)]
@@ -165,14 +168,13 @@ def blocking_result(source: str) -> Found:
 
 
 def blocking_wait(source: str) -> Found:
-    """`.Wait(...)` (a task's, a SemaphoreSlim's) and Task.WaitAll / Task.WaitAny: each blocks a thread."""
+    """`.Wait(...)`, a task's or a SemaphoreSlim's: it blocks a thread."""
     code = blank(source)
-    found = [(_line(code, m.start()), _receiver(code, m.start()) or "it")
-             for m in re.finditer(r"\.\s*Wait\s*\(", code) if not re.search(r"\bTask\s*$", code[:m.start()])]
-    return found
+    return [(_line(code, m.start()), _receiver(code, m.start()) or "it") for m in re.finditer(r"\.\s*Wait\s*\(", code)]
 
 
 def wait_all(source: str) -> Found:
+    """Task.WaitAll and Task.WaitAny: they block a thread; WhenAll and WhenAny are what to await."""
     code = blank(source)
     instead = {"WaitAll": ("WhenAll", "every task has ended"), "WaitAny": ("WhenAny", "one of the tasks has ended")}
     return [(_line(code, m.start()), m.group(1), *instead[m.group(1)])

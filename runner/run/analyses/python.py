@@ -71,8 +71,8 @@ def unawaited_coroutine(source: str) -> Found:
 
 
 def _empty(body: list[ast.stmt]) -> bool:
-    return all(isinstance(s, (ast.Pass, ast.Continue)) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
-               for s in body)
+    return all(isinstance(s, (ast.Pass, ast.Continue))
+               or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)) for s in body)
 
 
 def busy_wait(source: str) -> Found:
