@@ -52,29 +52,27 @@ def test_unknown_lesson_names_the_lessons_and_a_near_miss(lessons):
         find_lesson(lessons, "kitchn")
 
 
-def test_an_exercise_may_allow_only_the_static_rules_there_are(tmp_path, registry):
-    _lesson(tmp_path, "sleepy", GOOD + "exercise: {seconds: 1, allow: [blocking-sleep, blocking-slep]}\n")
-    folder = tmp_path / "lessons" / "sleepy"
-    (folder / "exercise.md").write_text("# Exercise: wake up\n")
-    (folder / "exercise").mkdir()
-    (folder / "exercise" / "starter.py").write_text("print('[0.0s] hi')\n")
-    with pytest.raises(InvalidLessons) as caught:
-        load_lessons(registry, tmp_path / "lessons")
-    assert [problem.replace(f"{tmp_path}/", "") for problem in caught.value.problems] == [
-        "lessons/sleepy/lesson.yaml:5: exercise.allow: unknown rule 'blocking-slep'; the static rules are "
-        + ", ".join(registry.rule_ids)]
-    assert "blocking-sleep" in registry.rule_ids and "async-void" in registry.rule_ids
-
-
-def test_an_exercise_may_forbid_only_what_a_static_rule_looks_for(tmp_path, registry):
-    _lesson(tmp_path, "sleepy", GOOD + "exercise: {seconds: 1, forbid: [threads, goto]}\n")
+def _exercise_problems(tmp_path, registry, exercise: str) -> list[str]:
+    """What loading a lesson whose exercise is `exercise` (YAML) says is wrong with it."""
+    _lesson(tmp_path, "sleepy", GOOD + f"exercise: {exercise}\n")
     folder = tmp_path / "lessons" / "sleepy"
     (folder / "exercise.md").write_text("# Exercise: wake up\nNo threads.\n")
     (folder / "exercise").mkdir()
     (folder / "exercise" / "starter.py").write_text("print('[0.0s] hi')\n")
     with pytest.raises(InvalidLessons) as caught:
         load_lessons(registry, tmp_path / "lessons")
-    assert [problem.replace(f"{tmp_path}/", "") for problem in caught.value.problems] == [
+    return [problem.replace(f"{tmp_path}/", "") for problem in caught.value.problems]
+
+
+def test_an_exercise_may_allow_only_the_static_rules_there_are(tmp_path, registry):
+    assert _exercise_problems(tmp_path, registry, "{seconds: 1, allow: [blocking-sleep, blocking-slep]}") == [
+        "lessons/sleepy/lesson.yaml:5: exercise.allow: unknown rule 'blocking-slep'; the static rules are "
+        + ", ".join(registry.rule_ids)]
+    assert "blocking-sleep" in registry.rule_ids and "async-void" in registry.rule_ids
+
+
+def test_an_exercise_may_forbid_only_what_a_static_rule_looks_for(tmp_path, registry):
+    assert _exercise_problems(tmp_path, registry, "{seconds: 1, forbid: [threads, goto]}") == [
         "lessons/sleepy/lesson.yaml:5: exercise.forbid: unknown 'goto'; a static rule looks for: threads"]
 
 

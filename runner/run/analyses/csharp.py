@@ -4,6 +4,8 @@ never triggers one. Not a parser: methods are told by their braces, which is eno
 method a `.Result` is read and what that method awaited before it."""
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 
 from runner.run.analyses import Found
@@ -14,6 +16,7 @@ NOT_METHODS = {"if", "for", "foreach", "while", "switch", "catch", "using", "loc
                "try", "finally", "checked", "unchecked", "unsafe", "return", "new"}
 
 
+@functools.lru_cache(maxsize=4)  # every rule reads the same blanked code
 def blank(source: str) -> str:
     """The source with comments and string literals' text replaced by spaces; lines and columns kept."""
     out = list(source)
@@ -83,35 +86,48 @@ def blank(source: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=4)
+def _line_starts(code: str) -> list[int]:
+    return [0] + [m.end() for m in re.finditer("\n", code)]
+
+
 def _line(code: str, at: int) -> int:
-    return code.count("\n", 0, at) + 1
+    return bisect.bisect_right(_line_starts(code), at)
+
+
+@functools.lru_cache(maxsize=4)
+def _brackets(code: str) -> tuple[dict[int, int], dict[int, int], list[tuple[int, int]]]:
+    """Every bracket's closing one (by index), every closing bracket's opening one, and the method bodies
+    (from `{` to `}`, in order): one pass, so a long file costs no more than once its length."""
+    pairs, stack, bodies, stop = {}, [], [], -1
+    for k, c in enumerate(code):
+        if c in "([{":
+            stack.append(k)
+        elif c in ")]}" and stack:
+            pairs[stack.pop()] = k
+        if c == "{":
+            header = code[stop + 1:k]
+            call = re.search(r"(\w+)\s*(?:<[^<>()]*>)?\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*(?:where\b[^{]*)?$", header)
+            if call and call.group(1) not in NOT_METHODS and "=>" not in header and "=" not in header.split("(")[0]:
+                bodies.append(k)
+        if c in ";{}":
+            stop = k
+    return pairs, {c: o for o, c in pairs.items()}, [(k, pairs.get(k, len(code))) for k in bodies]
 
 
 def _closing(code: str, at: int) -> int:
     """The index of the bracket that closes the one at `at` ((, [ or {); the end if none does."""
-    pairs = {"(": ")", "[": "]", "{": "}"}
-    depth = 0
-    for k in range(at, len(code)):
-        if code[k] in pairs:
-            depth += 1
-        elif code[k] in pairs.values():
-            depth -= 1
-            if depth == 0:
-                return k
-    return len(code)
+    return _brackets(code)[0].get(at, len(code))
 
 
 def _method_start(code: str, at: int) -> int:
     """Where the body of the method (or local function) holding `at` begins; 0 in top-level statements."""
-    start = 0
-    for brace in (m.start() for m in re.finditer(r"\{", code[:at])):
-        if _closing(code, brace) < at:
-            continue
-        header = re.split(r"[;{}]", code[:brace])[-1]
-        call = re.search(r"(\w+)\s*(?:<[^<>()]*>)?\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*(?:where\b[^{]*)?$", header)
-        if call and call.group(1) not in NOT_METHODS and "=>" not in header and "=" not in header.split("(")[0]:
-            start = brace + 1
-    return start
+    bodies = _brackets(code)[2]
+    for k in range(bisect.bisect_left(bodies, (at, 0)) - 1, -1, -1):
+        opening, closing = bodies[k]
+        if at < closing:
+            return opening + 1  # the innermost: the nearest one that began before `at` and is still open
+    return 0
 
 
 def _receiver(code: str, end: int) -> str:
@@ -144,7 +160,8 @@ def _known_complete(code: str, start: int, at: int, receiver: str, seen: frozens
     before, word = code[start:at], re.escape(name)
     # Task.WaitAll and .Wait() block (their own finding), but once they return the tasks have ended.
     for m in re.finditer(r"\bawait\s+Task\s*\.\s*WhenAll\s*\(|\bTask\s*\.\s*WaitAll\s*\(", before):
-        if re.search(rf"(?<![\w.]){word}\b", before[m.end():m.end() + _closing(before[m.end() - 1:], 0)]):
+        arguments = code[start + m.end():min(_closing(code, start + m.end() - 1), at)]
+        if re.search(rf"(?<![\w.]){word}\b", arguments):
             return True
     ended = (rf"\bawait\s+{word}\s*[;)]", rf"\b{word}\s*\.\s*Wait\s*\(\s*\)",
              rf"\b{word}\s*=\s*await\s+Task\s*\.\s*WhenAny\b", rf"\b{word}\s*\.\s*IsCompleted")
@@ -193,7 +210,7 @@ def busy_wait(source: str) -> Found:
             continue
         body = _do_body(code, m.start()) if m.group(1) == "while" else None
         if body is None:
-            body = _body(code[close + 1:].lstrip())
+            body = _body(code, close + 1)
         spins_on_try = re.search(r"!\s*[\w.\[\]()]*\.\s*Try\w+\s*\(", condition) and not re.search(
             r"\bawait\b|\bSleep\s*\(", body)
         if not body.replace(";", "").replace("continue", "").strip() or spins_on_try:
@@ -204,22 +221,22 @@ def busy_wait(source: str) -> Found:
 
 def _do_body(code: str, at: int) -> str | None:
     """The body of the `do { ... }` that the `while` at `at` ends; None if it ends none."""
-    before = code[:at].rstrip()
-    if not before.endswith("}"):
+    k = at - 1
+    while k >= 0 and code[k].isspace():
+        k -= 1
+    opening = _brackets(code)[1].get(k) if k >= 0 and code[k] == "}" else None
+    if opening is None or not re.search(r"\bdo\s*$", code[max(0, opening - 20):opening]):
         return None
-    depth = 0
-    for k in range(len(before) - 1, -1, -1):
-        depth += {"}": 1, "{": -1}.get(before[k], 0)
-        if depth == 0:
-            return before[k + 1:-1] if re.search(r"\bdo\s*$", before[:k]) else None
-    return None
+    return code[opening + 1:k]
 
 
-def _body(rest: str) -> str:
-    """The loop body at the start of `rest`: a block's inside, or one statement."""
-    if rest.startswith("{"):
-        return rest[1:_closing(rest, 0)]
-    return rest[:rest.find(";") + 1] if ";" in rest else rest
+def _body(code: str, at: int) -> str:
+    """The loop body that starts at `at` (after spaces): a block's inside, or one statement."""
+    at = re.compile(r"\s*").match(code, at).end()
+    if code.startswith("{", at):
+        return code[at + 1:_closing(code, at)]
+    end = code.find(";", at)
+    return code[at:end + 1] if end >= 0 else code[at:]
 
 
 ANALYSES = {
