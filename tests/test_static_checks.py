@@ -281,7 +281,7 @@ await gate.WaitAsync();
         ("blocking-result", 1), ("blocking-result", 3)]
     assert said("csharp", source)[0] == ("line 1: `Task.WaitAll(...)` blocks a thread until every task has ended. "
                                          "In async code, `await Task.WhenAll(...)`.")
-    assert "`.Wait(...)` on `gate` blocks a thread" in said("csharp", source)[2]
+    assert "`.Wait(...)` blocks a thread while it waits for `gate`" in said("csharp", source)[2]
 
 
 def test_csharp_busy_wait_around_try():

@@ -149,6 +149,14 @@ def _receiver(code: str, end: int) -> str:
     return code[k:end].strip().lstrip("!")
 
 
+def _shown(source: str, code: str, receiver: str, end: int) -> str:
+    """The receiver as the learner wrote it (its strings too), on one line and at most 50 characters."""
+    if not receiver:
+        return "the task"
+    written = " ".join(source[end - len(receiver) - (len(code[:end]) - len(code[:end].rstrip())):end].split())
+    return written if len(written) <= 50 else written[:47] + "..."
+
+
 def _known_complete(code: str, start: int, at: int, receiver: str, seen: frozenset = frozenset()) -> bool:
     """Whether the task (or collection of tasks) `receiver` is known to have ended before `at`: awaited (or
     waited for with no timeout), in an awaited Task.WhenAll (or a Task.WaitAll), the winner of an awaited
@@ -180,14 +188,26 @@ def blocking_result(source: str) -> Found:
         receiver = _receiver(code, m.start())
         if not _known_complete(code, _method_start(code, m.start()), m.start(), receiver):
             what = "Result" if m.group(1) else "GetAwaiter().GetResult()"
-            found.append((_line(code, m.start()), what, receiver or "the task"))
+            found.append((_line(code, m.start()), what, _shown(source, code, receiver, m.start())))
     return found
 
 
 def blocking_wait(source: str) -> Found:
     """`.Wait(...)`, a task's or a SemaphoreSlim's: it blocks a thread."""
     code = blank(source)
-    return [(_line(code, m.start()), _receiver(code, m.start()) or "it") for m in re.finditer(r"\.\s*Wait\s*\(", code)]
+    found = []
+    for m in re.finditer(r"\.\s*Wait\s*\(", code):
+        receiver = _receiver(code, m.start())
+        shown = _shown(source, code, receiver, m.start())
+        # A call's result is a task (Task.WhenAll(...)); a name may be a task or a SemaphoreSlim.
+        if shown.endswith("...") or not receiver:
+            instead = "`await` it"
+        elif "(" in receiver:
+            instead = f"`await {shown}`"
+        else:
+            instead = f"`await {shown}` (a task) or `await {shown}.WaitAsync()` (a SemaphoreSlim)"
+        found.append((_line(code, m.start()), shown, instead))
+    return found
 
 
 def wait_all(source: str) -> Found:
