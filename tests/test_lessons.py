@@ -53,15 +53,20 @@ def test_unknown_lesson_names_the_lessons_and_a_near_miss(lessons):
         find_lesson(lessons, "kitchn")
 
 
-def test_an_exercise_may_allow_only_the_static_rules_there_are(tmp_path, registry):
-    _lesson(tmp_path, "sleepy", GOOD + "exercise: {seconds: 1, allow: [blocking-sleep, blocking-slep]}\n")
+def _exercise_problems(tmp_path, registry, exercise: str) -> list[str]:
+    """What loading a lesson whose exercise is `exercise` (YAML) says is wrong with it."""
+    _lesson(tmp_path, "sleepy", GOOD + f"exercise: {exercise}\n")
     folder = tmp_path / "lessons" / "sleepy"
-    (folder / "exercise.md").write_text("# Exercise: wake up\n")
+    (folder / "exercise.md").write_text("# Exercise: wake up\nNo threads.\n")
     (folder / "exercise").mkdir()
     (folder / "exercise" / "starter.py").write_text("print('[0.0s] hi')\n")
     with pytest.raises(InvalidLessons) as caught:
         load_lessons(registry, tmp_path / "lessons")
-    assert [problem.replace(f"{tmp_path}/", "") for problem in caught.value.problems] == [
+    return [problem.replace(f"{tmp_path}/", "") for problem in caught.value.problems]
+
+
+def test_an_exercise_may_allow_only_the_static_rules_there_are(tmp_path, registry):
+    assert _exercise_problems(tmp_path, registry, "{seconds: 1, allow: [blocking-sleep, blocking-slep]}") == [
         "lessons/sleepy/lesson.yaml:5: exercise.allow: unknown rule 'blocking-slep'; the static rules are "
         + ", ".join(registry.rule_ids)]
     assert "blocking-sleep" in registry.rule_ids and "async-void" in registry.rule_ids
@@ -96,3 +101,14 @@ def test_a_broken_lesson_is_left_out_and_only_a_command_naming_it_fails(tmp_path
     (tmp_path / "lessons" / "good" / "lesson.yaml").write_text("title: [unclosed\n")
     with pytest.raises(InvalidLessons, match="2 problem"):  # nothing usable: there is nothing to go on with
         load_course(registry, tmp_path / "lessons").usable()
+
+
+def test_an_exercise_may_forbid_only_what_a_static_rule_looks_for(tmp_path, registry):
+    assert _exercise_problems(tmp_path, registry, "{seconds: 1, forbid: [threads, goto]}") == [
+        "lessons/sleepy/lesson.yaml:5: exercise.forbid: unknown 'goto'; a static rule looks for: threads"]
+
+
+def test_the_exercises_that_say_no_threads_forbid_them(lessons):
+    said = {slug for slug, lesson in lessons.items() if lesson.exercise
+            and "no threads" in (lesson.folder / "exercise.md").read_text()}
+    assert said == {slug for slug, lesson in lessons.items() if lesson.exercise and "threads" in lesson.exercise.forbid}

@@ -31,7 +31,8 @@ class StaticRule:
     id: str
     message: str  # {1}, {2}, ...: what the pattern's groups (or the analysis) found
     pattern: str = ""  # a regular expression (multi-line) over the code with its comments blanked out
-    analysis: str = ""  # or the name of an analysis in code (runner/run/static_checks.py ANALYSES)
+    analysis: str = ""  # or the name of an analysis in code (runner/run/analyses/<language>.py, by name in static_checks.ANALYSES)
+    when_forbidden: str = ""  # off, except in an exercise that forbids this (`forbid: [threads]`)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,12 @@ class Registry:
     def rule_ids(self) -> list[str]:
         """Every static rule's id, in registry order: what an exercise may `allow`."""
         return list(dict.fromkeys(rule.id for lang in self.languages.values() for rule in lang.static_rules))
+
+    @property
+    def forbiddable(self) -> list[str]:
+        """What an exercise may `forbid`: the things a rule kept for such exercises looks for (`when_forbidden`)."""
+        return list(dict.fromkeys(rule.when_forbidden for lang in self.languages.values()
+                                  for rule in lang.static_rules if rule.when_forbidden))
 
     def language_for(self, name: str | None, file: str | Path | None = None) -> Language:
         """The language named (by --lang), or else the one whose examples end as `file` does."""
@@ -167,7 +174,8 @@ def _ambiguous(languages: dict[str, Language], path: Path) -> list[str]:
 
 
 def _static_rules(raw, where: str, problems: list[str]) -> tuple[StaticRule, ...]:
-    """A language's static rules: each an id, a message and either a pattern or the name of an analysis."""
+    """A language's static rules: each an id, a message and either a pattern or the name of an analysis; and
+    optionally `when_forbidden`: what an exercise must forbid for the rule to apply (off elsewhere)."""
     if not isinstance(raw or [], list):
         problems.append(f"{where}: expected a list of rules (id, message, pattern or analysis), got {raw!r}")
         return ()
@@ -175,13 +183,15 @@ def _static_rules(raw, where: str, problems: list[str]) -> tuple[StaticRule, ...
     for i, item in enumerate(raw or []):
         keys = set(item) if isinstance(item, dict) else set()
         if not isinstance(item, dict) or not {"id", "message"} <= keys or len(keys & {"pattern", "analysis"}) != 1 \
-                or keys - {"id", "message", "pattern", "analysis"}:
-            problems.append(f"{where}[{i}]: expected id, message and one of pattern or analysis, got {item!r}")
+                or keys - {"id", "message", "pattern", "analysis", "when_forbidden"}:
+            problems.append(f"{where}[{i}]: expected id, message and one of pattern or analysis "
+                            f"(and optionally when_forbidden), got {item!r}")
             continue
         problems += [f"{where}[{i}].pattern: not a regular expression ({exc}): {item['pattern']!r}"
                      for _, exc in _bad_regexes(item, ("pattern",))]
         rules.append(StaticRule(str(item["id"]), " ".join(str(item["message"]).split()),
-                                str(item.get("pattern", "")), str(item.get("analysis", ""))))
+                                str(item.get("pattern", "")), str(item.get("analysis", "")),
+                                str(item.get("when_forbidden", ""))))
     return tuple(rules)
 
 

@@ -36,6 +36,7 @@ class Exercise:
     slower: str  # what to tell a learner whose program is slower than that
     hints: tuple[tuple[str, tuple[str, ...]], ...]  # "all" or a language -> hints, in order
     allow: tuple[str, ...] = ()  # static rules (by id) that this exercise does not apply
+    forbid: tuple[str, ...] = ()  # what the task forbids (threads): turns on the rules kept for that
 
     def hints_for(self, language: str) -> list[str]:
         by = dict(self.hints)

@@ -69,14 +69,14 @@ _KEYS = {
     "requires": "mapping of language to a minimum runtime version",
     "order": "a number: where the lesson stands in the course",
     "service": f"the name of a service the examples talk to: one of {', '.join(SERVICES)}",
-    "exercise": "mapping with seconds, slower, hints, allow",
+    "exercise": "mapping with seconds, slower, hints, allow, forbid",
     "measures": "a list of what the lesson measures besides time: cpu, memory",
     "timeline": "mapping with after: {task: the task whose result it uses}",
 }
 MEASURES = ("cpu", "memory")
 _REQUIRED = ("title", "summary", "concepts", "notes")
 _COMPARE_KEYS = ("tolerance", "same_time_as_set", "differ")
-_EXERCISE_KEYS = ("seconds", "slower", "hints", "allow")
+_EXERCISE_KEYS = ("seconds", "slower", "hints", "allow", "forbid")
 
 
 def _key_lines(text: str) -> dict[str, int]:
@@ -174,13 +174,20 @@ def _parse_exercise(raw, folder: Path, registry: Registry, p: _Problems) -> Exer
     for rule in allow:
         if rule not in registry.rule_ids:  # the static rules are the languages' own (the registry)
             p.add("exercise.allow", f"unknown rule {rule!r}; the static rules are {', '.join(registry.rule_ids)}")
+    forbid = raw.get("forbid") or []
+    if not isinstance(forbid, list) or not all(_text(f) for f in forbid):
+        p.add("exercise.forbid", f"expected a list of what the task forbids, got {forbid!r}")
+        forbid = []
+    for thing in forbid:
+        if thing not in registry.forbiddable:
+            p.add("exercise.forbid", f"unknown {thing!r}; a static rule looks for: {', '.join(registry.forbiddable)}")
     if not (folder / "exercise.md").is_file():
         p.add("exercise", "no exercise.md beside lesson.yaml (write the learner's task)")
     if not any((folder / "exercise" / f"starter{lang.extension}").is_file() for lang in registry.languages.values()):
         wanted = ", ".join(f"exercise/starter{lang.extension}" for lang in registry.languages.values())
         p.add("exercise", f"no starter file in any language; expected at least one of {wanted}")
     return Exercise(float(seconds), " ".join(str(slower).split()), tuple(parsed_hints),
-                    tuple(str(a) for a in allow))
+                    tuple(str(a) for a in allow), tuple(str(f) for f in forbid))
 
 
 def _parse_timeline(raw, p: _Problems) -> tuple[tuple[str, str], ...]:

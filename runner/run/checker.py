@@ -72,7 +72,8 @@ def judge(lesson: Lesson, language: Language, path: Path, backend: Backend,
     if exercise is None:
         raise KitError(f"the lesson {lesson.slug!r} has no exercise")
     source = _read(path)
-    static = [str(f) for f in static_checks.find(language, source, exercise.allow)]
+    examination = static_checks.examine(language, source, exercise.allow, exercise.forbid)
+    static = [str(f) for f in examination.findings]
     progress(f"{lesson.slug}: running your {language.title} program")
     run = workflow.run_file(lesson, language, backend, path, progress)
     if run.status is Status.OK and (why := _late_by_load(lesson, run)):
@@ -82,16 +83,17 @@ def judge(lesson: Lesson, language: Language, path: Path, backend: Backend,
         run = again.instead_of(run, f"in the first run {why}")
     base = dict(lesson=lesson.slug, language=language.name, file=str(path), run=run)
     if run.status is not Status.OK:
-        return Verdict(passed=False, status=run.status.value, messages=tuple(_what_went_wrong(run, language) + static),
-                       **base)
+        return Verdict(passed=False, status=run.status.value,
+                       messages=tuple(_what_went_wrong(run, language) + static) + examination.unchecked, **base)
     messages = _timing_and_output(lesson, run) + static
     seconds = (run.run_ms or 0) / 1000
     passed = not messages
     about_time = _too_slow(lesson, run) or (
         lesson.expected is not None
         and compare.time_shift(lesson.expected, run.stdout, lesson.compare, any_order=True) is not None)
-    notes = ([f"checked with a second run, alone (no other program timed, no build, meanwhile): {run.rerun}"]
-             if run.rerun else []) + (
+    notes = list(examination.unchecked) + (
+        [f"checked with a second run, alone (no other program timed, no build, meanwhile): {run.rerun}"]
+        if run.rerun else []) + (
         [f"the machine was busy: its time stamps may be late ({noise.describe(run.stall_ms)})"]
         if not passed and about_time and noise.busy(run.stall_ms) else [])
     return Verdict(passed=passed, status="passed" if passed else "wrong",

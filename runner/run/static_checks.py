@@ -1,13 +1,13 @@
 """Static rules that catch the classic async mistakes in a learner's file without running it."""
 from __future__ import annotations
 
-import ast
 import re
 from dataclasses import dataclass
 from typing import Callable
 
 from runner import KitError
 from runner.model.languages import Language, StaticRule
+from runner.run.analyses import Found, Unavailable, csharp, javascript, python
 
 
 @dataclass(frozen=True)
@@ -20,87 +20,22 @@ class Finding:
         return f"line {self.line}: {self.message}"
 
 
-Found = list[tuple[int, str]]  # what an analysis found: (line, the name to put in the rule's message as {1})
+@dataclass(frozen=True)
+class Examination:
+    """What the rules found, and the rules that could not look (why, and what to do), which fail nothing."""
 
-
-# --- Python: read with the ast module, so comments and strings never trigger a rule -------------
-
-def _python_tree(source: str) -> ast.AST | None:
-    try:
-        return ast.parse(source)
-    except SyntaxError:
-        return None  # running it will say what is wrong, with the interpreter's own words
-
-
-def _called(node: ast.AST) -> str | None:
-    if isinstance(node, ast.Call):
-        if isinstance(node.func, ast.Name):
-            return node.func.id
-        if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
-            return f"{node.func.value.id}.{node.func.attr}"
-    return None
-
-
-def _in_async(tree: ast.AST):
-    """Every node inside an async function's own body (not in a plain function or class defined there)."""
-    def visit(node: ast.AST, in_async: bool):
-        for child in ast.iter_child_nodes(node):
-            inside = isinstance(child, ast.AsyncFunctionDef) or (
-                in_async and not isinstance(child, (ast.FunctionDef, ast.Lambda, ast.ClassDef)))
-            if inside and in_async:
-                yield child
-            yield from visit(child, inside)
-    return visit(tree, False)
-
-
-def _python_blocking_sleep(source: str) -> Found:
-    tree = _python_tree(source)
-    if tree is None:
-        return []
-    sleep_names = {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
-                   and node.module == "time" for alias in node.names if alias.name == "sleep"}
-    return [(node.lineno, "time.sleep") for node in _in_async(tree)
-            if (name := _called(node)) == "time.sleep" or name in sleep_names]
-
-
-def _python_unawaited_coroutine(source: str) -> Found:
-    tree = _python_tree(source)
-    if tree is None:
-        return []
-    coroutine_functions = {node.name for node in ast.walk(tree) if isinstance(node, ast.AsyncFunctionDef)}
-    bare = [(node.lineno, _called(node.value)) for node in ast.walk(tree) if isinstance(node, ast.Expr)]
-    return [(line, name) for line, name in bare
-            if name in coroutine_functions or name in ("asyncio.sleep", "asyncio.gather", "asyncio.wait_for")]
-
-
-# --- JavaScript and C#: line rules on the code with its comments blanked out ------------------
-
-def _without_comments(source: str, comments: str) -> str:
-    if not comments:
-        return source
-    return re.sub(comments, lambda m: re.sub(r"[^\n]", " ", m.group(0)), source, flags=re.S)
-
-
-def _javascript_floating_promise(source: str) -> Found:
-    """Calls of the file's own async functions (and the timers' promises) that nothing awaits or keeps."""
-    code = _without_comments(source, r"//[^\n]*|/\*.*?\*/")
-    names = set(re.findall(r"async\s+function\s*\*?\s*(\w+)", code))
-    names |= set(re.findall(r"(?:const|let|var)\s+(\w+)\s*=\s*async\b", code))
-    imported = re.search(r"import\s*\{([^}]*)\}\s*from\s*[\"']node:timers/promises[\"']", code)
-    if imported:
-        names |= {part.split(" as ")[-1].strip() for part in imported.group(1).split(",") if part.strip()}
-    if not names:
-        return []
-    pattern = re.compile(rf"^[ \t]*({'|'.join(map(re.escape, sorted(names)))})\s*\(", re.M)
-    return [(code.count("\n", 0, m.start()) + 1, m.group(1)) for m in pattern.finditer(code)]
+    findings: tuple[Finding, ...]
+    unchecked: tuple[str, ...] = ()
 
 
 # The rules that a pattern cannot say, by the name a registry entry's `analysis` gives them.
-ANALYSES: dict[str, Callable[[str], Found]] = {
-    "python-blocking-sleep": _python_blocking_sleep,
-    "python-unawaited-coroutine": _python_unawaited_coroutine,
-    "javascript-floating-promise": _javascript_floating_promise,
-}
+ANALYSES: dict[str, Callable[[str], Found]] = {**python.ANALYSES, **javascript.ANALYSES, **csharp.ANALYSES}
+
+
+def without_comments(source: str, comments: str) -> str:
+    if not comments:
+        return source
+    return re.sub(comments, lambda m: re.sub(r"[^\n]", " ", m.group(0)), source, flags=re.S)
 
 
 def _message(rule: StaticRule, groups: tuple[str, ...]) -> str:
@@ -115,14 +50,37 @@ def _apply(rule: StaticRule, source: str, code: str) -> list[Finding]:
         except KeyError:
             raise KitError(f"static rule {rule.id!r}: unknown analysis {rule.analysis!r}; "
                            f"expected one of {', '.join(ANALYSES)}") from None
-        return [Finding(rule.id, line, _message(rule, ("", name))) for line, name in analysis(source)]
+        return [Finding(rule.id, line, _message(rule, ("", *map(str, words)))) for line, *words in analysis(source)]
     return [Finding(rule.id, code.count("\n", 0, m.start()) + 1, _message(rule, (m.group(0), *m.groups())))
             for m in re.finditer(rule.pattern, code, re.M)]
 
 
-def find(language: Language, source: str, allow: tuple[str, ...] = ()) -> list[Finding]:
+def applies(rule: StaticRule, allow: tuple[str, ...] = (), forbid: tuple[str, ...] = ()) -> bool:
+    """Whether an exercise applies the rule: not allowed by id, and, for a rule kept for exercises that
+    forbid something (`when_forbidden`), forbidden there."""
+    return rule.id not in allow and (not rule.when_forbidden or rule.when_forbidden in forbid)
+
+
+def examine(language: Language, source: str, allow: tuple[str, ...] = (),
+            forbid: tuple[str, ...] = ()) -> Examination:
     """The language's static rules (its registry entry) broken in `source`, in line order."""
-    code = _without_comments(source, language.comments)
-    found = [finding for rule in language.static_rules if rule.id not in allow
-             for finding in _apply(rule, source, code)]
-    return sorted(found, key=lambda f: (f.line, f.rule))
+    code = without_comments(source, language.comments)
+    found, unchecked = [], {}
+    for rule in language.static_rules:
+        if not applies(rule, allow, forbid):
+            continue
+        try:
+            found += _apply(rule, source, code)
+        except Unavailable as exc:
+            unchecked.setdefault(str(exc), []).append(rule.id)
+    left_out = tuple(f"not checked: {language.title}'s rules {', '.join(dict.fromkeys(ids))}: {why}"
+                     for why, ids in unchecked.items())
+    return Examination(tuple(sorted(found, key=lambda f: (f.line, f.rule))), left_out)
+
+
+def find(language: Language, source: str, allow: tuple[str, ...] = (), forbid: tuple[str, ...] = ()) -> list[Finding]:
+    """Like `examine`, for callers that need every rule to look: a rule that cannot is a KitError."""
+    examination = examine(language, source, allow, forbid)
+    if examination.unchecked:
+        raise KitError("; ".join(examination.unchecked))
+    return list(examination.findings)

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import importlib
+import json
 import shutil
 import subprocess
 from dataclasses import dataclass
 
+from runner import ROOT
 from runner.model.languages import Registry
 
 LIBRARIES = (("invoke", "python3-invoke"), ("jinja2", "python3-jinja2"), ("yaml", "python3-yaml"),
@@ -31,6 +33,31 @@ def _version(command: list[str]) -> str | None:
         return None
     lines = (done.stdout or done.stderr).strip().splitlines()
     return lines[-1] if done.returncode == 0 and lines else None
+
+
+def _parser(folder, registry: Registry) -> Item:
+    """A language's rules' parser (runner/languages/<name>/parser/): Node, and the packages its lock file pins.
+    Optional: without it `invoke check` still judges, and says which rules it left out."""
+    language = registry.languages.get(folder.parent.name)
+    what = f"{language.title if language else folder.parent.name} rules' parser"
+    if shutil.which("node") is None:
+        return Item(what, False, "`node` not found: install Node 20 or newer (the rules that need it are left out)",
+                    optional=True)
+    locked = json.loads((folder / "package-lock.json").read_text(encoding="utf-8")).get("packages", {})
+    wrong = []
+    for where, package in locked.items():
+        try:
+            installed = json.loads((folder / where / "package.json").read_text(encoding="utf-8"))["version"]
+        except (OSError, ValueError, KeyError):
+            installed = None
+        if where and installed != package.get("version"):
+            wrong.append(f"{where.removeprefix('node_modules/')} {installed or 'missing'} "
+                         f"(locked: {package.get('version')})")
+    if wrong:
+        return Item(what, False, f"{', '.join(wrong)}: `./bootstrap` (npm ci in {folder.relative_to(ROOT)})",
+                    optional=True)
+    return Item(what, True, ", ".join(f"{w.removeprefix('node_modules/')} {p.get('version')}"
+                                      for w, p in locked.items() if w), optional=True)
 
 
 def check_all(registry: Registry) -> list[Item]:
@@ -67,6 +94,8 @@ def check_all(registry: Registry) -> list[Item]:
         findings.append(Item(f"{language.title} on this machine (local backend)", version is not None,
                                 version or f"`{tool}` not found: install it for `--backend local`",
                                 optional=True))
+    findings += [_parser(lock.parent, registry)
+                 for lock in sorted((ROOT / "runner" / "languages").glob("*/parser/package-lock.json"))]
     for tool, package, why in (("debootstrap", "debootstrap", "builds the offline base image"),
                                ("npm", "npm", "fetches Node for the offline image"),
                                ("chromium", "chromium", "prints the PDF handouts"),

@@ -23,8 +23,8 @@ async Task Race(int number, bool cancelLosers)
     }
     // WhenAny hands back the finished task itself (a faulted one counts as finished too);
     // awaiting it gives its result or rethrows its exception.
-    var first = await Task.WhenAny(downloads);
-    Log($"race {number}: {first.Result} won"); // it is complete already
+    var first = Task.WhenAny(downloads).Result; // blocks this thread until one download ends
+    Log($"race {number}: {await first} won");
     if (cancelLosers) await cts.CancelAsync(); // .NET 8+; the winner is done, so only the losers stop
     try
     {
