@@ -69,8 +69,11 @@ def pytest_collection_modifyitems(config, items):
         for need in sorted(needs):
             if item.get_closest_marker(need) is None:
                 item.add_marker(need)
-    # The longest tests first (a browser's, then those marked slow): started last, one of them would keep one
-    # worker busy long after the other has run out of tests. The rest keep their order.
+        if item.get_closest_marker("browser"):  # one browser at a time (pytest-xdist's loadgroup): two
+            item.add_marker(pytest.mark.xdist_group("browser"))  # beside a timed lesson starved it of CPU
+    # The longest tests first (the browser's, then those marked slow): started last, one of them would keep one
+    # worker busy long after the other has run out of tests. The rest keep their order. A test that times a
+    # program is never marked slow: at the start it would run beside the browser.
     items.sort(key=lambda item: (item.get_closest_marker("browser") is None, item.get_closest_marker("slow") is None))
 
 

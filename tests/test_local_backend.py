@@ -13,7 +13,6 @@ from tests.conftest import make_lesson
 pytestmark = pytest.mark.local
 
 
-@pytest.mark.slow
 def test_kitchen_runs_everywhere_and_is_equivalent(local_backend, lessons, registry, empty_build_cache):
     report = workflow.run_lesson(lessons["kitchen"], list(registry.languages.values()), local_backend)
     assert [r.status for r in report.runs] == [Status.OK] * 3, report.diff

@@ -23,7 +23,6 @@ def _text(width: int, show, *args) -> str:
     return console.export_text()
 
 
-@pytest.mark.slow
 @pytest.mark.local
 def test_the_tables_are_whole_at_80_and_160_columns(local_backend, registry, lessons):
     reports = [workflow.run_lesson(lessons[slug], list(registry.languages.values()), local_backend, repeat=2)
