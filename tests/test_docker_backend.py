@@ -94,13 +94,18 @@ def test_a_csharp_compile_error_is_build_failed_with_the_compilers_message(docke
     assert run.stdout == "" and run.process_ms is None
 
 
-def test_a_build_runs_in_a_container_with_the_build_limits(docker_backend, tmp_path, registry, no_leftovers):
-    """The C# build's container, seen by the engine while it builds: the build limits of the language registry, a
+def test_a_build_runs_in_a_container_with_the_build_limits(docker_backend, tmp_path, registry, no_leftovers,
+                                                           monkeypatch):
+    """The C# build's container when it is not built in the compiler server (tests/test_compiler_server.py
+    checks that one's), seen by the engine while it builds: the build limits of the language registry, a
     low CPU weight, and the sandbox's hardening (no network, read-only, no capabilities, no new privileges)."""
     import threading
     import uuid
 
-    from runner.sandbox.docker.backend import BUILD_CPU_SHARES
+    from runner.sandbox.docker.compiler import SWITCH
+
+    monkeypatch.setenv(SWITCH, "off")
+    from runner.sandbox.docker.containers import BUILD_CPU_SHARES
     from runner.sandbox.docker.labels import LESSON_LABEL, PHASE_LABEL
 
     source = f'// {uuid.uuid4()}: a source no cache has seen\nConsole.WriteLine("[0.0s] built");\n'

@@ -36,6 +36,16 @@ class StaticRule:
 
 
 @dataclass(frozen=True)
+class CompilerServer:
+    """A compiler kept warm between builds (C#: Roslyn's compiler server) in a long-lived container of its
+    own (runner/sandbox/docker/compiler.py). The build script compiles through it when COMPILER_SERVER is
+    set, and exits with `fresh_exit` for a source it must build in a container of its own."""
+
+    idle_seconds: int = 600  # the server's container ends itself after this long without a build
+    fresh_exit: int = 86
+
+
+@dataclass(frozen=True)
 class Language:
     name: str
     title: str
@@ -58,6 +68,7 @@ class Language:
     comments: str = ""  # a regex for comments, blanked out before static rules' patterns are matched
     static_rules: tuple[StaticRule, ...] = ()
     aliases: tuple[str, ...] = ()  # other names --lang accepts, besides the name and title (in any case)
+    compiler_server: CompilerServer | None = None  # builds go to a warm compiler; None: each in a container
 
     def ran_out_of_memory(self, stderr: str) -> bool:
         return bool(self.out_of_memory) and re.search(self.out_of_memory, stderr, re.MULTILINE) is not None
@@ -127,8 +138,20 @@ class Registry:
 
 _REQUIRED = ("title", "folder", "extension", "lexer", "image", "offline_image", "run", "version")
 _OPTIONAL = ("aliases", "build", "env", "limits", "build_limits", "offline", "stub", "exit_codes", "build_script",
-             "out_of_memory", "comments", "static_rules")
+             "out_of_memory", "comments", "static_rules", "compiler_server")
 _FILES = ("stub", "build_script", "offline")  # paths from the registry's folder
+
+
+def _compiler_server(raw, where: str) -> CompilerServer | None:
+    if raw is None:
+        return None
+    keys = {"idle_seconds", "fresh_exit"}
+    if not isinstance(raw, dict) or set(raw) - keys:
+        raise KitError(f"{where}: expected a mapping with {' and '.join(sorted(keys))}, found {raw!r}")
+    try:
+        return CompilerServer(**{key: int(value) for key, value in raw.items()})
+    except (TypeError, ValueError):
+        raise KitError(f"{where}: idle_seconds and fresh_exit are whole numbers, found {raw!r}") from None
 
 
 def _limits(raw: dict, default: Limits, where: str) -> Limits:
@@ -254,6 +277,7 @@ def load_registry(path: Path = REGISTRY_FILE) -> Registry:
                 build_limits=_limits(
                     entry.get("build_limits") or {}, Language.build_limits, f"{where}: build_limits"
                 ),
+                compiler_server=_compiler_server(entry.get("compiler_server"), f"{where}: compiler_server"),
             )
         except KitError as exc:
             problems.append(str(exc))

@@ -238,7 +238,8 @@ def bench_tables(result, registry: Registry) -> list[Table]:
             return "-"
         return f"{figure.median:.0f} ({min(figure.samples):.0f}-{max(figure.samples):.0f})"
 
-    columns = ("native", "local", "docker fresh", "docker warm", "docker build cold", "docker build cached")
+    columns = ("native", "local", "docker fresh", "docker warm", "docker build cold", "docker build new",
+               "docker build cached")
     per_language = Table(title=f"One run of an example, wall time in ms: median (min-max) of {result.repeat}",
                          box=box.SIMPLE_HEAVY)
     per_language.add_column("language")

@@ -114,8 +114,10 @@ def _backend_runs(backend: Backend, language: Language, lesson: Lesson, repeat: 
     return walls
 
 
-def _builds(backend: Backend, language: Language, lesson: Lesson, repeat: int) -> tuple[list[float], list[float]]:
-    """C#: preparing the example with an empty build cache (a real compile) and with a cache hit."""
+def _builds(backend: Backend, language: Language, lesson: Lesson,
+            repeat: int) -> tuple[list[float], list[float], list[float]]:
+    """C#: preparing the example with an empty build cache (a real compile), first with no compiler kept warm
+    (cold), then with the one that build left warm (a new source), and with a cache hit."""
     source = lesson.example(language)
 
     def prepare() -> RunResult:
@@ -125,15 +127,18 @@ def _builds(backend: Backend, language: Language, lesson: Lesson, repeat: int) -
                 raise KitError(f"the benchmark's {source.name} did not build: {example.build.message}")
             return example.build
 
-    cold, hit = [], []
+    cold, new, hit = [], [], []
     for _ in range(repeat):
+        backend.stop_compilers()
         with _empty_caches():
             cold.append(_timed(prepare))
+        with _empty_caches():
+            new.append(_timed(prepare))
             started = time.monotonic()
             if not prepare().build_cached:
                 raise KitError("the build cache did not keep the program just built: is its folder writable?")
             hit.append((time.monotonic() - started) * 1000)
-    return cold, hit
+    return cold, new, hit
 
 
 def _fill_build_cache(backend: Backend, lessons: list[Lesson], languages: list[Language]) -> None:
@@ -208,9 +213,10 @@ def measure(registry: Registry, lessons: dict[str, Lesson], local: Backend, make
         with docker.keep_warm():
             add("docker warm", language.name, _backend_runs(docker, language, lesson, repeat, fresh=False))
         if language.build:
-            progress(f"{language.title}: builds, cold and from the cache ({repeat} each)")
-            cold, hit = _builds(docker, language, lesson, repeat)
+            progress(f"{language.title}: builds, cold, of a new source and from the cache ({repeat} each)")
+            cold, new, hit = _builds(docker, language, lesson, repeat)
             add("docker build cold", language.name, cold)
+            add("docker build new", language.name, new)
             add("docker build cached", language.name, hit)
     course = list(lessons.values())
     progress("filling the build cache")
@@ -233,9 +239,11 @@ def targets(bench: Bench, languages: list[Language]) -> list[Target]:
     for language in languages:
         local, warm = bench.figure("local", language.name), bench.figure("docker warm", language.name)
         if language.build:
-            cold = bench.figure("docker build cold", language.name)
-            found.append(Target(f"{language.title}: a cold build at most 2000 ms",
+            cold, new = bench.figure("docker build cold", language.name), bench.figure("docker build new", language.name)
+            found.append(Target(f"{language.title}: a cold build (no compiler warm) at most 2000 ms",
                                 f"{cold.median:.0f} ms", cold.median <= 2000))
+            found.append(Target(f"{language.title}: a new source built (the compiler warm) at most 600 ms",
+                                f"{new.median:.0f} ms", new.median <= 600))
             ratio = warm.median / local.median
             found.append(Target(f"{language.title}: with a cache hit (no compile), a warm Docker run at most 1.3x "
                                 "the local backend's run of the built program",

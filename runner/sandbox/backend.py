@@ -112,6 +112,9 @@ class Backend(ABC):
     def abort(self, run_id: str) -> None:
         """Stop everything a run has going, from another thread: its runs end at once, as failed."""
 
+    def stop_compilers(self) -> None:
+        """Stop the compilers kept warm between builds, if the backend keeps any: the next build starts one."""
+
     def build(self, language: Language, source: bytes, filename: str, timeout: float, toolchain: str,
               here: Any, **facts) -> tuple[RunResult | None, dict[str, bytes]]:
         """The build phase: the build's result (None when the language does not build) and the program's

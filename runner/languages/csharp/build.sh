@@ -13,8 +13,19 @@ case $config in
   *) echo "build.sh: configuration $config: expected Debug or Release" >&2; exit 2 ;;
 esac
 
+# Through the compiler server (COMPILER_SERVER: its idle seconds; runner/sandbox/docker/compiler.py), the
+# source is in a job folder of its own, JOB_ROOT, which the program sees as /job: paths in the program and
+# its symbols are mapped to what a build in a container of its own gives.
+shared= pathmap=
+if [ -n "${COMPILER_SERVER:-}" ]; then
+  shared="-shared -keepalive:$COMPILER_SERVER"
+  pathmap="-pathmap:$JOB_ROOT/=/job/"
+fi
+
 # Directives (#:package, #:property, #:sdk, #:project) need the SDK's project system: use it for those.
 if grep -q '^[[:space:]]*#:' "$src"; then
+  # Not in the compiler server, which outlives the build: MSBuild can run commands (a PreBuildEvent, say).
+  [ -z "${COMPILER_SERVER:-}" ] || exit "$FRESH_EXIT"
   exec dotnet build "$src" --configuration "$config" --output "$out" --nologo --verbosity quiet --disable-build-servers \
     -p:UseSharedCompilation=false -p:PublishAot=false
 fi
@@ -30,6 +41,7 @@ for v in $(newest "$root/packs/Microsoft.NETCore.App.Ref"); do
 done
 [ -n "$pack" ] || { echo "build.sh: no Microsoft.NETCore.App.Ref $tfm pack for SDK $sdk in $root" >&2; exit 1; }
 case $src in /*) path=$src ;; *) path=$(pwd)/$src ;; esac
+[ -z "$pathmap" ] || path=/job${path#"$JOB_ROOT"}  # where the program will find its source
 
 # The arguments `dotnet build` gives csc: every reference assembly of the framework ...
 set --
@@ -143,7 +155,7 @@ EOF
 defines="TRACE;$define;NET;NET${major}_0;NETCOREAPP"
 i=5; while [ "$i" -le "$major" ]; do defines="$defines;NET${i}_0_OR_GREATER"; i=$((i + 1)); done
 for v in 1_0 1_1 2_0 2_1 2_2 3_0 3_1; do defines="$defines;NETCOREAPP${v}_OR_GREATER"; done
-DOTNET_gcServer=0 exec dotnet "$root/sdk/$sdk/Roslyn/bincore/csc.dll" \
+DOTNET_gcServer=0 exec dotnet "$root/sdk/$sdk/Roslyn/bincore/csc.dll" $shared $pathmap \
   -nologo -noconfig -nostdlib+ -target:exe -nullable:enable -unsafe- -checked- "-warn:$major" \
   -nowarn:1701,1702,8002 -warnaserror+:NU1605,SYSLIB0011 -fullpaths -utf8output -deterministic+ \
   -debug:portable "$optimize" -filealign:512 -highentropyva+ -features:FileBasedProgram \

@@ -10,8 +10,8 @@ from dataclasses import replace
 from runner import EnvironmentProblem
 from runner.sandbox.backend import OUTPUT_LIMIT, Backend, Example, Outcome, Progress, fill_env, run_result
 from runner.sandbox.cache import cache_dir
-from runner.sandbox.docker import connection, reaper, services
-from runner.sandbox.docker.containers import Sandbox
+from runner.sandbox.docker import compiler, connection, reaper, services
+from runner.sandbox.docker.containers import BUILD_CPU_SHARES, Sandbox
 from runner.sandbox.docker.fresh_run import run_sandboxed
 from runner.sandbox.docker.images import image_id, version_of
 from runner.sandbox.docker.labels import RUN_LABEL, labels
@@ -26,9 +26,6 @@ from runner.model.services import READY_PREFIX, START_TIMEOUT, RunningService, S
 NAME = "docker"
 SOURCE_DIR = "/job/src"
 BUILD_DIR = "/job/build"
-# A build yields the CPU to programs being timed (a weight of 1/8 against theirs), so that checks
-# started together in a classroom keep their time stamps.
-BUILD_CPU_SHARES = 128
 
 
 def find_image(client, language: Language) -> tuple[str, str] | None:
@@ -106,6 +103,11 @@ class DockerBackend(Backend):
         reaper.remove_leftovers(self.client, {RUN_LABEL: run_id})
         stop_warm(self.client, *(self._warm or {}).values())
 
+    def stop_compilers(self) -> None:
+        """Remove the compiler servers of the images this backend has used (runner/sandbox/docker/compiler.py)."""
+        for language, (_, image_id) in self._images.items():
+            compiler.stop_server(self.client, language, image_id)
+
     @contextmanager
     def keep_warm(self):
         """For the length of the block, examples run in one warm container per language (see `example`)."""
@@ -147,9 +149,16 @@ class DockerBackend(Backend):
 
     def compile(self, language: Language, source: bytes, filename: str, timeout: float,
                 here: tuple[str, RunContext]) -> tuple[Outcome, dict[str, bytes]]:
-        """Compile in a container of its own (the only one that may write to its volume), in the image
-        given for the run given (`here`)."""
+        """Compile in the language's compiler server (runner/sandbox/docker/compiler.py) if it has one, else
+        in a container of its own (the only one that may write to its volume), in the image given for the
+        run given (`here`)."""
         image, context = here
+        tag, image_id = self._images.get(language.name, ("", ""))
+        if compiler.enabled(language) and tag == image:
+            try:
+                return compiler.build(self.client, language, image, image_id, source, filename, timeout, OUTPUT_LIMIT)
+            except compiler.ServerUnavailable:
+                pass  # built in a container of its own, as below
         started = time.monotonic()
         volume = create_volume(self.client, labels(context))
         try:

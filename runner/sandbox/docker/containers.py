@@ -19,6 +19,11 @@ from runner.sandbox.docker.images import image_missing
 from runner.sandbox.docker.output import MARK
 
 
+# A build yields the CPU to programs being timed (a weight of 1/8 against theirs), so that checks
+# started together in a classroom keep their time stamps.
+BUILD_CPU_SHARES = 128
+
+
 @dataclass(frozen=True)
 class Sandbox:
     """One hardened container run: what to run, in what, with which limits."""
@@ -39,12 +44,15 @@ class Sandbox:
     cpu_shares: int | None = None  # CPU weight against other containers (the engine's default: 1024)
 
 
-def create(client, box: Sandbox, command: list[str]):
-    """A container for the sandbox, not started, that runs `command` (its wrapper, with the box's own)."""
+def create(client, box: Sandbox, command: list[str], name: str | None = None):
+    """A container for the sandbox, not started, that runs `command` (its wrapper, with the box's own);
+    with a name, one the engine removes when it ends (a long-lived one)."""
     try:
         return client.containers.create(
             box.image,
             command,
+            name=name,
+            auto_remove=name is not None,
             environment={**box.env, "MARK": MARK, "HOME": "/tmp"},
             user=box.user,
             working_dir="/work",
