@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from runner import KitError
-from runner.model import compare
+from runner.model import compare, diagnosis
 from runner.sandbox import noise
 from runner.run import static_checks, workflow
 from runner.sandbox.backend import Backend, Progress
@@ -108,19 +108,9 @@ def _too_slow(lesson: Lesson, run: RunResult) -> float:
 
 
 def _timing_and_output(lesson: Lesson, run: RunResult) -> list[str]:
-    """What is wrong with a run that ended well: too slow, or not the expected output."""
-    messages = []
-    if _too_slow(lesson, run):
-        messages.append(f"it finished in {(run.run_ms or 0) / 1000:.1f} s; {lesson.exercise.slower}")
-    if lesson.expected is not None:
-        diff = compare.diff("expected", lesson.expected, "your program", run.stdout, lesson.compare)
-        if diff:
-            shift = compare.time_shift(lesson.expected, run.stdout, lesson.compare)
-            if shift is not None and shift.late_from is not None:
-                messages.append(f"its output is what a right program prints, but late: {shift.describe()}")
-            else:
-                messages.append("its output is not what a right program prints (- expected, + yours):\n" + diff)
-    return messages
+    """What is wrong with a run that ended well: its time, and how its output differs (runner/model/diagnosis.py)."""
+    return diagnosis.messages(lesson, run.stdout, (run.run_ms or 0) / 1000, bool(_too_slow(lesson, run)),
+                              max(lesson.compare.tolerance, SLOWER_GRACE), run.language)
 
 
 def _late_by_load(lesson: Lesson, run: RunResult) -> str:
