@@ -1,10 +1,11 @@
-"""What a crashed program said on stderr, cut to what a learner reads: its end, and the frames that name
-their own file (a Python traceback's innermost, Node's source line with its caret, a .NET stack's `in file:line`).
+"""What a crashed program said on stderr, cut to what a learner reads: its start and end, and the frames that
+name their own file (a Python traceback's innermost, Node's source line with its caret, a .NET stack's `in file:line`).
 
 The paths in it are the learner's already (runner/sandbox/backend.py `shown_paths`)."""
 from __future__ import annotations
 
-TAIL = 12  # lines from the end: the error and the frames nearest to it
+HEAD = 5  # lines from the start: Node's file:line, source line, caret and error; .NET's "Unhandled exception. ..."
+TAIL = 12  # lines from the end: Python's error and the frames nearest to it
 CONTEXT = 2  # lines after a frame that names the file: the source line, and a caret under it
 GAP = "    ..."
 
@@ -16,10 +17,10 @@ def _frame(line: str) -> bool:
 
 
 def excerpt(stderr: str, file_name: str, tail: int = TAIL) -> str:
-    """The last `tail` lines of `stderr`, and before them the first and last lines that name `file_name`
-    (the learner's file), each with the source lines that follow it; a gap is shown as '...'."""
+    """The first lines of `stderr` and its last `tail`, and between them the first and last lines that name
+    `file_name` (the learner's file), each with the source lines that follow it; a gap is shown as '...'."""
     lines = stderr.strip().splitlines()
-    keep = set(range(max(0, len(lines) - tail), len(lines)))
+    keep = set(range(min(HEAD, len(lines)))) | set(range(max(0, len(lines) - tail), len(lines)))
     mentions = [i for i, line in enumerate(lines) if file_name and file_name in line]
     for at in dict.fromkeys(mentions[:1] + mentions[-1:]):
         keep.add(at)

@@ -48,7 +48,7 @@ def diagnose(expected: str, output: str, rules: CompareRules, language: str = ""
     if compare.matches(expected, output, rules)[0]:
         return ()
     ref, got = compare.paired(expected, output, rules)
-    found = _cancellations(ref, got, rules.tolerance) + _ended_early(ref, got, rules.tolerance)
+    found = _cancellations(ref, got, rules.tolerance) + _ended_early(ref, got)
     found += _duplicated(ref, got, language) + _values_reordered(ref, got) + _reordered(ref, got)
     return tuple(found + _early(ref, got, rules.tolerance))
 
@@ -166,11 +166,11 @@ def _missing(ref: list[Line], got: list[Line]) -> list[Line]:
     return missing
 
 
-def _ended_early(ref: list[Line], got: list[Line], tolerance: float) -> list[Finding]:
+def _ended_early(ref: list[Line], got: list[Line]) -> list[Finding]:
     """Lines missing because the program ended before a right program prints them."""
     stamps = [line.stamp for line in got if line.stamp is not None]
     missing = _missing(ref, got)
-    if not stamps or not missing or any(m.stamp is None or m.stamp <= stamps[-1] + tolerance for m in missing):
+    if not stamps or not missing or any(m.stamp is None or m.stamp <= stamps[-1] for m in missing):
         return []
     return [Finding(Shape.ENDED_EARLY, (
         f"its output stops at {_seconds(stamps[-1])}: {_count(len(missing))} a right program prints after that never "
@@ -209,10 +209,13 @@ def _times(count: int) -> str:
     return "once" if count == 1 else f"{count} times"
 
 
-def _finish_order(got: list[Line], before: int, words: list[str]) -> list[Line] | None:
+def _finish_order(got: list[Line], before: int, words: list[str], values: list[str]) -> list[Line] | None:
     """For each word, the first 'finished' line before line `before` that holds it; None unless each has one, in
-    the words' order (results listed as their tasks finished)."""
+    the words' order, and the words are every result of the line (`values`: its numbers) that a task finished with:
+    results listed as their tasks finished."""
     finished = [line for line in got if line.number < before and (_event(line) or ("", ""))[1] == "finished"]
+    if len(words) != sum(1 for line in finished if set(values) & set(TOKEN.findall(_body(line)))):
+        return None
     lines = []
     for word in words:
         hit = next((line for line in finished if word in TOKEN.findall(_body(line)) and line not in lines), None)
@@ -233,7 +236,7 @@ def _values_reordered(ref: list[Line], got: list[Line]) -> list[Finding]:
         if len(a) != len(b) or len(moved) < 2 or sorted(a[i] for i in moved) != sorted(b[i] for i in moved):
             continue
         mine_values, right_values = [b[i] for i in moved], [a[i] for i in moved]
-        order = _finish_order(got, mine.number, mine_values)
+        order = _finish_order(got, mine.number, mine_values, [t for t in a if any(c.isdigit() for c in t)])
         if order is not None:
             tasks = ", ".join(f"{_task(line)} {value}" for line, value in zip(order, mine_values))
             found.append(Finding(Shape.FINISHING_ORDER, (
