@@ -84,6 +84,9 @@ def test_a_task_that_never_says_it_was_cancelled():
     mine = RACE.replace("[0.6s] us: cancelled\n", "")
     assert shapes(RACE, mine) == [Shape.NOT_CANCELLED]
     assert "'us' never says it was cancelled: a right program prints '[0.6s] us: cancelled'" in told(RACE, mine)
+    # a cleanup after it is no sign that it ran to its end
+    cleaned = EXPORT.replace("[1.0s] export: cancelled during chunk 3\n", "")
+    assert shapes(EXPORT, cleaned) == [Shape.NOT_CANCELLED] and "never cancelled" not in told(EXPORT, cleaned)
 
 
 def test_work_that_goes_on_after_its_cancellation():
@@ -112,15 +115,15 @@ def test_every_line_late_by_the_same_amount_keeps_its_words():
 def test_an_output_that_stops_before_the_work_is_done():
     mine = "".join(GATHER.splitlines(keepends=True)[:4])
     assert shapes(GATHER, mine) == [Shape.ENDED_EARLY]
-    assert ("its output stops at 0 s: the 5 lines a right program prints after that never come, from "
-            "'[0.1s] lima: finished (19 C)' on") in told(GATHER, mine)
+    assert ("its output stops at 0 s: the 5 lines a right program prints never come after that, from "
+            "'[0.1s] lima: finished (19 C)' on. The program ended without them") in told(GATHER, mine)
 
 
 def test_a_line_sooner_than_a_right_program_can_print_it():
     mine = EXPORT.replace("[1.2s] export: cleanup", "[1.0s] export: cleanup").replace("[1.2s] main:", "[1.0s] main:")
     assert shapes(EXPORT, mine) == [Shape.EARLY]
     assert ("'[1.0s] export: cleanup done, partial file removed' (line 6) comes 0.2 s sooner than in a right "
-            "program (1.2 s)") in told(EXPORT, mine)
+            "program (at 1.2 s)") in told(EXPORT, mine)
 
 
 def test_a_whole_run_too_fast():

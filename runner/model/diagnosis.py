@@ -140,18 +140,17 @@ def _cancellations(ref: list[Line], got: list[Line], tolerance: float) -> list[F
 
 def _not_cancelled(task: str, run: list[Line], stopped: Line, tolerance: float) -> list[Finding]:
     """A run of a task that a right program cancels (at `stopped`) and `run` never reports cancelled."""
-    end = next((line for line in run if _event(line) == (task, "finished")), run[-1])
-    if end.stamp is not None and stopped.stamp is not None and end.stamp > stopped.stamp + tolerance:
+    end = next((line for line in run if _event(line) == (task, "finished")), None)
+    if end is not None and end.stamp is not None and stopped.stamp is not None:
+        if end.stamp <= stopped.stamp + tolerance:
+            return []  # it was over by the time a right program cancels it: another shape
         return [Finding(Shape.NOT_CANCELLED, (
             f"'{task}' is never cancelled: it runs on to {_quote(end)}, where a right program cancels it "
             f"at {_seconds(stopped.stamp)} ('{stopped.text}')"))]
-    if _event(end) != (task, "started") and end.stamp is not None and stopped.stamp is not None \
-            and end.stamp < stopped.stamp - tolerance:
-        return []  # it was over before a right program's cancel: another shape
     return [Finding(Shape.NOT_CANCELLED, (
         f"'{task}' never says it was cancelled: a right program prints '{stopped.text}' (line {stopped.number}), "
-        "yours prints nothing more of that task: is the cancellation caught and swallowed, or does the program end "
-        "before the task hears it?"))]
+        "yours has no such line: is the cancellation caught and swallowed, or does the program end before the "
+        "task hears it?"))]
 
 
 def _missing(ref: list[Line], got: list[Line]) -> list[Line]:
@@ -173,13 +172,13 @@ def _ended_early(ref: list[Line], got: list[Line]) -> list[Finding]:
     if not stamps or not missing or any(m.stamp is None or m.stamp <= stamps[-1] for m in missing):
         return []
     return [Finding(Shape.ENDED_EARLY, (
-        f"its output stops at {_seconds(stamps[-1])}: {_count(len(missing))} a right program prints after that never "
-        f"come, from '{missing[0].text}' on. The program ended before that work was done: does it wait for all "
-        "the work it starts?"))]
+        f"its output stops at {_seconds(stamps[-1])}: {_count(len(missing))} after that, from '{missing[0].text}' "
+        "on. The program ended without them: is work it started left unawaited, or cut short?"))]
 
 
 def _count(lines: int) -> str:
-    return "the line" if lines == 1 else f"the {lines} lines"
+    return "the line a right program prints never comes" if lines == 1 else \
+        f"the {lines} lines a right program prints never come"
 
 
 def _duplicated(ref: list[Line], got: list[Line], language: str) -> list[Finding]:
@@ -200,8 +199,8 @@ def _duplicated(ref: list[Line], got: list[Line], language: str) -> list[Finding
         first = next(line for line in got if _words(line) == key)
         texts.append(f"'{_body(first)}' comes {len(at)} times (lines {', '.join(map(str, at))}), where a right program "
                      f"prints it {_times(expected[key])}")
-    hint = (" In C#, a LINQ query such as `Select(...)` runs again each time it is enumerated (by `Task.WhenAll`, by "
-            "a `foreach`, ...): enumerate it once, with `.ToArray()`." if language == "csharp" else "")
+    hint = (" If a LINQ query such as `Select(...)` starts it, that query runs again each time it is enumerated (by "
+            "`Task.WhenAll`, by a `foreach`, ...): enumerate it once, with `.ToArray()`." if language == "csharp" else "")
     return [Finding(Shape.DUPLICATED, "; ".join(texts) + ": is that work started twice?" + hint)]
 
 
@@ -288,7 +287,7 @@ def _early(ref: list[Line], got: list[Line], tolerance: float) -> list[Finding]:
     if not early:
         return []
     texts = [f"{_quote(mine)} comes {_seconds(want.stamp - mine.stamp)} sooner than in a right program "
-             f"({_seconds(want.stamp)})" for mine, want in early[:MOST]]
+             f"(at {_seconds(want.stamp)})" for mine, want in early[:MOST]]
     more = f" (and {len(early) - MOST} more)" if len(early) > MOST else ""
     return [Finding(Shape.EARLY, "; ".join(texts) + more + ": is a wait before it skipped, cut short, or not "
                                  "awaited?")]
@@ -301,9 +300,10 @@ def messages(lesson: Lesson, output: str, seconds: float, too_slow: bool, grace:
     findings = diagnose(lesson.expected, output, lesson.compare, language) if lesson.expected is not None else ()
     shapes = {finding.shape for finding in findings}
     said = []
-    if too_slow:  # the lesson's question points the wrong way when the time went on work done twice
-        said.append(f"it finished in {seconds:.1f} s; " + (
-            f"a right solution finishes in about {exercise.seconds:g} s" if Shape.DUPLICATED in shapes else exercise.slower))
+    if too_slow:  # the lesson's question points the wrong way when the time went on work done twice, or on
+        # something after the right lines (late by one amount from some line on)
+        said.append(f"it finished in {seconds:.1f} s; " + (f"a right solution finishes in about {exercise.seconds:g} s"
+                                                           if shapes & {Shape.DUPLICATED, Shape.LATE} else exercise.slower))
     elif not shapes & {Shape.EARLY, Shape.ENDED_EARLY} and (fast := too_fast(seconds, exercise.seconds, grace)):
         said.append(str(fast))
     said += map(str, findings)
