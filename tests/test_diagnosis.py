@@ -166,6 +166,10 @@ def test_the_lessons_question_about_slowness_is_left_out_when_the_work_was_done_
     said = diagnosis.messages(lesson, twice, 0.6, True, 0.15, "csharp")
     assert said[0] == "it finished in 0.6 s; a right solution finishes in about 0.3 s"
     assert "waiting for one station" not in "\n".join(said)
+    # a line twice beside other faults: the lesson's question stays
+    other = twice.replace("[0.3s] results in the order asked", "[0.6s] results in the order asked")
+    assert "waiting for one station" in diagnosis.messages(lesson, other.replace("lima 19", "lima 20"), 0.6, True,
+                                                           0.15, "csharp")[0]
 
 
 NODE = """file:///job/src/race.mjs:4

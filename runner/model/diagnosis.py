@@ -53,6 +53,19 @@ def diagnose(expected: str, output: str, rules: CompareRules, language: str = ""
     return tuple(found + _early(ref, got, rules.tolerance))
 
 
+def only_repeated(expected: str, output: str, rules: CompareRules) -> bool:
+    """Whether `output` is the expected lines (their words, in order) but for lines that come again: work done
+    twice, and nothing else wrong in the words."""
+    ref, got = compare.paired(expected, output, rules)
+    seen, first = Counter(), []
+    wanted = Counter(map(_words, ref))
+    for line in got:
+        seen[_words(line)] += 1
+        if seen[_words(line)] <= wanted[_words(line)]:
+            first.append(_words(line))
+    return len(first) < len(got) and first == list(map(_words, ref))
+
+
 def too_fast(seconds: float, right: float, grace: float) -> Finding | None:
     """The whole run sooner than a right program can be (`right` s, less `grace`), or None."""
     if seconds >= right - grace:
@@ -302,8 +315,10 @@ def messages(lesson: Lesson, output: str, seconds: float, too_slow: bool, grace:
     said = []
     if too_slow:  # the lesson's question points the wrong way when the time went on work done twice, or on
         # something after the right lines (late by one amount from some line on)
-        said.append(f"it finished in {seconds:.1f} s; " + (f"a right solution finishes in about {exercise.seconds:g} s"
-                                                           if shapes & {Shape.DUPLICATED, Shape.LATE} else exercise.slower))
+        astray = Shape.LATE in shapes or Shape.DUPLICATED in shapes and only_repeated(lesson.expected, output,
+                                                                                      lesson.compare)
+        said.append(f"it finished in {seconds:.1f} s; " + (
+            f"a right solution finishes in about {exercise.seconds:g} s" if astray else exercise.slower))
     elif not shapes & {Shape.EARLY, Shape.ENDED_EARLY} and (fast := too_fast(seconds, exercise.seconds, grace)):
         said.append(str(fast))
     said += map(str, findings)
