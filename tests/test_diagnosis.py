@@ -211,3 +211,12 @@ def test_a_frame_of_the_learners_file_deep_in_a_long_stack_is_kept_with_its_sour
 def test_a_short_crash_is_shown_whole():
     assert crash.excerpt("Unhandled exception. System.Exception: boom\n   at Program.Main() in x.cs:line 3\n",
                          "x.cs") == "Unhandled exception. System.Exception: boom\n   at Program.Main() in x.cs:line 3"
+
+
+def test_a_right_output_is_never_too_fast_even_where_the_program_runs_on_silently():
+    from runner.model.languages import load_registry
+    from runner.model.lessons import load_lessons
+
+    lesson = load_lessons(load_registry())["sync-over-async"]  # its last line at 0.7 s, the program runs to 0.9 s
+    assert diagnosis.messages(lesson, lesson.expected, 0.7, False, 0.15, "python") == []
+    assert diagnosis.messages(lesson, lesson.expected, None, False, 0.15, "python") == []

@@ -306,9 +306,18 @@ def _early(ref: list[Line], got: list[Line], tolerance: float) -> list[Finding]:
                                  "awaited?")]
 
 
-def messages(lesson: Lesson, output: str, seconds: float, too_slow: bool, grace: float, language: str) -> list[str]:
-    """What is wrong with a run of an exercise that ended well: its time, the shapes of its output's difference
-    from the expected one, and that difference (- expected, + yours); [] when it is right."""
+def _right_end(lesson: Lesson) -> float:
+    """When a right program prints its last line at the soonest: the expected output's last time stamp (a program
+    may run on silently after it, to `exercise.seconds`)."""
+    last = compare.program_time_ms(lesson.expected or "")
+    return lesson.exercise.seconds if last is None else min(last / 1000, lesson.exercise.seconds)
+
+
+def messages(lesson: Lesson, output: str, seconds: float | None, too_slow: bool, grace: float,
+             language: str) -> list[str]:
+    """What is wrong with a run of an exercise that ended well (`seconds`: its last time stamp, None if it printed
+    none): its time, the shapes of its output's difference from the expected one, and that difference
+    (- expected, + yours); [] when it is right."""
     exercise = lesson.exercise
     findings = diagnose(lesson.expected, output, lesson.compare, language) if lesson.expected is not None else ()
     shapes = {finding.shape for finding in findings}
@@ -319,7 +328,8 @@ def messages(lesson: Lesson, output: str, seconds: float, too_slow: bool, grace:
                                                                                       lesson.compare)
         said.append(f"it finished in {seconds:.1f} s; " + (
             f"a right solution finishes in about {exercise.seconds:g} s" if astray else exercise.slower))
-    elif not shapes & {Shape.EARLY, Shape.ENDED_EARLY} and (fast := too_fast(seconds, exercise.seconds, grace)):
+    elif seconds is not None and not shapes & {Shape.EARLY, Shape.ENDED_EARLY} and (
+            fast := too_fast(seconds, _right_end(lesson), grace)):
         said.append(str(fast))
     said += map(str, findings)
     if lesson.expected is not None and Shape.LATE not in shapes:

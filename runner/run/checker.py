@@ -110,7 +110,8 @@ def _too_slow(lesson: Lesson, run: RunResult) -> float:
 
 def _timing_and_output(lesson: Lesson, run: RunResult) -> list[str]:
     """What is wrong with a run that ended well: its time, and how its output differs (runner/model/diagnosis.py)."""
-    return diagnosis.messages(lesson, run.stdout, (run.run_ms or 0) / 1000, bool(_too_slow(lesson, run)),
+    seconds = None if run.run_ms is None else run.run_ms / 1000
+    return diagnosis.messages(lesson, run.stdout, seconds, bool(_too_slow(lesson, run)),
                               max(lesson.compare.tolerance, SLOWER_GRACE), run.language)
 
 
