@@ -42,11 +42,11 @@ class Finding:
 
 def diagnose(expected: str, output: str, rules: CompareRules, language: str = "") -> tuple[Finding, ...]:
     """The shapes recognised in how `output` differs from `expected`; () when they match or none fits."""
+    if compare.matches(expected, output, rules)[0]:
+        return ()
     shift = compare.time_shift(expected, output, rules)
     if shift is not None and shift.late_from is not None:
         return (Finding(Shape.LATE, f"its output is what a right program prints, but late: {shift.describe()}"),)
-    if compare.matches(expected, output, rules)[0]:
-        return ()
     ref, got = compare.paired(expected, output, rules)
     found = _cancellations(ref, got, rules.tolerance) + _ended_early(ref, got)
     found += _duplicated(ref, got, language) + _values_reordered(ref, got) + _reordered(ref, got)
