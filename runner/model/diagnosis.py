@@ -322,12 +322,10 @@ def messages(lesson: Lesson, output: str, seconds: float | None, too_slow: bool,
     findings = diagnose(lesson.expected, output, lesson.compare, language) if lesson.expected is not None else ()
     shapes = {finding.shape for finding in findings}
     said = []
-    if too_slow:  # the lesson's question points the wrong way when the time went on work done twice, or on
-        # something after the right lines (late by one amount from some line on)
-        astray = Shape.LATE in shapes or Shape.DUPLICATED in shapes and only_repeated(lesson.expected, output,
-                                                                                      lesson.compare)
+    if too_slow:  # the lesson's question points the wrong way when the time went on work done twice
+        twice = Shape.DUPLICATED in shapes and only_repeated(lesson.expected, output, lesson.compare)
         said.append(f"it finished in {seconds:.1f} s; " + (
-            f"a right solution finishes in about {exercise.seconds:g} s" if astray else exercise.slower))
+            f"a right solution finishes in about {exercise.seconds:g} s" if twice else exercise.slower))
     elif seconds is not None and not shapes & {Shape.EARLY, Shape.ENDED_EARLY} and (
             fast := too_fast(seconds, _right_end(lesson), grace)):
         said.append(str(fast))
