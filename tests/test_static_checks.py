@@ -48,6 +48,24 @@ async def main():
     assert rules("python", "def broken(:\n") == []  # a syntax error is the interpreter's to explain
 
 
+def test_python_gather_without_await_is_told_that_its_tasks_run_unwaited(registry):
+    source = """import asyncio
+from asyncio import gather as together
+async def step(n): ...
+async def main():
+    asyncio.gather(step(1), step(2))
+    together(step(3))
+    await asyncio.gather(step(4))
+    results = asyncio.gather(step(5))
+"""
+    found = static_checks.find(registry.get("python"), source)
+    assert [(f.rule, f.line) for f in found] == [("unawaited-coroutine", 5), ("unawaited-coroutine", 6)]
+    told = found[0].message
+    # true of gather: its coroutines do run (as tasks), and the advice is not to hand it to gather
+    assert "makes a task of each coroutine" in told and "never runs" not in told and "hand it to" not in told
+    assert "`await asyncio.gather(...)`" in told and "`await together(...)`" in found[1].message
+
+
 def test_python_a_coroutine_method_called_and_dropped():
     source = """class Connection:
     async def aclose(self): ...

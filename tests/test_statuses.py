@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from rich.console import Console
 
@@ -74,13 +75,14 @@ def test_only_the_statuses_judged_count_in_the_verdict(tmp_path, registry):
 def test_the_checker_tells_a_learner_each_status_in_its_words(registry):
     python = registry.languages["python"]
     for status in Status:
-        (told,) = checker._what_went_wrong(_run("python", status), python)
+        (told,) = checker._what_went_wrong(_run("python", status), python, Path("mine.py"))
         assert told == status.told("the run went: this way") and "this way" in told, status
-    assert checker._what_went_wrong(_run("python", Status.BUILD_FAILED), python) == ["it does not compile: this way"]
+    assert checker._what_went_wrong(_run("python", Status.BUILD_FAILED), python, Path("mine.py")) == ["it does not compile: this way"]
 
 
 TOY = '''
 import io
+from pathlib import Path
 from rich.console import Console
 from runner import ROOT
 from runner.model.languages import load_registry
@@ -107,7 +109,7 @@ store.save(report)
 assert store.reports() == {"kitchen": report}
 html = render_handout([lessons["kitchen"]], registry, store.reports(), "html", booklet=False)
 assert '<span class="status status-bad">slow</span>' in html
-assert checker._what_went_wrong(runs[1], registry.languages["javascript"]) == ["it is too slow: 9 s"]
+assert checker._what_went_wrong(runs[1], registry.languages["javascript"], Path("mine.mjs")) == ["it is too slow: 9 s"]
 print("the toy status works")
 '''
 

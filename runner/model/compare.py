@@ -62,21 +62,21 @@ def normalise(output: str) -> list[str]:
 
 def split_declared(lines: list[str], rules: CompareRules) -> tuple[list[str], list[str]]:
     """Lines that must compare, and lines that the lesson declares may differ by design."""
-    compared, declared = [], []
+    kept, declared = [], []
     for line in lines:
-        (declared if any(d.matches(line) for d in rules.differ) else compared).append(line)
-    return compared, declared
+        (declared if any(d.matches(line) for d in rules.differ) else kept).append(line)
+    return kept, declared
 
 
-def _compared(output: str, rules: CompareRules) -> list[Line]:
+def compared(output: str, rules: CompareRules) -> list[Line]:
     """The lines that must compare, parsed, with their numbers in the normalised output."""
     return [Line.parse(text, number) for number, text in enumerate(normalise(output), start=1)
             if not any(d.matches(text) for d in rules.differ)]
 
 
-def _paired(reference: str, other: str, rules: CompareRules) -> tuple[list[Line], list[Line]]:
+def paired(reference: str, other: str, rules: CompareRules) -> tuple[list[Line], list[Line]]:
     """Both outputs' compared lines, `other`'s in the reference's order where same_time_as_set allows."""
-    ref_lines, lines = _compared(reference, rules), _compared(other, rules)
+    ref_lines, lines = compared(reference, rules), compared(other, rules)
     if rules.same_time_as_set:
         lines = _align_as_sets(ref_lines, lines, rules.tolerance)
     return ref_lines, lines
@@ -120,7 +120,7 @@ def matches(reference: str, other: str, rules: CompareRules) -> tuple[bool, list
     In the returned lines, a line equal to the reference's within the tolerance is replaced by the
     reference's line, so that a diff shows only the differences that count.
     """
-    ref_lines, lines = _paired(reference, other, rules)
+    ref_lines, lines = paired(reference, other, rules)
     shown = []
     for i, line in enumerate(lines):
         ref = ref_lines[i] if i < len(ref_lines) else None
@@ -174,7 +174,7 @@ def time_shift(reference: str, other: str, rules: CompareRules, any_order: bool 
     same_time_as_set allows, or with other words). With `any_order`, lines are paired by their words (the
     n-th line with some words to the n-th with the same in the other output), whatever their order: lines
     made late by different amounts may come out in another order, and only their time stamps can tell."""
-    ref_lines, lines = _paired(reference, other, rules)
+    ref_lines, lines = paired(reference, other, rules)
     if any_order:
         lines = _by_words(ref_lines, lines)
     if len(lines) != len(ref_lines) or not all(a.same_words(b) for a, b in zip(ref_lines, lines)):
@@ -235,7 +235,7 @@ def order_variations(outputs: list[str], rules: CompareRules) -> list[str]:
     some run left out. Under same_time_as_set, two lines that each run prints at one time stamp may come in
     either order: the comparison allows that, so it passes by no luck.
     """
-    runs = [_places(_compared(output, rules)) for output in outputs]
+    runs = [_places(compared(output, rules)) for output in outputs]
     varied = set()
     for run, other in itertools.combinations(runs, 2):
         varied |= run.keys() ^ other.keys()

@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from runner import KitError
-from runner.model import compare
+from runner.model import compare, crash, diagnosis
 from runner.sandbox import noise
 from runner.run import static_checks, workflow
 from runner.sandbox.backend import Backend, Progress
@@ -55,11 +55,12 @@ def _read(path: Path) -> str:
         raise KitError(f"{path} is not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
 
 
-def _what_went_wrong(run: RunResult, language: Language) -> list[str]:
-    """What a learner is told of a run that did not end well: its status's words (runner/model/results.py)."""
+def _what_went_wrong(run: RunResult, language: Language, path: Path) -> list[str]:
+    """What a learner is told of a run that did not end well: its status's words (runner/model/results.py), and
+    the end of what it said, with the lines that name their file (runner/model/crash.py)."""
     told = run.status.told(run.message)
     if run.status.stderr:
-        tail = "\n".join(run.stderr.strip().splitlines()[-12:])
+        tail = crash.excerpt(run.stderr, path.name)
         meaning = dict(language.exit_codes).get(run.exit_code)
         told += (f" ({meaning})" if meaning else "") + (f"; it said:\n{tail}" if tail else "")
     return [told]
@@ -84,7 +85,7 @@ def judge(lesson: Lesson, language: Language, path: Path, backend: Backend,
     base = dict(lesson=lesson.slug, language=language.name, file=str(path), run=run)
     if run.status is not Status.OK:
         return Verdict(passed=False, status=run.status.value,
-                       messages=tuple(_what_went_wrong(run, language) + static) + examination.unchecked, **base)
+                       messages=tuple(_what_went_wrong(run, language, path) + static) + examination.unchecked, **base)
     messages = _timing_and_output(lesson, run) + static
     seconds = (run.run_ms or 0) / 1000
     passed = not messages
@@ -108,19 +109,10 @@ def _too_slow(lesson: Lesson, run: RunResult) -> float:
 
 
 def _timing_and_output(lesson: Lesson, run: RunResult) -> list[str]:
-    """What is wrong with a run that ended well: too slow, or not the expected output."""
-    messages = []
-    if _too_slow(lesson, run):
-        messages.append(f"it finished in {(run.run_ms or 0) / 1000:.1f} s; {lesson.exercise.slower}")
-    if lesson.expected is not None:
-        diff = compare.diff("expected", lesson.expected, "your program", run.stdout, lesson.compare)
-        if diff:
-            shift = compare.time_shift(lesson.expected, run.stdout, lesson.compare)
-            if shift is not None and shift.late_from is not None:
-                messages.append(f"its output is what a right program prints, but late: {shift.describe()}")
-            else:
-                messages.append("its output is not what a right program prints (- expected, + yours):\n" + diff)
-    return messages
+    """What is wrong with a run that ended well: its time, and how its output differs (runner/model/diagnosis.py)."""
+    seconds = None if run.run_ms is None else run.run_ms / 1000
+    return diagnosis.messages(lesson, run.stdout, seconds, bool(_too_slow(lesson, run)),
+                              max(lesson.compare.tolerance, SLOWER_GRACE), run.language)
 
 
 def _late_by_load(lesson: Lesson, run: RunResult) -> str:

@@ -5,8 +5,9 @@ import ast
 
 from runner.run.analyses import Found
 
-# asyncio's coroutine functions: called without await, they only make a coroutine.
-ASYNCIO_COROUTINES = ("asyncio.sleep", "asyncio.gather", "asyncio.wait_for", "asyncio.wait", "asyncio.to_thread")
+# asyncio's coroutine functions: called without await, they only make a coroutine. (asyncio.gather is not one:
+# it wraps its coroutines in tasks at once, which run; see unawaited_gather.)
+ASYNCIO_COROUTINES = ("asyncio.sleep", "asyncio.wait_for", "asyncio.wait", "asyncio.to_thread")
 
 
 def _tree(source: str) -> ast.AST | None:
@@ -70,6 +71,16 @@ def unawaited_coroutine(source: str) -> Found:
     return found
 
 
+def unawaited_gather(source: str) -> Found:
+    """A statement that is only a call of asyncio.gather: its tasks run, but nothing waits for them."""
+    if (tree := _tree(source)) is None:
+        return []
+    names = {"asyncio.gather"} | {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                                  and node.module == "asyncio" for alias in node.names if alias.name == "gather"}
+    return [(node.lineno, _called(node.value)) for node in ast.walk(tree)
+            if isinstance(node, ast.Expr) and _called(node.value) in names]
+
+
 def _empty(body: list[ast.stmt]) -> bool:
     return all(isinstance(s, (ast.Pass, ast.Continue))
                or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)) for s in body)
@@ -129,6 +140,7 @@ def blocking_in_thread(source: str) -> Found:
 ANALYSES = {
     "python-blocking-sleep": blocking_sleep,
     "python-unawaited-coroutine": unawaited_coroutine,
+    "python-unawaited-gather": unawaited_gather,
     "python-busy-wait": busy_wait,
     "python-blocking-in-thread": blocking_in_thread,
 }
