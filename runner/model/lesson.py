@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from runner import KitError
@@ -105,8 +105,9 @@ class Lesson:
         if self.exercise is None:
             return ()
         default = Scenario(DEFAULT_SCENARIO, "the lesson's run", self.expected, self.exercise.seconds)
-        return (default, *(Scenario(s.name, s.what, s.expected if s.expected is not None else self.expected,
-                                    s.seconds if s.seconds is not None else self.exercise.seconds) for s in self.exercise.variations))
+        return (default, *(replace(s, expected=self.expected if s.expected is None else s.expected,
+                                   seconds=self.exercise.seconds if s.seconds is None else s.seconds)
+                           for s in self.exercise.variations))
 
     def scenario(self, name: str) -> Scenario:
         """The exercise's scenario called `name`, or an error naming the valid ones."""
