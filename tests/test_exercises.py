@@ -218,7 +218,7 @@ def tea(kit_copy):
 
 
 @pytest.mark.local
-def test_every_scenario_runs_and_is_reported_by_name(tea):
+def test_a_check_runs_every_scenario_and_reports_each_by_name(tea):
     def check(path, *more):
         done = invoke("check", "tea", "--file", str(path), "--backend", "local", "--json", *more, cwd=tea)
         return done.returncode, json.loads(done.stdout) if done.stdout.strip() else done.stderr
@@ -252,7 +252,8 @@ def test_every_scenario_runs_and_is_reported_by_name(tea):
 def test_a_wrong_scenario_is_a_lesson_file_error_on_its_line(kit_copy, registry, scenarios, words):
     from runner.model.lessons import load_lesson
 
-    folder = make_lesson(kit_copy, "tea", {"python/tea.py": SOLUTION}, extra=EXERCISE + "  scenarios:\n" + scenarios)
+    extra = EXERCISE + "  scenarios:\n" + scenarios
+    folder = make_lesson(kit_copy, "tea", {"python/tea.py": SOLUTION}, extra=extra)
     (folder / "exercise.md").write_text("# Tea\n")
     (folder / "exercise").mkdir()
     (folder / "exercise" / "starter.py").write_text(STARTER)
