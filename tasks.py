@@ -178,9 +178,9 @@ def exercise(c, lesson, lang=None, force=False):
     "lang": f"{LANGUAGES} (guessed from --file's extension if left out)",
     "file": "check this file instead of the one in workspace/",
     "backend": "auto (Docker when an engine answers), docker or local (trusted code only)",
-    "json": "print the verdict as JSON",
+    "json": "print the verdict as JSON", "scenario": "run only this one of the exercise's scenarios",
 })
-def check(c, lesson, lang=None, file=None, backend=None, json=False):
+def check(c, lesson, lang=None, file=None, backend=None, json=False, scenario=None):
     """Run your exercise in the sandbox and say whether it is right, and if not, what is wrong."""
     with _errors():
         from runner.publish.terminal import show_check
@@ -190,7 +190,7 @@ def check(c, lesson, lang=None, file=None, backend=None, json=False):
         registry, lessons = _load(lesson)
         out, _, feedback = _screens()
         verdict = check_exercise(registry, lessons, lesson, lang, file, backend or c.rosetta.backend, learner_file,
-                                 feedback)
+                                 feedback, scenario)
         show_check(out, verdict, json)
         if not verdict:
             raise Exit(code=EXIT_FAILED)

@@ -3,13 +3,16 @@
 using System.Diagnostics;
 using System.Globalization;
 
-const double Needs = 0.5, Deadline = 0.3;
+// The kit's checker runs this program in scenarios too, named in ROSETTA_SCENARIO: in
+// "slower" the work needs 0.9 s and the deadlines are 0.6 s, so that times written in by hand show.
+var (needs, deadlineAfter) = Environment.GetEnvironmentVariable("ROSETTA_SCENARIO") == "slower"
+    ? (0.9, 0.6) : (0.5, 0.3);
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture; // "0.5s", never "0,5s"
 var clock = Stopwatch.StartNew();
 
-Log($"report: started (needs {Needs}s, deadline {Deadline}s)");
+Log($"report: started (needs {needs}s, deadline {deadlineAfter}s)");
 // cheat sheet: timeout
-using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(Deadline)))
+using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(deadlineAfter)))
 {
     try
     {
@@ -22,11 +25,11 @@ using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(Deadline)
 }
 // end cheat sheet
 
-Log($"backup: started (needs {Needs}s, deadline {Deadline}s)");
+Log($"backup: started (needs {needs}s, deadline {deadlineAfter}s)");
 var backup = Work("backup", CancellationToken.None); // a hot task: it runs whether anyone waits or not
 try
 {
-    await backup.WaitAsync(TimeSpan.FromSeconds(Deadline));
+    await backup.WaitAsync(TimeSpan.FromSeconds(deadlineAfter));
 }
 catch (TimeoutException)
 {
@@ -39,7 +42,7 @@ async Task Work(string name, CancellationToken token)
 {
     try
     {
-        await Task.Delay(TimeSpan.FromSeconds(Needs), token); // observes the token
+        await Task.Delay(TimeSpan.FromSeconds(needs), token); // observes the token
         Log($"{name}: finished");
     }
     catch (OperationCanceledException)

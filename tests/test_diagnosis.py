@@ -154,7 +154,7 @@ def test_an_unrecognised_difference_says_so_and_shows_the_diff(kit_copy):
 
     lesson = load_lessons(load_registry())["gather"]
     mine = lesson.expected.replace("all 3 answers", "all three answers")
-    said = diagnosis.messages(lesson, mine, 0.3, False, 0.15, "python")
+    said = diagnosis.messages(lesson, lesson.expected, lesson.exercise.seconds, mine, 0.3, False, 0.15, "python")
     assert len(said) == 1 and said[0].startswith("its output is not what a right program prints, in no way the "
                                                  "checker can name (- expected, + yours):\n")
     assert "+[0.3s] all three answers after 0.3s" in said[0]
@@ -166,12 +166,12 @@ def test_the_lessons_question_about_slowness_is_left_out_when_the_work_was_done_
 
     lesson = load_lessons(load_registry())["gather"]
     twice = lesson.expected + "".join(line.replace("[0.0s]", "[0.3s]") for line in lesson.expected.splitlines(True)[1:4])
-    said = diagnosis.messages(lesson, twice, 0.6, True, 0.15, "csharp")
+    said = diagnosis.messages(lesson, lesson.expected, lesson.exercise.seconds, twice, 0.6, True, 0.15, "csharp")
     assert said[0] == "it finished in 0.6 s; a right solution finishes in about 0.3 s"
     assert "waiting for one station" not in "\n".join(said)
     # a line twice beside other faults: the lesson's question stays
     other = twice.replace("[0.3s] results in the order asked", "[0.6s] results in the order asked")
-    assert "waiting for one station" in diagnosis.messages(lesson, other.replace("lima 19", "lima 20"), 0.6, True,
+    assert "waiting for one station" in diagnosis.messages(lesson, lesson.expected, lesson.exercise.seconds, other.replace("lima 19", "lima 20"), 0.6, True,
                                                            0.15, "csharp")[0]
 
 
@@ -221,5 +221,5 @@ def test_a_right_output_is_never_too_fast_even_where_the_program_runs_on_silentl
     from runner.model.lessons import load_lessons
 
     lesson = load_lessons(load_registry())["sync-over-async"]  # its last line at 0.7 s, the program runs to 0.9 s
-    assert diagnosis.messages(lesson, lesson.expected, 0.7, False, 0.15, "python") == []
-    assert diagnosis.messages(lesson, lesson.expected, None, False, 0.15, "python") == []
+    assert diagnosis.messages(lesson, lesson.expected, lesson.exercise.seconds, lesson.expected, 0.7, False, 0.15, "python") == []
+    assert diagnosis.messages(lesson, lesson.expected, lesson.exercise.seconds, lesson.expected, None, False, 0.15, "python") == []

@@ -194,3 +194,68 @@ def test_a_lesson_without_an_exercise_is_refused(lessons, registry):
     plain = next(l for l in lessons.values() if not l.exercise)
     with pytest.raises(KitError, match="has no exercise"):  # before anything runs: no toolchain needed
         judge(plain, registry.get("python"), plain.example(registry.get("python")), LocalBackend())
+
+
+# Scenarios: the program learns its own from ROSETTA_SCENARIO; a hard-coded output is right in one only.
+SCENARIO_PART = 'import os\nTEA = 0.5 if os.environ.get("ROSETTA_SCENARIO") == "slow-tea" else 0.3\n'
+SLOW_TEA = EXPECTED.replace("[0.3s]", "[0.5s]")
+SCENARIOS = EXERCISE + """  scenarios:
+    slow-tea:
+      what: the tea takes 0.5 s
+      seconds: 0.5
+      expected: |
+""" + "".join(f"        {line}\n" for line in SLOW_TEA.splitlines())
+
+
+@pytest.fixture
+def tea(kit_copy):
+    solution = SCENARIO_PART + SOLUTION.replace('make("tea", 0.3)', 'make("tea", TEA)')
+    folder = make_lesson(kit_copy, "tea", {"python/tea.py": solution}, extra=SCENARIOS, expected=EXPECTED)
+    (folder / "exercise.md").write_text("# Tea\nMake toast and tea at the same time.\n")
+    (folder / "exercise").mkdir()
+    (folder / "exercise" / "starter.py").write_text(STARTER)
+    return kit_copy
+
+
+@pytest.mark.local
+def test_a_check_runs_every_scenario_and_reports_each_by_name(tea):
+    def check(path, *more):
+        done = invoke("check", "tea", "--file", str(path), "--backend", "local", "--json", *more, cwd=tea)
+        return done.returncode, json.loads(done.stdout) if done.stdout.strip() else done.stderr
+
+    code, right = check(tea / "python" / "tea.py")
+    assert code == 0 and right["passed"], right
+    assert [(s["name"], s["passed"], s["run"]["status"]) for s in right["scenarios"]] == [
+        ("default", True, "ok"), ("slow-tea", True, "ok")]
+    assert "[0.5s] tea: finished" in right["scenarios"][1]["run"]["stdout"]
+    assert "in every scenario (slow-tea too)" in right["messages"][0]
+    fixed = tea / "fixed.py"  # the default's times written in: right there, wrong when the tea is slower
+    fixed.write_text(SOLUTION)
+    code, wrong = check(fixed)
+    assert code == 1 and wrong["status"] == "wrong"
+    assert [(s["name"], s["passed"]) for s in wrong["scenarios"]] == [("default", True), ("slow-tea", False)]
+    assert any(m.startswith("in the scenario 'slow-tea' (the tea takes 0.5 s): ") and "-[0.5s] tea: finished" in m
+               for m in wrong["messages"]), wrong["messages"]
+    code, one = check(fixed, "--scenario", "default")  # one scenario only
+    assert code == 0 and [s["name"] for s in one["scenarios"]] == ["default"]
+    code, unknown = check(fixed, "--scenario", "slow-coffee")
+    assert code == 2 and "has no scenario 'slow-coffee'; its scenarios: default, slow-tea" in unknown, unknown
+
+
+@pytest.mark.parametrize("scenarios,words", [
+    ("    default: {what: the lesson's}\n", "lesson.yaml:12: exercise.scenarios.default: expected a name in lower-case"),
+    ("    slow-tea: {expected: x}\n", "lesson.yaml:12: exercise.scenarios.slow-tea.what: expected what the scenario"),
+    ("    slow-tea: {what: w, seconds: -1}\n", "lesson.yaml:12: exercise.scenarios.slow-tea.seconds: expected the"),
+    ("    slow-tea: {what: w, colour: red}\n", "lesson.yaml:12: exercise.scenarios.slow-tea.colour: unknown key"),
+    ("    [a, b]\n", "lesson.yaml:11: exercise.scenarios: expected a mapping of a scenario's name"),
+])
+def test_a_wrong_scenario_is_a_lesson_file_error_on_its_line(kit_copy, registry, scenarios, words):
+    from runner.model.lessons import load_lesson
+
+    extra = EXERCISE + "  scenarios:\n" + scenarios
+    folder = make_lesson(kit_copy, "tea", {"python/tea.py": SOLUTION}, extra=extra)
+    (folder / "exercise.md").write_text("# Tea\n")
+    (folder / "exercise").mkdir()
+    (folder / "exercise" / "starter.py").write_text(STARTER)
+    lesson, problems = load_lesson(folder, registry)
+    assert lesson is None and len(problems) == 1 and words in problems[0], problems

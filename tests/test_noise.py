@@ -152,7 +152,8 @@ def test_a_learners_output_late_by_one_amount_is_told_as_that_fact(tmp_path, reg
     (folder / "exercise").mkdir()
     (folder / "exercise" / "starter.py").write_text("print()\n")
     lesson = load_lessons(registry, tmp_path / "lessons")["late-words"]
-    said = checker._timing_and_output(lesson, run("[0.4s] started\n[0.7s] finished\n", 0.0).with_(run_ms=700))
+    late = run("[0.4s] started\n[0.7s] finished\n", 0.0).with_(run_ms=700)
+    said = checker._timing_and_output(lesson, lesson.scenarios[0], late)
     assert said == ["it finished in 0.7 s; are your awaits one after another?",
                     "its output is what a right program prints, but late: every line from line 1 "
                     "('[0.0s] started') on is 0.4 s late"]

@@ -197,7 +197,7 @@ def _by_words(reference: list[Line], lines: list[Line]) -> list[Line]:
         waiting.setdefault((line.template, len(line.times)), []).append(line)
     paired = [waiting[key].pop(0) for ref in reference if (key := (ref.template, len(ref.times))) in waiting
               and waiting[key]]
-    if len(paired) != len(reference):
+    if len(paired) != len(reference) or len(lines) != len(reference):  # one missing, or one extra
         return lines
     return paired
 

@@ -306,32 +306,32 @@ def _early(ref: list[Line], got: list[Line], tolerance: float) -> list[Finding]:
                                  "awaited?")]
 
 
-def _right_end(lesson: Lesson) -> float:
+def _right_end(expected: str | None, right_seconds: float) -> float:
     """When a right program prints its last line at the soonest: the expected output's last time stamp (a program
-    may run on silently after it, to `exercise.seconds`)."""
-    last = compare.program_time_ms(lesson.expected or "")
-    return lesson.exercise.seconds if last is None else min(last / 1000, lesson.exercise.seconds)
+    may run on silently after it, to the exercise's seconds)."""
+    last = compare.program_time_ms(expected or "")
+    return right_seconds if last is None else min(last / 1000, right_seconds)
 
 
-def messages(lesson: Lesson, output: str, seconds: float | None, too_slow: bool, grace: float,
-             language: str) -> list[str]:
-    """What is wrong with a run of an exercise that ended well (`seconds`: its last time stamp, None if it printed
-    none): its time, the shapes of its output's difference from the expected one, and that difference
-    (- expected, + yours); [] when it is right."""
-    exercise = lesson.exercise
-    findings = diagnose(lesson.expected, output, lesson.compare, language) if lesson.expected is not None else ()
+def messages(lesson: Lesson, expected: str | None, right_seconds: float, output: str, seconds: float | None,
+             too_slow: bool, grace: float, language: str) -> list[str]:
+    """What is wrong with a run of an exercise (in one scenario: what a right program prints then, in how many
+    seconds) that ended well (`seconds`: its last time stamp, None if it printed none): its time, the shapes of
+    its output's difference from the expected one, and that difference (- expected, + yours); [] when it is
+    right."""
+    findings = diagnose(expected, output, lesson.compare, language) if expected is not None else ()
     shapes = {finding.shape for finding in findings}
     said = []
     if too_slow:  # the lesson's question points the wrong way when the time went on work done twice
-        twice = Shape.DUPLICATED in shapes and only_repeated(lesson.expected, output, lesson.compare)
+        twice = Shape.DUPLICATED in shapes and only_repeated(expected, output, lesson.compare)
         said.append(f"it finished in {seconds:.1f} s; " + (
-            f"a right solution finishes in about {exercise.seconds:g} s" if twice else exercise.slower))
+            f"a right solution finishes in about {right_seconds:g} s" if twice else lesson.exercise.slower))
     elif seconds is not None and not shapes & {Shape.EARLY, Shape.ENDED_EARLY} and (
-            fast := too_fast(seconds, _right_end(lesson), grace)):
+            fast := too_fast(seconds, _right_end(expected, right_seconds), grace)):
         said.append(str(fast))
     said += map(str, findings)
-    if lesson.expected is not None and Shape.LATE not in shapes:
-        if diff := compare.diff("expected", lesson.expected, "your program", output, lesson.compare):
+    if expected is not None and Shape.LATE not in shapes:
+        if diff := compare.diff("expected", expected, "your program", output, lesson.compare):
             said.append("its output is not what a right program prints" + (
                 "" if findings else ", in no way the checker can name") + " (- expected, + yours):\n" + diff)
     return said

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from runner import KitError
@@ -28,6 +28,23 @@ class CompareRules:
     differ: tuple[DeclaredDifference, ...] = ()
 
 
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # a lesson's folder, a scenario's name
+MAX_TIMEOUT = 300.0  # seconds: the longest a lesson's program may run
+SCENARIO_VARIABLE = "ROSETTA_SCENARIO"  # names the scenario to a learner's program (README: Exercises)
+DEFAULT_SCENARIO = "default"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One run of an exercise: its name (in SCENARIO_VARIABLE), what it changes, and what a right program
+    then prints (None: nothing is compared) in how many seconds."""
+
+    name: str
+    what: str
+    expected: str | None
+    seconds: float | None
+
+
 @dataclass(frozen=True)
 class Exercise:
     """A workshop exercise on a lesson: how fast a right solution is, hints, rules it may break."""
@@ -37,6 +54,9 @@ class Exercise:
     hints: tuple[tuple[str, tuple[str, ...]], ...]  # "all" or a language -> hints, in order
     allow: tuple[str, ...] = ()  # static rules (by id) that this exercise does not apply
     forbid: tuple[str, ...] = ()  # what the task forbids (threads): turns on the rules kept for that
+    # Runs besides the default one: each exercises something the task asks (a step that fails, ...).
+    # A variation's expected output or seconds left out in lesson.yaml are None here: the default's.
+    variations: tuple[Scenario, ...] = ()
 
     def hints_for(self, language: str) -> list[str]:
         by = dict(self.hints)
@@ -78,6 +98,24 @@ class Lesson:
         a Debug build's (a C# Debug build allocates every async call's state machine on the heap);
         otherwise DEBUG, as `dotnet build` and `dotnet run` build by default."""
         return language.configured(RELEASE if self.measures else DEBUG)
+
+    @property
+    def scenarios(self) -> tuple[Scenario, ...]:
+        """Every run of the exercise, the default first (none for a lesson without an exercise)."""
+        if self.exercise is None:
+            return ()
+        default = Scenario(DEFAULT_SCENARIO, "the lesson's run", self.expected, self.exercise.seconds)
+        return (default, *(replace(s, expected=self.expected if s.expected is None else s.expected,
+                                   seconds=self.exercise.seconds if s.seconds is None else s.seconds)
+                           for s in self.exercise.variations))
+
+    def scenario(self, name: str) -> Scenario:
+        """The exercise's scenario called `name`, or an error naming the valid ones."""
+        by_name = {s.name: s for s in self.scenarios}
+        if name not in by_name:
+            raise KitError(f"the exercise {self.slug!r} has no scenario {name!r}; its scenarios: "
+                           f"{', '.join(by_name) or 'none'}")
+        return by_name[name]
 
     def starter(self, language: Language) -> Path:
         return self.folder / "exercise" / f"starter{language.extension}"

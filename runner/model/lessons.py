@@ -10,14 +10,13 @@ import yaml
 
 from runner import ROOT, KitError
 from runner.model.languages import YAML_LOADER, Registry
-from runner.model.lesson import CompareRules, DeclaredDifference, Exercise, Lesson
+from runner.model.exercises import DESCRIPTION as EXERCISE, parse_exercise
+from runner.model.lesson import MAX_TIMEOUT, SLUG, CompareRules, DeclaredDifference, Lesson
 from runner.model.services import SERVICES
-from runner.model.yaml_mistakes import yaml_mistake
+from runner.model.yaml_mistakes import is_number, is_text, yaml_mistake
 
 LESSONS_DIR = ROOT / "lessons"
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DEFAULT_TIMEOUT = 10.0
-MAX_TIMEOUT = 300.0
 
 
 class InvalidLessons(KitError):
@@ -69,14 +68,13 @@ _KEYS = {
     "requires": "mapping of language to a minimum runtime version",
     "order": "a number: where the lesson stands in the course",
     "service": f"the name of a service the examples talk to: one of {', '.join(SERVICES)}",
-    "exercise": "mapping with seconds, slower, hints, allow, forbid",
+    "exercise": EXERCISE,
     "measures": "a list of what the lesson measures besides time: cpu, memory",
     "timeline": "mapping with after: {task: the task whose result it uses}",
 }
 MEASURES = ("cpu", "memory")
 _REQUIRED = ("title", "summary", "concepts", "notes")
 _COMPARE_KEYS = ("tolerance", "same_time_as_set", "differ")
-_EXERCISE_KEYS = ("seconds", "slower", "hints", "allow", "forbid")
 
 
 def _key_lines(text: str) -> dict[str, int]:
@@ -102,14 +100,6 @@ class _Problems:
         self.items.append(f"{where}: {message}")
 
 
-def _text(value) -> bool:
-    return isinstance(value, str) and value.strip() != ""
-
-
-def _number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 def _parse_compare(raw, p: _Problems) -> CompareRules:
     if raw is None:
         return CompareRules()
@@ -119,7 +109,7 @@ def _parse_compare(raw, p: _Problems) -> CompareRules:
     for key in sorted(set(raw) - set(_COMPARE_KEYS)):
         p.add(f"compare.{key}", f"unknown key; allowed: {', '.join(_COMPARE_KEYS)}")
     tolerance = raw.get("tolerance", 0.1)
-    if not _number(tolerance) or not 0 <= tolerance <= 5:
+    if not is_number(tolerance) or not 0 <= tolerance <= 5:
         p.add("compare.tolerance", f"expected seconds between 0 and 5, got {tolerance!r}")
         tolerance = 0.1
     as_set = raw.get("same_time_as_set", False)
@@ -141,61 +131,12 @@ def _parse_compare(raw, p: _Problems) -> CompareRules:
     return CompareRules(float(tolerance), as_set, tuple(differ))
 
 
-def _parse_exercise(raw, folder: Path, registry: Registry, p: _Problems) -> Exercise | None:
-    if raw is None:
-        return None
-    if not isinstance(raw, dict):
-        p.add("exercise", f"expected {_KEYS['exercise']}, got {type(raw).__name__}")
-        return None
-    for key in sorted(set(raw) - set(_EXERCISE_KEYS)):
-        p.add(f"exercise.{key}", f"unknown key; allowed: {', '.join(_EXERCISE_KEYS)}")
-    seconds = raw.get("seconds")
-    if not _number(seconds) or not 0 < seconds <= MAX_TIMEOUT:
-        p.add("exercise.seconds", f"expected the in-program seconds of a right solution, got {seconds!r}")
-        seconds = 1.0
-    slower = raw.get("slower") or (f"a right solution finishes in about {seconds:g} s: is something waiting "
-                                   "that need not, or one thing after another that could run together?")
-    hints = raw.get("hints") or {}
-    parsed_hints = []
-    if not isinstance(hints, dict):
-        p.add("exercise.hints", f"expected a mapping of `all` or a language to a list of hints, got {hints!r}")
-        hints = {}
-    for lang, items in hints.items():
-        if lang != "all" and lang not in registry.languages:
-            p.add(f"exercise.hints.{lang}", f"unknown language; expected all or one of {', '.join(registry.names)}")
-        elif not isinstance(items, list) or not all(_text(h) for h in items):
-            p.add(f"exercise.hints.{lang}", f"expected a list of hints (text), got {items!r}")
-        else:
-            parsed_hints.append((lang, tuple(" ".join(h.split()) for h in items)))
-    allow = raw.get("allow") or []
-    if not isinstance(allow, list) or not all(_text(a) for a in allow):
-        p.add("exercise.allow", f"expected a list of rule ids, got {allow!r}")
-        allow = []
-    for rule in allow:
-        if rule not in registry.rule_ids:  # the static rules are the languages' own (the registry)
-            p.add("exercise.allow", f"unknown rule {rule!r}; the static rules are {', '.join(registry.rule_ids)}")
-    forbid = raw.get("forbid") or []
-    if not isinstance(forbid, list) or not all(_text(f) for f in forbid):
-        p.add("exercise.forbid", f"expected a list of what the task forbids, got {forbid!r}")
-        forbid = []
-    for thing in forbid:
-        if thing not in registry.forbiddable:
-            p.add("exercise.forbid", f"unknown {thing!r}; a static rule looks for: {', '.join(registry.forbiddable)}")
-    if not (folder / "exercise.md").is_file():
-        p.add("exercise", "no exercise.md beside lesson.yaml (write the learner's task)")
-    if not any((folder / "exercise" / f"starter{lang.extension}").is_file() for lang in registry.languages.values()):
-        wanted = ", ".join(f"exercise/starter{lang.extension}" for lang in registry.languages.values())
-        p.add("exercise", f"no starter file in any language; expected at least one of {wanted}")
-    return Exercise(float(seconds), " ".join(str(slower).split()), tuple(parsed_hints),
-                    tuple(str(a) for a in allow), tuple(str(f) for f in forbid))
-
-
 def _parse_timeline(raw, p: _Problems) -> tuple[tuple[str, str], ...]:
     """timeline.after: task -> the task it waits for, drawn as a connector between their bars."""
     if raw is None:
         return ()
     after = raw.get("after") if isinstance(raw, dict) and set(raw) <= {"after"} else None
-    if not isinstance(after, dict) or not all(_text(k) and _text(v) for k, v in after.items()):
+    if not isinstance(after, dict) or not all(is_text(k) and is_text(v) for k, v in after.items()):
         p.add("timeline", f"expected {_KEYS['timeline']}, e.g. {{after: {{butter: toast}}}}, got {raw!r}")
         return ()
     return tuple((str(k).strip(), str(v).strip()) for k, v in after.items())
@@ -211,7 +152,7 @@ def _parse_language_map(raw, key: str, registry: Registry, p: _Problems) -> tupl
     for lang, value in raw.items():
         if lang not in registry.languages:
             p.add(f"{key}.{lang}", f"unknown language; expected one of {', '.join(registry.names)}")
-        elif not _text(str(value) if value is not None else ""):
+        elif not is_text(str(value) if value is not None else ""):
             p.add(f"{key}.{lang}", "expected text, got nothing")
         else:
             pairs.append((lang, str(value).strip()))
@@ -248,18 +189,18 @@ def load_lesson(folder: Path, registry: Registry) -> tuple[Lesson | None, list[s
         if key not in raw:
             p.add(key, f"missing; expected {_KEYS[key]}")
     for key in ("title", "summary"):
-        if key in raw and not _text(raw[key]):
+        if key in raw and not is_text(raw[key]):
             p.add(key, f"expected {_KEYS[key]}, got {raw[key]!r}")
     concepts = raw.get("concepts") or []
-    if not isinstance(concepts, list) or not all(_text(c) for c in concepts):
+    if not isinstance(concepts, list) or not all(is_text(c) for c in concepts):
         p.add("concepts", f"expected {_KEYS['concepts']}, got {concepts!r}")
         concepts = []
     timeout = raw.get("timeout", DEFAULT_TIMEOUT)
-    if not _number(timeout) or not 0 < timeout <= MAX_TIMEOUT:
+    if not is_number(timeout) or not 0 < timeout <= MAX_TIMEOUT:
         p.add("timeout", f"expected {_KEYS['timeout']}, got {timeout!r}")
         timeout = DEFAULT_TIMEOUT
     expected = raw.get("expected")
-    if expected is not None and not _text(expected):
+    if expected is not None and not is_text(expected):
         p.add("expected", f"expected {_KEYS['expected']}, got {expected!r}")
         expected = None
     compare = _parse_compare(raw.get("compare"), p)
@@ -269,14 +210,14 @@ def load_lesson(folder: Path, registry: Registry) -> tuple[Lesson | None, list[s
         if not re.fullmatch(r"\d+(\.\d+){0,2}", version):
             p.add(f"requires.{lang}", f"expected a version such as 24 or 3.12, got {version!r}")
     order = raw.get("order", 1000)
-    if not _number(order):
+    if not is_number(order):
         p.add("order", f"expected {_KEYS['order']}, got {order!r}")
         order = 1000
     service = raw.get("service")
     if service is not None and service not in SERVICES:
         p.add("service", f"expected {_KEYS['service']}, got {service!r}")
         service = None
-    exercise = _parse_exercise(raw.get("exercise"), folder, registry, p)
+    exercise = parse_exercise(raw.get("exercise"), folder, registry, p, text)
     measures = raw.get("measures", [])
     if not isinstance(measures, list) or any(m not in MEASURES for m in measures):
         p.add("measures", f"expected {_KEYS['measures']}, got {measures!r}")

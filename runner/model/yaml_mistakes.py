@@ -32,3 +32,13 @@ def yaml_mistake(exc: yaml.YAMLError, text: str) -> tuple[str, str | None, int |
     line = mark.line + 1 if mark else None
     keys = re.findall(r"^(\w[\w-]*)", "\n".join(text.splitlines()[:line]), re.MULTILINE)
     return f"not valid YAML: {problem}: {fix}", keys[-1] if keys else None, line
+
+
+def is_text(value) -> bool:
+    """A value that a lesson file means as text: a string that is not blank."""
+    return isinstance(value, str) and value.strip() != ""
+
+
+def is_number(value) -> bool:
+    """A value that a lesson file means as a number (YAML's true and false are not)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

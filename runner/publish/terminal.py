@@ -222,9 +222,13 @@ def show_all(console: Console, reports: list[LessonReport], registry: Registry) 
 
 def show_exercise_verdict(console: Console, verdict) -> None:
     """An exercise's verdict: pass, or each thing that is wrong; then what the program printed."""
-    if verdict.run is not None and verdict.run.stdout.strip():
-        console.print(Panel(Text(shown(verdict.run.stdout.rstrip("\n"))), title="your program printed",
-                            border_style="dim"))
+    default = verdict.scenarios[0] if verdict.scenarios else None
+    for scenario in verdict.scenarios:  # the default's output, and each other scenario's that went wrong
+        if scenario is not default and (scenario.passed or scenario.run is default.run):  # (it ran in none)
+            continue
+        if scenario.run is not None and scenario.run.stdout.strip():
+            title = "your program printed" + ("" if scenario is default else f" in the scenario {scenario.name!r}")
+            console.print(Panel(Text(shown(scenario.run.stdout.rstrip("\n"))), title=title, border_style="dim"))
     style = "bold green" if verdict.passed else "bold red"
     console.print(Text(f"{'PASS' if verdict.passed else 'NOT YET'}: {verdict.lesson} in {verdict.language}", style))
     for message in verdict.messages:

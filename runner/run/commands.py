@@ -153,9 +153,13 @@ def run_course(registry: Registry, lessons: dict[str, Lesson], slugs: list[str],
 
 
 def check_exercise(registry: Registry, lessons: dict[str, Lesson], slug: str, lang: str | None, file: str | None,
-                   backend: str, learner_file: Callable[[Lesson, Language], Path], feedback: Feedback) -> Verdict:
-    """Check the learner's file (`learner_file`'s, in workspace/, or `file`) against the lesson's exercise."""
+                   backend: str, learner_file: Callable[[Lesson, Language], Path], feedback: Feedback,
+                   scenario: str | None = None) -> Verdict:
+    """Check the learner's file (`learner_file`'s, in workspace/, or `file`) against the lesson's exercise, in
+    every scenario or in the one named."""
     chosen = find_exercise(lessons, slug)
+    if scenario:
+        chosen.scenario(scenario)  # an unknown name is refused before anything is built or run
     language = registry.language_for(lang, file)
     path = Path(file) if file else learner_file(chosen, language)
     if not file and not path.is_file():
@@ -163,4 +167,4 @@ def check_exercise(registry: Registry, lessons: dict[str, Lesson], slug: str, la
                        "writes it, or check any file with --file PATH")
     engine = choice.ready(backend, [language], feedback.warn, feedback.say)
     with feedback.status("checking") as spinner:
-        return judge(chosen, language, path, engine, spinner.update)
+        return judge(chosen, language, path, engine, spinner.update, scenario)

@@ -14,12 +14,14 @@ from runner.sandbox import noise, slots
 from runner.sandbox.backend import Backend, BackendUnavailable, Progress, shown_paths, too_old
 from runner.sandbox.run_context import RunContext
 from runner.model.languages import Language, load_registry
+from runner.model.lesson import SCENARIO_VARIABLE
 from runner.model.lessons import Lesson
 from runner.run.prebuild import Prebuilder
 from runner.model.results import LessonReport, RunResult, Status, host_facts, now
 from runner.model.services import SERVICES, RunningService
 
 MAX_EXAMPLE = 1_000_000  # bytes: an example is a page of code, not a data file
+SCENARIOS_AT_ONCE = 2  # an exercise's scenarios side by side, at most this many (each takes a timed slot too)
 
 
 def source_problem(path: Path, source: bytes) -> str | None:
@@ -40,10 +42,11 @@ def source_problem(path: Path, source: bytes) -> str | None:
 
 def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: int, run_id: str,
                  progress: Progress, service: RunningService | None = None,
-                 path: Path | None = None, alone: bool = False) -> list[RunResult]:
-    """Every repeat of one language's example (or of the file at `path`, a learner's say); a missing or
-    unrunnable example is a result too. `alone`: no other program timed and no build started meanwhile
-    (slots.exclusive_run)."""
+                 path: Path | None = None, alone: bool = False, scenarios: tuple[str, ...] = ()) -> list[RunResult]:
+    """Every repeat of one language's example (or of the file at `path`, a learner's say), or one run in each
+    of an exercise's `scenarios` instead (named to the program in SCENARIO_VARIABLE; SCENARIOS_AT_ONCE at a
+    time), built once; a missing or unrunnable example is a result too, the only one. `alone`: one at a time,
+    no other program timed and no build started meanwhile (slots.exclusive_run)."""
     path = path or lesson.example(language)
     base = dict(language=language.name, backend=backend.name)
     if not path.is_file():
@@ -66,7 +69,6 @@ def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: i
         context = RunContext(run_id, lesson.slug, language.name)
         if language.build:
             progress(f"{lesson.slug}: building {language.title}")
-        results = []
         # In the sandbox every file has the example's name, whatever it is called here.
         filename = lesson.example(language).name
         kit = lesson.folder.parent.parent  # in the author's words: csharp/breakfast.cs, workspace/...
@@ -74,18 +76,35 @@ def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: i
         with backend.example(lesson.built(language), source, filename, lesson.timeout, context, service,
                              fresh=lesson.needs_fresh_sandbox) as example:
             example.prepare()  # a warm container starts here, outside the timed runs
-            for i in range(1, repeat + 1):
-                counter = f" ({i}/{repeat})" if repeat > 1 else ""
+
+            def one(i: int, scenario: str | None) -> RunResult:
+                counter = f" ({scenario})" if scenario else f" ({i}/{repeat})" if repeat > 1 else ""
                 with (slots.exclusive_run if alone else slots.timed_run)(progress):
                     progress(f"{lesson.slug}: running {language.title}{counter}")
-                    result = shown_paths(example.run(i), filename, shown)
-                results.append(result.with_(events=compare.events(result.stdout),
-                                            run_ms=compare.program_time_ms(result.stdout)))
-        return results
+                    result = shown_paths(example.run(i, {SCENARIO_VARIABLE: scenario} if scenario else {}),
+                                         filename, shown)
+                return result.with_(events=compare.events(result.stdout), run_ms=compare.program_time_ms(result.stdout))
+            runs = list(enumerate(scenarios, start=1)) if scenarios else [(i, None) for i in range(1, repeat + 1)]
+            if len(runs) > 1 and scenarios and not (alone or lesson.runs_alone):
+                return _at_once(one, runs, backend, run_id)
+            return [one(i, scenario) for i, scenario in runs]
     except BackendUnavailable:
         raise  # nothing more can run on this backend: the caller stops (see run_lessons)
     except KitError as exc:
         return [RunResult(status=Status.ERROR, message=str(exc), **base)]
+
+
+def _at_once(one: Callable[[int, str | None], RunResult], runs: list[tuple[int, str | None]], backend: Backend,
+             run_id: str) -> list[RunResult]:
+    """`one` for every run, SCENARIOS_AT_ONCE at a time, in threads; on Ctrl-C or a failure the backend stops
+    the others."""
+    with ThreadPoolExecutor(SCENARIOS_AT_ONCE, thread_name_prefix="scenario-") as pool:
+        futures = [pool.submit(one, *run) for run in runs]
+        try:
+            return [future.result() for future in futures]
+        except BaseException:
+            backend.abort(run_id)
+            raise
 
 
 def _reference(lesson: Lesson, ok: list[RunResult]) -> tuple[str, str, RunResult | None]:
@@ -168,16 +187,17 @@ def _service(lesson: Lesson, backend: Backend, run_id: str, progress: Progress):
     return backend.service(spec, load_registry().get(spec.image_language), RunContext(run_id, lesson.slug))
 
 
-def run_file(lesson: Lesson, language: Language, backend: Backend, path: Path,
-             progress: Progress = lambda _: None, alone: bool = False) -> RunResult:
-    """One run of a file written for the lesson (a learner's), in the same sandbox as the examples;
-    `alone`: as no other program is timed."""
+def run_file(lesson: Lesson, language: Language, backend: Backend, path: Path, scenarios: tuple[str, ...],
+             progress: Progress = lambda _: None, alone: bool = False) -> list[RunResult]:
+    """A run of a file written for the lesson (a learner's) in each of the exercise's `scenarios`, in the same
+    sandbox as the examples; a single result when it could not run at all. `alone`: as no other program is
+    timed."""
     run_id = uuid.uuid4().hex[:12]
     try:
         with _service(lesson, backend, run_id, progress) as service:
-            return run_language(lesson, language, backend, 1, run_id, progress, service, path, alone)[0]
+            return run_language(lesson, language, backend, 1, run_id, progress, service, path, alone, scenarios)
     except KitError as exc:
-        return RunResult(language=language.name, backend=backend.name, status=Status.ERROR, message=str(exc))
+        return [RunResult(language=language.name, backend=backend.name, status=Status.ERROR, message=str(exc))]
 
 
 def _side_by_side(lesson: Lesson, languages: list[Language], backend: Backend, repeat: int, run_id: str,

@@ -5,7 +5,7 @@ import re
 import signal
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Any, Callable, ContextManager
+from typing import Any, Callable, ContextManager, Mapping
 
 from runner import EnvironmentProblem
 from runner.model.languages import Language
@@ -71,13 +71,14 @@ class Example(ABC):
         """Whether its build gave no program: then there is nothing to run."""
         return self.build is not None and self.build.status is not Status.OK
 
-    def run(self, repeat: int) -> RunResult:
-        """One run of the program; a failed build stops it, and is the result of every run."""
-        return self.build.with_(repeat=repeat) if self.build_failed else self._run(repeat)
+    def run(self, repeat: int, env: Mapping[str, str] | None = None) -> RunResult:
+        """One run of the program, with `env` added to its environment (an exercise's scenario, say); a
+        failed build stops it, and is the result of every run."""
+        return self.build.with_(repeat=repeat) if self.build_failed else self._run(repeat, dict(env or {}))
 
     @abstractmethod
-    def _run(self, repeat: int) -> RunResult:
-        """One run of the built program, in the backend's sandbox."""
+    def _run(self, repeat: int, env: dict[str, str]) -> RunResult:
+        """One run of the built program, in the backend's sandbox, `env` added to its environment."""
 
 
 class Backend(ABC):

@@ -270,9 +270,9 @@ class _LocalExample(Example):
     def prepare(self) -> None:
         """Nothing to start ahead: a local run is a process."""
 
-    def _run(self, repeat: int) -> RunResult:
+    def _run(self, repeat: int, env: dict[str, str]) -> RunResult:
         command = self.language.command(self.language.run, str(self.source), str(self.folder / "build"))
-        outcome = run_process(command, self.folder / "work", self.env, self.timeout)
+        outcome = run_process(command, self.folder / "work", {**self.env, **env}, self.timeout)
         # No memory or pids limit here: the local backend is for trusted code.
         return run_result(self.language, NAME, outcome, self.timeout, None, self.build,
                           runtime_version=self.version, repeat=repeat)

@@ -4,7 +4,11 @@ using System.Diagnostics;
 using System.Globalization;
 
 const int Chunks = 5;
-const double Chunk = 0.4, Cleanup = 0.2, StopAt = 1.0;
+const double Chunk = 0.4, StopAt = 1.0;
+// The kit's checker runs this program in scenarios too, named in ROSETTA_SCENARIO: in
+// "slow-cleanup" removing the partial file takes 0.6 s, so a cleanup that does not wait shows.
+// Leave this as it is.
+var cleanup = Environment.GetEnvironmentVariable("ROSETTA_SCENARIO") == "slow-cleanup" ? 0.6 : 0.2;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var clock = Stopwatch.StartNew();
 
@@ -50,7 +54,7 @@ async Task Export(CancellationToken token)
     finally
     {
         // TODO: the partial file must be removed even when the export was stopped.
-        await Task.Delay(TimeSpan.FromSeconds(Cleanup), token);
+        await Task.Delay(TimeSpan.FromSeconds(cleanup), token);
         Log("export: cleanup done, partial file removed");
     }
 }

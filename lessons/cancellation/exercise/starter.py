@@ -1,9 +1,14 @@
 # Cancellation in Python: at 1.0 s main stops the export with task.cancel(). The export
 # must stop where it waits, clean up in finally, and let main know it was cancelled.
 import asyncio
+import os
 import time
 
-CHUNKS, CHUNK, CLEANUP, STOP_AT = 5, 0.4, 0.2, 1.0
+CHUNKS, CHUNK, STOP_AT = 5, 0.4, 1.0
+# The kit's checker runs this program in scenarios too, named in ROSETTA_SCENARIO: in
+# "slow-cleanup" removing the partial file takes 0.6 s, so a cleanup that does not wait shows.
+# Leave this as it is.
+CLEANUP = 0.6 if os.environ.get("ROSETTA_SCENARIO") == "slow-cleanup" else 0.2
 start = time.perf_counter()
 
 

@@ -1,6 +1,7 @@
 # A race in Python: ask three mirrors for the same file and take the first answer.
 # Race 1 leaves the losers alone on purpose; race 2 should not.
 import asyncio
+import os
 import time
 
 MIRRORS = {"eu": 0.2, "us": 0.4, "asia": 0.6}  # how long each mirror takes to answer
@@ -39,6 +40,11 @@ async def main() -> None:
     start = time.perf_counter()
     await race(1, cancel_losers=False)
     await race(2, cancel_losers=True)
+    # The kit's checker runs this program in scenarios too, named in ROSETTA_SCENARIO: in "linger"
+    # the program stays 1 s after its last line, so that a download still running would show.
+    # Leave this part as it is.
+    if os.environ.get("ROSETTA_SCENARIO") == "linger":
+        await asyncio.sleep(1)
 
 
 asyncio.run(main())

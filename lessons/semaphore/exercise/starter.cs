@@ -9,6 +9,9 @@ const int Limit = 2;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture; // "0.4s", never "0,4s"
 var clock = Stopwatch.StartNew();
 var running = 0; // continuations run on pool threads: change it with Interlocked only
+// The kit's checker runs this program in scenarios too, named in ROSETTA_SCENARIO: in "cat-fails"
+// the server resets cat.jpg's connection after 0.1 s. Leave this part as it is.
+var fails = Environment.GetEnvironmentVariable("ROSETTA_SCENARIO") == "cat-fails" ? "cat.jpg" : null;
 
 Log($"{downloads.Length} downloads, at most {Limit} at a time");
 // TODO: never more than Limit at once - but here owl and fox wait for dog, the slowest of the
@@ -24,11 +27,35 @@ Log($"all done after {clock.Elapsed.TotalSeconds:F1}s (one at a time: {oneByOne:
 async Task Download(string name, double seconds)
 {
     var queued = clock.Elapsed;
-    var now = Interlocked.Increment(ref running);
-    Log($"{name}: started ({now} running, waited {(clock.Elapsed - queued).TotalSeconds:F1}s)");
+    try
+    {
+        var now = Interlocked.Increment(ref running);
+        Log($"{name}: started ({now} running, waited {(clock.Elapsed - queued).TotalSeconds:F1}s)");
+        try
+        {
+            await Transfer(name, seconds);
+            Log($"{name}: finished");
+        }
+        finally
+        {
+            Interlocked.Decrement(ref running);
+        }
+    }
+    catch (IOException)
+    {
+        // Transfer has reported it; the other downloads go on
+    }
+}
+
+async Task Transfer(string name, double seconds) // the download's work, as the server does it
+{
+    if (name == fails)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(0.1));
+        Log($"{name}: failed: connection reset");
+        throw new IOException($"{name}: connection reset");
+    }
     await Task.Delay(TimeSpan.FromSeconds(seconds));
-    Interlocked.Decrement(ref running);
-    Log($"{name}: finished");
 }
 
 void Log(string message) => Console.Write($"[{clock.Elapsed.TotalSeconds:F1}s] {message}\n");

@@ -3,27 +3,31 @@
 using System.Diagnostics;
 using System.Globalization;
 
-const double Needs = 0.5, Deadline = 0.3;
+// The kit's checker runs this program in scenarios too, named in ROSETTA_SCENARIO: in
+// "slower" the work needs 0.9 s and the deadlines are 0.6 s, so that times written in by hand show.
+// Leave this as it is.
+var (needs, deadlineAfter) = Environment.GetEnvironmentVariable("ROSETTA_SCENARIO") == "slower"
+    ? (0.9, 0.6) : (0.5, 0.3);
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture; // "0.5s", never "0,5s"
 var clock = Stopwatch.StartNew();
 
-Log($"report: started (needs {Needs}s, deadline {Deadline}s)");
+Log($"report: started (needs {needs}s, deadline {deadlineAfter}s)");
 var report = Work("report");
 try
 {
     // TODO: when time is up, the report itself must stop, not only the waiting for it.
-    await report.WaitAsync(TimeSpan.FromSeconds(Deadline));
+    await report.WaitAsync(TimeSpan.FromSeconds(deadlineAfter));
 }
 catch (TimeoutException)
 {
     Log("report: timeout, the work was stopped");
 }
 
-Log($"backup: started (needs {Needs}s, deadline {Deadline}s)");
+Log($"backup: started (needs {needs}s, deadline {deadlineAfter}s)");
 var backup = Work("backup");
 try
 {
-    await backup.WaitAsync(TimeSpan.FromSeconds(Deadline));
+    await backup.WaitAsync(TimeSpan.FromSeconds(deadlineAfter));
 }
 catch (TimeoutException)
 {
@@ -36,7 +40,7 @@ async Task Work(string name)
 {
     try
     {
-        await Task.Delay(TimeSpan.FromSeconds(Needs));
+        await Task.Delay(TimeSpan.FromSeconds(needs));
         Log($"{name}: finished");
     }
     catch (OperationCanceledException)

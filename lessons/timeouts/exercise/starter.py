@@ -1,9 +1,13 @@
 # Deadlines in Python: the report and the backup each get 0.3 s. The report's deadline
 # should stop the work; the backup's should only stop the waiting, and the work goes on.
 import asyncio
+import os
 import time
 
-NEEDS, DEADLINE = 0.5, 0.3
+# The kit's checker runs this program in scenarios too, named in ROSETTA_SCENARIO: in
+# "slower" the work needs 0.9 s and the deadlines are 0.6 s, so that times written in by hand show.
+# Leave this as it is.
+NEEDS, DEADLINE = (0.9, 0.6) if os.environ.get("ROSETTA_SCENARIO") == "slower" else (0.5, 0.3)
 start = time.perf_counter()
 
 

@@ -196,12 +196,12 @@ class _DockerExample(Example):
     def prepare(self) -> None:
         """Nothing to start ahead: each run has a container of its own, created in its turn."""
 
-    def _run(self, repeat: int) -> RunResult:
+    def _run(self, repeat: int, env: dict[str, str]) -> RunResult:
         limits = self.language.limits
         box = Sandbox(
             image=self.image, command=self.language.command(self.language.run, self.source, BUILD_DIR),
             labels=labels(self.context, "run"),
-            env={**self.env, **(self.service.env if self.service else {})},
+            env={**self.env, **(self.service.env if self.service else {}), **env},
             network=self.service.network if self.service else "none",
             memory_mb=limits.memory_mb, pids=limits.pids, timeout=self.timeout,
             output_limit=OUTPUT_LIMIT, volume=self.volume, files=self.files,
@@ -242,7 +242,7 @@ class _WarmExample(Example):
             warm[self.language.name] = start_warm(self.backend.client, self.box)
         return warm[self.language.name]
 
-    def _run(self, repeat: int) -> RunResult:
+    def _run(self, repeat: int, env: dict[str, str]) -> RunResult:
         warm = self._container()
         run = f"{self.job}-{repeat}"
         try:
@@ -253,8 +253,8 @@ class _WarmExample(Example):
                     self.copied = (warm.container, copy_to_warm(self.backend.client, warm, self.job, self.files))
                 folder, files = self.copied[1], None
             command = self.language.command(self.language.run, f"{folder}/src/{self.filename}", f"{folder}/build")
-            outcome = run_warm(self.backend.client, warm, run, command, self.env, self.timeout, OUTPUT_LIMIT,
-                               files)
+            outcome = run_warm(self.backend.client, warm, run, command, {**self.env, **env}, self.timeout,
+                               OUTPUT_LIMIT, files)
         except WarmBroken as broken:
             del self.backend._warm[self.language.name]
             stop_warm(self.backend.client, warm)

@@ -1,0 +1,66 @@
+// Wrong: race 2 says its losers are cancelled and ends at once; the token reaches no Task.Delay,
+// and only the end of the program hides the losers, still running.
+using System.Diagnostics;
+using System.Globalization;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var clock = Stopwatch.StartNew();
+(string Mirror, double Seconds)[] mirrors = [("eu", 0.2), ("us", 0.4), ("asia", 0.6)];
+
+await Race(1, cancelLosers: false);
+await Race(2, cancelLosers: true);
+// The kit's checker runs this program in scenarios too, named in ROSETTA_SCENARIO: in "linger"
+// the program stays 1 s after its last line, so that a download still running would show.
+// Leave this part as it is.
+if (Environment.GetEnvironmentVariable("ROSETTA_SCENARIO") == "linger") await Task.Delay(1000);
+
+async Task Race(int number, bool cancelLosers)
+{
+    var began = clock.Elapsed;
+    Log($"race {number}: " + (cancelLosers ? "cancel the losers" : "leave the losers alone"));
+    using var cts = new CancellationTokenSource();
+    var downloads = new List<Task<string>>();
+    foreach (var (mirror, seconds) in mirrors)
+    {
+        Log($"{mirror}: started");
+        downloads.Add(Download(mirror, seconds, cts.Token));
+    }
+    // WhenAny hands back the finished task itself (a faulted one counts as finished too);
+    // awaiting it gives its result or rethrows its exception.
+    var first = await Task.WhenAny(downloads);
+    Log($"race {number}: {await first} won");
+    if (cancelLosers) // wrong: says they are cancelled, and ends; the token reaches no Task.Delay
+    {
+        await cts.CancelAsync();
+        foreach (var (mirror, download) in mirrors.Select(m => m.Mirror).Zip(downloads))
+        {
+            if (!download.IsCompleted) Log($"{mirror}: cancelled");
+        }
+        Log($"race {number}: all downloads over after {(clock.Elapsed - began).TotalSeconds:F1}s");
+        return;
+    }
+    try
+    {
+        await Task.WhenAll(downloads); // only to show what the losers do
+    }
+    catch (OperationCanceledException) // the cancelled losers: reported below
+    {
+    }
+    // The losers stop at one instant, on pool threads in any order: report them in order.
+    foreach (var (mirror, download) in mirrors.Select(m => m.Mirror).Zip(downloads))
+    {
+        if (download.IsCanceled) Log($"{mirror}: cancelled");
+    }
+    Log($"race {number}: all downloads over after {(clock.Elapsed - began).TotalSeconds:F1}s");
+}
+
+async Task<string> Download(string mirror, double seconds, CancellationToken token)
+{
+    // Task.Delay throws TaskCanceledException when the token is cancelled, and the
+    // exception leaving this method makes the task Canceled rather than Faulted.
+    await Task.Delay(TimeSpan.FromSeconds(seconds));
+    Log($"{mirror}: finished");
+    return mirror;
+}
+
+void Log(string message) => Console.Write($"[{clock.Elapsed.TotalSeconds:F1}s] {message}\n");
