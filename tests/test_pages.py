@@ -43,8 +43,8 @@ def site(tmp_path, results, registry, lessons):
 
 
 def test_the_site_has_an_index_and_a_page_per_lesson(site, lessons):
-    assert sorted(p.name for p in site.iterdir()) == sorted(["index.html", "style.css", "cheatsheet.html",
-                                                            *(f"{s}.html" for s in lessons)])
+    assert sorted(p.name for p in site.iterdir()) == sorted(["index.html", "style.css", "cheatsheet.html", "concepts.html",
+                                                            "align.js", "copy.js", *(f"{s}.html" for s in lessons)])
     index = (site / "index.html").read_text()
     assert all(f'href="{slug}.html"' in index for slug in lessons) and 'href="cheatsheet.html"' in index
     assert "not run yet" in index and "equivalent" in index
@@ -110,14 +110,15 @@ def test_notes_are_markdown_and_join_the_one_section_on_differences(site):
 
 
 def test_pages_link_concepts_contents_anchors_neighbours_and_the_exercise(site, lessons):
-    index = (site / "index.html").read_text()
+    index, concepts = ((site / name).read_text() for name in ("index.html", "concepts.html"))
+    assert 'href="concepts.html"' in index
     course = list(lessons.values())
     for at, lesson in enumerate(course):
         page = (site / f"{lesson.slug}.html").read_text()
         ids = set(re.findall(r'id="([^"]+)"', page))
         for concept in lesson.concepts:
             anchor = "concept-" + re.sub(r"[^a-z0-9]+", "-", concept.lower()).strip("-")
-            assert f'href="index.html#{anchor}"' in page and f'id="{anchor}"' in index, (lesson.slug, concept)
+            assert f'href="concepts.html#{anchor}"' in page and f'id="{anchor}"' in concepts, (lesson.slug, concept)
         contents = page[page.index('<nav class="contents"'):page.index("</nav>", page.index('<nav class="contents"'))]
         targets = re.findall(r'href="#([^"]+)"', contents)
         assert targets and set(targets) <= ids, f"{lesson.slug}: contents link to {set(targets) - ids}"
@@ -301,13 +302,14 @@ def test_code_lines_wrap_under_their_own_start_never_under_the_line_numbers(brow
             assert faults == [], f"{name}.html at {width}px: {faults[:5]}"
     _look(browser, (site / "kitchen.html").as_uri(), 1280)
     line14 = browser.execute_script("""
-        const line = document.querySelectorAll('.programs .example')[0].querySelectorAll('.code .line')[13];
+        const line = [...document.querySelectorAll('.programs .example')[0].querySelectorAll('.code .line')]
+          .find(l => l.textContent.includes('async def step('));
         const word = [...line.querySelectorAll('.unbroken')];
         return {text: line.textContent, async: word[0].getBoundingClientRect().left,
                 none: word.find(w => w.textContent === 'None:').getBoundingClientRect().left,
                 tops: new Set(word.map(w => Math.round(w.getBoundingClientRect().top))).size};""")
     assert "-> None:" in line14["text"]
-    assert line14["tops"] == 1 or line14["none"] > line14["async"], "kitchen.py line 14's `-> None:` reads as dedented"
+    assert line14["tops"] == 1 or line14["none"] > line14["async"], "kitchen.py's `-> None:` of step reads as dedented"
     _look(browser, (site / "kitchen.html").as_uri(), 390)  # the check sees the fault: wrapped under the numbers
     browser.execute_script("const s = document.createElement('style'); s.textContent = '.code .line { padding-left: 0; "
                            "text-indent: 0 } .code .unbroken { white-space: normal }'; document.head.append(s)")
