@@ -73,3 +73,15 @@ def test_a_part_marker_inside_a_cheat_sheet_piece_is_refused_by_the_cheat_sheet(
         "sheet, not the other way round",
         "python/nap.py:4: `# end part` inside `cheat sheet: timeout` (line 1): a part may hold a piece of the cheat "
         "sheet, not the other way round"]
+
+
+def test_the_site_is_not_written_while_a_lesson_s_parts_are_wrong_and_every_lesson_s_problems_are_named(tmp_path,
+                                                                                                      registry):
+    from runner.publish.render import render_site
+
+    make_lesson(tmp_path, "nap", {"python/nap.py": PY, "javascript/nap.mjs": "await sleep(1000);\n"})
+    make_lesson(tmp_path, "doze", {"python/doze.py": "# part: doze\nx = 1\n"})
+    with pytest.raises(InvalidAlignment) as caught:
+        render_site(load_lessons(registry, tmp_path / "lessons"), registry, {}, tmp_path / "site")
+    assert [p.split(":")[0] for p in caught.value.problems] == ["python/doze.py", "javascript/nap.mjs"]
+    assert not (tmp_path / "site").exists()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from runner import KitError
+from runner import ProblemList
 from runner.model.cheatsheet import CHEAT_SHEET, PART, Markers, find_pieces
 from runner.model.languages import Registry
 from runner.model.lesson import Lesson
@@ -23,15 +23,12 @@ from runner.model.lesson import Lesson
 GROUP_PREFIX = {PART: "part", CHEAT_SHEET: "sheet"}  # a group's name on the page: part-<id>, sheet-<id>
 
 
-class InvalidAlignment(KitError):
+class InvalidAlignment(ProblemList):
     """A lesson's parts are wrong; the message lists every problem."""
 
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the examples' parts - nothing was written:\n  "
-                         + "\n  ".join(problems)
-                         + f"\nA part is marked in every language: a comment line `{PART.start.format('<id>')}`, the "
-                           f"lines that do the same thing, then `{PART.end}` (README: Writing a lesson).")
+    what = "the examples' parts"
+    hint = (f"A part is marked in every language: a comment line `{PART.start.format('<id>')}`, the lines that do the "
+            f"same thing, then `{PART.end}` (README: Pages and handouts).")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from runner import KitError
+from runner import KitError, ProblemList
 from runner.model.languages import YAML_LOADER, Registry
 from runner.model.lesson import Lesson
 
@@ -53,15 +53,12 @@ MARKER = CHEAT_SHEET.pattern
 START, END = CHEAT_SHEET.start, CHEAT_SHEET.end
 
 
-class InvalidCheatSheet(KitError):
+class InvalidCheatSheet(ProblemList):
     """The cheat sheet's file or its markers are wrong; the message lists every problem."""
 
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the cheat sheet - nothing was written:\n  "
-                         + "\n  ".join(problems)
-                         + f"\nThe markers are comments of their own line: `{START.format('<concept>')}`, then the "
-                           f"code, then `{END}` (README: The cheat sheet).")
+    what = "the cheat sheet"
+    hint = (f"The markers are comments of their own line: `{START.format('<concept>')}`, then the code, then `{END}` "
+            "(README: The cheat sheet).")
 
 
 @dataclass(frozen=True)

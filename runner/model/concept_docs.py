@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from runner import KitError
+from runner import ProblemList
 from runner.model.languages import YAML_LOADER, Registry
 from runner.model.lesson import Lesson
 
@@ -20,11 +20,9 @@ FILE_NAME = "concept-docs.yaml"  # beside the lesson folders
 HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
 
 
-class InvalidConceptDocs(KitError):
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the concepts' documentation links - nothing was written:\n  "
-                         + "\n  ".join(problems))
+class InvalidConceptDocs(ProblemList):
+    what = "the concepts' documentation links"
+    hint = "Each is an https link to a page of its language's official sites (README: Pages and handouts)."
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@
     return line ? line.dataset.align.split(" ")[0] : null;
   };
   const focused = () => (programs.contains(document.activeElement) ? groupOf(document.activeElement) : null);
-  programs.addEventListener("mouseover", (event) => light(groupOf(event.target)));
+  // The pointer's line first; where it points at no part, the part that has the keyboard's focus stays lit.
+  programs.addEventListener("mouseover", (event) => light(groupOf(event.target) || focused()));
   programs.addEventListener("mouseleave", () => light(focused()));
   programs.addEventListener("focusin", (event) => light(groupOf(event.target)));
   programs.addEventListener("focusout", (event) => {
