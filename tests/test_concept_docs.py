@@ -94,3 +94,28 @@ def test_a_course_without_the_file_has_no_links_and_a_file_without_its_two_keys_
     docs = _load(tmp_path, registry, SITES + "docs:\n  testing: {python: 'https://docs.python.org/3/library/unittest.html'}\n")
     assert [(link.language, link.url) for link in docs.of("testing")] == [
         ("python", "https://docs.python.org/3/library/unittest.html")]
+
+
+def test_render_names_a_wrong_link_or_a_part_left_unmarked_exits_2_and_writes_nothing(kit_copy):
+    import subprocess
+    import sys
+
+    def render():
+        return subprocess.run([sys.executable, "-m", "invoke", "render", "--out", str(kit_copy / "site")], cwd=kit_copy,
+                              capture_output=True, text=True, timeout=120)
+
+    docs = kit_copy / "lessons" / "concept-docs.yaml"
+    docs.write_text(docs.read_text().replace("https://docs.python.org/3/library/asyncio-task.html#asyncio.gather",
+                                             "http://docs.python.org/3/library/asyncio-task.html#asyncio.gather"))
+    done = render()
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert re.search(r"lessons/concept-docs.yaml:\d+: run all and wait: python: 'http://docs.python.org/3/library/"
+                     r"asyncio-task.html#asyncio.gather': expected https://", done.stderr), done.stderr
+    docs.write_text(docs.read_text().replace("http://", "https://"))
+    kitchen = kit_copy / "csharp" / "kitchen.cs"
+    kitchen.write_text(kitchen.read_text().replace("// part: sauce\n", "").replace("}\n// end part\n\n// part: step", "}\n\n// part: step"))
+    done = render()
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert re.search(r"csharp/kitchen.cs: no `part: sauce`, which python/kitchen.py:\d+ and javascript/kitchen.mjs:\d+ "
+                     r"mark", done.stderr), done.stderr
+    assert not (kit_copy / "site").exists()
