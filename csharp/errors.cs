@@ -9,6 +9,7 @@ var clock = Stopwatch.StartNew();
 (string Name, double Seconds, string? Failure)[] steps =
     [("shipping", 0.6, "no courier"), ("stock", 0.4, null), ("card", 0.2, "card declined")];
 
+// part: let-the-others-run
 Log("order 1: let the others run");
 // cheat sheet: every-error
 var all = Task.WhenAll(StartAll(CancellationToken.None));
@@ -26,7 +27,9 @@ catch (StepFailed error) // only after every task has finished: WhenAll does not
 // WhenAll(Task[]), in the order the tasks faulted (on .NET 10; WhenAll<T> keeps the array's order).
 Log($"order 1: every failure: {string.Join(", ", all.Exception!.InnerExceptions.Select(e => e.Message))}");
 // end cheat sheet
+// end part
 
+// part: stop-the-others
 Log("order 2: stop the others at the first failure");
 using var cts = new CancellationTokenSource();
 var jobs = StartAll(cts.Token);
@@ -51,10 +54,12 @@ catch (StepFailed error)
     }
     Log($"order 2: failed: {error.Message}");
 }
+// end part
 
 Task[] StartAll(CancellationToken token) =>
     steps.Select(s => { Log($"{s.Name}: started"); return Step(s.Name, s.Seconds, s.Failure, token); }).ToArray();
 
+// part: step
 async Task Step(string name, double seconds, string? failure, CancellationToken token)
 {
     // A cancelled token makes Task.Delay throw; the exception leaves this method and
@@ -67,6 +72,7 @@ async Task Step(string name, double seconds, string? failure, CancellationToken 
     }
     Log($"{name}: finished");
 }
+// end part
 
 void Log(string message) => Console.Write($"[{clock.Elapsed.TotalSeconds:F1}s] {message}\n");
 

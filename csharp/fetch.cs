@@ -17,6 +17,7 @@ await api.GetFromJsonAsync("/delay?ms=0&name=warm-up", AnswerJson.Default.Answer
 var clock = Stopwatch.StartNew();
 (string Name, int Ms)[] stations = [("oslo", 500), ("lima", 100), ("cairo", 300)]; // how long the API takes, in ms
 
+// part: one-after-another
 Log("one after another");
 foreach (var (name, ms) in stations)
 {
@@ -25,14 +26,18 @@ foreach (var (name, ms) in stations)
 }
 var sequential = clock.Elapsed;
 Log($"one after another: {stations.Length} answers after {sequential.TotalSeconds:F1}s, the sum of the delays");
+// end part
 
+// part: all-at-once
 Log("all at once");
 foreach (var (name, ms) in stations) Log($"{name}: started (the API needs {ms / 1000.0:F1}s)");
 // Each Fetch(...) call sends its request at once (a "hot" task); Task.WhenAll only waits.
 await Task.WhenAll(stations.Select(station => Fetch(station.Name, station.Ms)));
 var concurrent = clock.Elapsed - sequential;
 Log($"all at once: {stations.Length} answers after {concurrent.TotalSeconds:F1}s, the slowest request");
+// end part
 
+// part: an-error-status
 Log("berlin: started (the API answers 503 after 0.1s)");
 try
 {
@@ -43,13 +48,16 @@ catch (HttpRequestException error) when (error.StatusCode is { } status) // GetA
 {
     Log($"berlin: failed: HTTP {(int)status}");
 }
+// end part
 Log($"done after {clock.Elapsed.TotalSeconds:F1}s");
 
+// part: fetch-a-station
 async Task Fetch(string name, int ms)
 {
     var answer = await api.GetFromJsonAsync($"/delay?ms={ms}&name={name}", AnswerJson.Default.Answer);
     Log($"{name}: finished (the API says it waited {answer!.Ms} ms)"); // on a thread-pool thread
 }
+// end part
 
 void Log(string message) => Console.Write($"[{clock.Elapsed.TotalSeconds:F1}s] {message}\n");
 

@@ -7,6 +7,7 @@ const start = performance.now();
 const seconds = () => (performance.now() - start) / 1000;
 const log = (message) => console.log(`[${seconds().toFixed(1)}s] ${message}`);
 
+// part: step
 async function step(name, duration, failure, signal) {
   await sleep(duration * 1000, undefined, { signal }); // rejects with an AbortError when aborted
   if (failure) {
@@ -15,6 +16,7 @@ async function step(name, duration, failure, signal) {
   }
   log(`${name}: finished`);
 }
+// end part
 
 function startAll(signal) {
   return steps.map(([name, duration, failure]) => {
@@ -23,6 +25,7 @@ function startAll(signal) {
   });
 }
 
+// part: let-the-others-run
 log("order 1: let the others run");
 let jobs = startAll();
 try {
@@ -36,7 +39,9 @@ const outcomes = await Promise.allSettled(jobs);
 const reasons = outcomes.filter((o) => o.status === "rejected").map((o) => o.reason.message);
 log(`order 1: every failure: ${reasons.join(", ")}`);
 // end cheat sheet
+// end part
 
+// part: stop-the-others
 log("order 2: stop the others at the first failure");
 const controller = new AbortController();
 jobs = startAll(controller.signal);
@@ -50,3 +55,4 @@ try {
   });
   log(`order 2: failed: ${error.message}`);
 }
+// end part

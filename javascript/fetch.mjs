@@ -24,13 +24,16 @@ const start = performance.now();
 const seconds = () => (performance.now() - start) / 1000;
 const log = (message) => console.log(`[${seconds().toFixed(1)}s] ${message}`);
 
+// part: fetch-a-station
 async function fetchStation(station, ms) {
   const answer = await getJson(`/delay?ms=${ms}&name=${station}`);
   log(`${station}: finished (the API says it waited ${answer.ms} ms)`);
 }
+// end part
 
 const entries = Object.entries(stations);
 
+// part: one-after-another
 log("one after another");
 for (const [station, ms] of entries) {
   log(`${station}: started (the API needs ${(ms / 1000).toFixed(1)}s)`);
@@ -38,14 +41,18 @@ for (const [station, ms] of entries) {
 }
 const sequential = seconds();
 log(`one after another: ${entries.length} answers after ${sequential.toFixed(1)}s, the sum of the delays`);
+// end part
 
+// part: all-at-once
 log("all at once");
 for (const [station, ms] of entries) log(`${station}: started (the API needs ${(ms / 1000).toFixed(1)}s)`);
 // Each call sends its request at once (async functions start eagerly); Promise.all only waits.
 await Promise.all(entries.map(([station, ms]) => fetchStation(station, ms)));
 const concurrent = seconds() - sequential;
 log(`all at once: ${entries.length} answers after ${concurrent.toFixed(1)}s, the slowest request`);
+// end part
 
+// part: an-error-status
 log("berlin: started (the API answers 503 after 0.1s)");
 try {
   await getJson("/delay?ms=100&name=berlin&status=503");
@@ -53,4 +60,5 @@ try {
   if (!(error instanceof HttpError)) throw error; // no answer at all is another story
   log(`berlin: failed: ${error.message}`);
 }
+// end part
 log(`done after ${seconds().toFixed(1)}s`);

@@ -7,28 +7,36 @@ const start = performance.now();
 const seconds = () => (performance.now() - start) / 1000;
 const log = (message) => console.log(`[${seconds().toFixed(1)}s] ${message}`);
 
+// part: step
 async function step(name, verb, duration) {
   log(`${name}: started (${verb}, ${duration}s)`);
   await sleep(duration * 1000); // a timer stands in for the waiting; the cook is free meanwhile
   log(`${name}: finished`);
 }
+// end part
 
+// part: sauce
 async function makeSauce() {
   await step("vegetables", "chop", 0.3);
   await step("sauce", "simmer", 0.4); // the sauce needs the chopped vegetables
 }
+// end part
 
+// part: sequential
 log("sequential dinner");
 let begin = seconds();
 await step("water", "boil", 0.5); // nothing else happens until the water boils
 await makeSauce();
 const sequential = seconds() - begin;
 log(`sequential dinner ready after ${sequential.toFixed(1)}s: the sum of the steps`);
+// end part
 
+// part: concurrent
 log("concurrent dinner");
 begin = seconds();
 // Each call is already running when it returns its promise; Promise.all only waits for both.
 await Promise.all([step("water", "boil", 0.5), makeSauce()]);
 const concurrent = seconds() - begin;
 log(`concurrent dinner ready after ${concurrent.toFixed(1)}s: the longest chain, chop then simmer`);
+// end part
 log(`cooking concurrently saved ${(sequential - concurrent).toFixed(1)}s`);

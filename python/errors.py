@@ -15,18 +15,21 @@ def log(message: str) -> None:
     print(f"[{time.perf_counter() - start:.1f}s] {message}", flush=True)
 
 
+# part: step
 async def step(name: str, seconds: float, failure: str | None) -> None:
     await asyncio.sleep(seconds)  # a cancelled sibling gets CancelledError here and stops
     if failure:
         log(f"{name}: failed: {failure}")
         raise StepFailed(failure)
     log(f"{name}: finished")
+# end part
 
 
 async def main() -> None:
     global start
     start = time.perf_counter()
 
+    # part: let-the-others-run
     log("order 1: let the others run")
     tasks = []
     for name, seconds, failure in STEPS:
@@ -41,7 +44,9 @@ async def main() -> None:
     outcomes = await asyncio.gather(*tasks, return_exceptions=True)
     log(f"order 1: every failure: {', '.join(str(o) for o in outcomes if isinstance(o, Exception))}")
     # end cheat sheet
+    # end part
 
+    # part: stop-the-others
     log("order 2: stop the others at the first failure")
     tasks = []
     try:
@@ -55,6 +60,7 @@ async def main() -> None:
             if task.cancelled():
                 log(f"{name}: cancelled")
         log(f"order 2: failed: {', '.join(str(e) for e in failures.exceptions)}")
+    # end part
 
 
 asyncio.run(main())

@@ -39,9 +39,11 @@ async def get_json(path: str) -> dict:
     return json.loads(body)
 
 
+# part: fetch-a-station
 async def fetch_station(station: str, ms: int) -> None:
     answer = await get_json(f"/delay?ms={ms}&name={station}")
     log(f"{station}: finished (the API says it waited {answer['ms']} ms)")
+# end part
 
 
 async def main() -> None:
@@ -51,13 +53,16 @@ async def main() -> None:
     await get_json("/delay?ms=0&name=warm-up")
     start = time.perf_counter()
 
+    # part: one-after-another
     log("one after another")
     for station, ms in STATIONS.items():
         log(f"{station}: started (the API needs {ms / 1000:.1f}s)")
         await fetch_station(station, ms)  # the loop idles while we wait: nothing else was started
     sequential = time.perf_counter() - start
     log(f"one after another: {len(STATIONS)} answers after {sequential:.1f}s, the sum of the delays")
+    # end part
 
+    # part: all-at-once
     log("all at once")
     for station, ms in STATIONS.items():
         log(f"{station}: started (the API needs {ms / 1000:.1f}s)")
@@ -65,12 +70,15 @@ async def main() -> None:
     await asyncio.gather(*(fetch_station(station, ms) for station, ms in STATIONS.items()))
     concurrent = time.perf_counter() - start - sequential
     log(f"all at once: {len(STATIONS)} answers after {concurrent:.1f}s, the slowest request")
+    # end part
 
+    # part: an-error-status
     log("berlin: started (the API answers 503 after 0.1s)")
     try:
         await get_json("/delay?ms=100&name=berlin&status=503")
     except HTTPStatusError as error:  # our own check in get_json; urllib would raise HTTPError
         log(f"berlin: failed: {error}")
+    # end part
     log(f"done after {time.perf_counter() - start:.1f}s")
 
 

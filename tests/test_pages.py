@@ -43,8 +43,8 @@ def site(tmp_path, results, registry, lessons):
 
 
 def test_the_site_has_an_index_and_a_page_per_lesson(site, lessons):
-    assert sorted(p.name for p in site.iterdir()) == sorted(["index.html", "style.css", "cheatsheet.html",
-                                                            *(f"{s}.html" for s in lessons)])
+    assert sorted(p.name for p in site.iterdir()) == sorted(["index.html", "style.css", "cheatsheet.html", "concepts.html",
+                                                            "align.js", "copy.js", *(f"{s}.html" for s in lessons)])
     index = (site / "index.html").read_text()
     assert all(f'href="{slug}.html"' in index for slug in lessons) and 'href="cheatsheet.html"' in index
     assert "not run yet" in index and "equivalent" in index
@@ -110,14 +110,15 @@ def test_notes_are_markdown_and_join_the_one_section_on_differences(site):
 
 
 def test_pages_link_concepts_contents_anchors_neighbours_and_the_exercise(site, lessons):
-    index = (site / "index.html").read_text()
+    index, concepts = ((site / name).read_text() for name in ("index.html", "concepts.html"))
+    assert 'href="concepts.html"' in index
     course = list(lessons.values())
     for at, lesson in enumerate(course):
         page = (site / f"{lesson.slug}.html").read_text()
         ids = set(re.findall(r'id="([^"]+)"', page))
         for concept in lesson.concepts:
             anchor = "concept-" + re.sub(r"[^a-z0-9]+", "-", concept.lower()).strip("-")
-            assert f'href="index.html#{anchor}"' in page and f'id="{anchor}"' in index, (lesson.slug, concept)
+            assert f'href="concepts.html#{anchor}"' in page and f'id="{anchor}"' in concepts, (lesson.slug, concept)
         contents = page[page.index('<nav class="contents"'):page.index("</nav>", page.index('<nav class="contents"'))]
         targets = re.findall(r'href="#([^"]+)"', contents)
         assert targets and set(targets) <= ids, f"{lesson.slug}: contents link to {set(targets) - ids}"
@@ -301,13 +302,14 @@ def test_code_lines_wrap_under_their_own_start_never_under_the_line_numbers(brow
             assert faults == [], f"{name}.html at {width}px: {faults[:5]}"
     _look(browser, (site / "kitchen.html").as_uri(), 1280)
     line14 = browser.execute_script("""
-        const line = document.querySelectorAll('.programs .example')[0].querySelectorAll('.code .line')[13];
+        const line = [...document.querySelectorAll('.programs .example')[0].querySelectorAll('.code .line')]
+          .find(l => l.textContent.includes('async def step('));
         const word = [...line.querySelectorAll('.unbroken')];
         return {text: line.textContent, async: word[0].getBoundingClientRect().left,
                 none: word.find(w => w.textContent === 'None:').getBoundingClientRect().left,
                 tops: new Set(word.map(w => Math.round(w.getBoundingClientRect().top))).size};""")
     assert "-> None:" in line14["text"]
-    assert line14["tops"] == 1 or line14["none"] > line14["async"], "kitchen.py line 14's `-> None:` reads as dedented"
+    assert line14["tops"] == 1 or line14["none"] > line14["async"], "kitchen.py's `-> None:` of step reads as dedented"
     _look(browser, (site / "kitchen.html").as_uri(), 390)  # the check sees the fault: wrapped under the numbers
     browser.execute_script("const s = document.createElement('style'); s.textContent = '.code .line { padding-left: 0; "
                            "text-indent: 0 } .code .unbroken { white-space: normal }'; document.head.append(s)")
@@ -667,3 +669,153 @@ def test_the_cheat_sheet_prints_on_two_a4_pages_with_code_at_7pt_inside_the_page
     assert seen["code"] >= 7 * 96 / 72 - 0.01, f"code at {seen['code'] * 72 / 96:.1f} pt"
     assert seen["codeOut"] == 0 and faults == [], f"code lines out of their column: {faults[:5]}"
     assert seen["cells"] == len(sheet.rows) * len(sheet.languages)
+
+
+# The lines lit in each program (their numbers), and the lines of each program in one group.
+LIT = """return [...document.querySelectorAll('.programs .example')].map(example =>
+  [...example.querySelectorAll(arguments[0] ? `.line[data-align~="${arguments[0]}"]` : '.line.aligned')]
+    .map(line => +line.querySelector('.linenos').textContent));"""
+
+
+@pytest.mark.browser
+def test_pointing_at_or_tabbing_to_a_line_lights_up_the_same_part_in_every_program(browser, site):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    for width in WIDTHS:
+        _look(browser, (site / "kitchen.html").as_uri(), width)
+        concurrent = browser.execute_script(LIT, "part-concurrent")
+        assert all(concurrent) and browser.execute_script(LIT, None) == [[], [], []]
+        gather = next(line for line in browser.find_elements(By.CSS_SELECTOR, ".programs .example:first-child .line")
+                      if "asyncio.gather(" in line.text)
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", gather)
+        ActionChains(browser).move_to_element(gather).perform()
+        assert browser.execute_script(LIT, None) == concurrent, f"at {width}px"
+        lit = browser.execute_script("return [...document.querySelectorAll('.line.aligned')].map(l => l.textContent).join('')")
+        assert "Promise.all(" in lit and "Task.WhenAll(" in lit and "makeSauce();" not in lit.split("Promise.all")[0]
+        ActionChains(browser).move_to_element(browser.find_element(By.TAG_NAME, "h1")).perform()
+        assert browser.execute_script(LIT, None) == [[], [], []], "the light goes out when the pointer leaves"
+    # The keyboard: from the section's heading, Tab reaches the first part of the first program (after its copy
+    # button), and lights it in all three; the next Tab, the next part.
+    browser.find_element(By.CSS_SELECTOR, "#programs .anchor").send_keys(Keys.TAB, Keys.TAB)
+    focused = browser.execute_script("return document.activeElement.textContent")
+    assert focused.strip().endswith("# part: step"), focused
+    assert browser.execute_script(LIT, None) == browser.execute_script(LIT, "part-step")
+    lit = browser.execute_script("return [...document.querySelectorAll('.line.aligned')].map(l => l.textContent).join('')")
+    assert "async function step(" in lit and "async Task Step(" in lit
+    browser.switch_to.active_element.send_keys(Keys.TAB)
+    assert browser.execute_script(LIT, None) == browser.execute_script(LIT, "part-sauce")
+    # side by side, the three outputs start level under the programs (at 390 px they follow each program)
+    for name in ("kitchen", "errors", "timeouts"):
+        _look(browser, (site / f"{name}.html").as_uri(), 1280)
+        tops = browser.execute_script("return [...document.querySelectorAll('.programs .output')]"
+                                      ".map(o => o.getBoundingClientRect().top)")
+        assert len(tops) == 3 and max(tops) - min(tops) <= 1, f"{name}.html: the outputs start at {tops}"
+
+
+# Each piece of text on the page whose colour is too close to its background's (WCAG's contrast ratio under 4.5,
+# or 3 for large text): the text, its colour, the background's, the ratio.
+LOW_CONTRAST = """
+const luminance = colour => {
+  const [r, g, b] = colour.match(/[\\d.]+/g).slice(0, 3).map(v => {
+    v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+};
+const opaque = colour => colour !== 'transparent' && !/^rgba\\(.*,\\s*0\\)$/.test(colour);
+const background = element => {
+  for (let e = element; e; e = e.parentElement) {
+    const colour = getComputedStyle(e).backgroundColor;
+    if (opaque(colour)) return colour;
+  }
+  return 'rgb(255, 255, 255)';
+};
+const low = [];
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  const element = node.parentElement;
+  if (!node.data.trim() || !element.getClientRects().length) continue;
+  const style = getComputedStyle(element);
+  const [a, b] = [luminance(style.color), luminance(background(element))];
+  const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  const large = parseFloat(style.fontSize) >= 24 || (parseFloat(style.fontSize) >= 18.6 && +style.fontWeight >= 700);
+  if (ratio < (large ? 3 : 4.5)) low.push([node.data.trim().slice(0, 30), style.color, background(element), ratio.toFixed(2)]);
+}
+return low;
+"""
+
+
+def _scheme(driver, scheme: str) -> None:
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+
+
+@pytest.mark.browser
+def test_dark_mode_follows_the_system_and_keeps_every_text_readable(browser, site, results, lessons, registry, tmp_path):
+    page_background = ("return getComputedStyle(document.body).backgroundColor")
+    try:
+        _scheme(browser, "dark")
+        for name in ("index", "kitchen", "errors", "timeouts", "concepts", "cheatsheet"):
+            for width in WIDTHS:
+                _look(browser, (site / f"{name}.html").as_uri(), width)
+                assert browser.execute_script(page_background) == "rgb(19, 19, 20)", f"{name}.html is not dark"
+                low = browser.execute_script(LOW_CONTRAST)
+                assert low == [], f"{name}.html at {width}px, dark: text too faint: {low[:5]}"
+        # the check sees the fault it looks for: light grey text on the dark page
+        browser.execute_script("const s = document.createElement('style'); s.textContent = "
+                               "'.muted { color: #3c4043 !important }'; document.head.append(s)")
+        assert browser.execute_script(LOW_CONTRAST), "the check found no faint text"
+        # a handout stays light: paper is white whatever the screen's scheme
+        handout = tmp_path / "kitchen-handout.html"
+        handout.write_text(render_handout([lessons["kitchen"]], registry, ResultsStore(results).reports(), "html",
+                                          booklet=False))
+        _look(browser, handout.as_uri(), 1280)
+        assert browser.execute_script(page_background) in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")
+        assert browser.execute_script("return getComputedStyle(document.querySelector('.code')).backgroundColor") != \
+            "rgb(13, 17, 23)"
+        _scheme(browser, "light")
+        _look(browser, (site / "kitchen.html").as_uri(), 1280)
+        assert browser.execute_script(page_background) == "rgb(255, 255, 255)"
+    finally:
+        _scheme(browser, "")
+
+
+@pytest.mark.browser
+def test_the_copy_button_copies_the_program_without_its_line_numbers(browser, site, lessons, registry):
+    import functools
+    import http.server
+    import threading
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    # Served from 127.0.0.1, a secure context, where a page may use the clipboard once it is allowed to.
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        browser.execute_cdp_cmd("Browser.grantPermissions", {"origin": origin,
+                                                             "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+        for width in WIDTHS:
+            _look(browser, f"{origin}/kitchen.html", width)
+            buttons = browser.find_elements(By.CSS_SELECTOR, ".programs .code > button.copy")
+            assert len(buttons) == 3 and all(b.text == "Copy" for b in buttons)
+            for button, language in zip(buttons, registry.languages.values()):
+                browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+                button.click()
+                WebDriverWait(browser, 5).until(lambda _: button.text == "Copied")
+                copied = browser.execute_async_script(
+                    "navigator.clipboard.readText().then(arguments[0], e => arguments[0]('refused: ' + e))")
+                assert copied == lessons["kitchen"].example(language).read_text(), f"{language.name} at {width}px"
+            # the button takes a strip of its own: it covers no line of code
+            overlap = browser.execute_script("""
+                const button = document.querySelector('.programs .code > button.copy').getBoundingClientRect();
+                const first = document.querySelector('.programs .code .line').getBoundingClientRect();
+                return button.bottom > first.top;""")
+            assert not overlap
+        _look(browser, f"{origin}/cheatsheet.html", 1280)
+        assert len(browser.find_elements(By.CSS_SELECTOR, "td .code > button.copy")) == len(
+            browser.find_elements(By.CSS_SELECTOR, "td .code"))
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -18,27 +18,47 @@ from pathlib import Path
 
 import yaml
 
-from runner import KitError
+from runner import KitError, ProblemList
 from runner.model.languages import YAML_LOADER, Registry
 from runner.model.lesson import Lesson
 
 FILE_NAME = "cheatsheet.yaml"  # beside the lesson folders
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _KEYS = ("id", "title", "lesson", "description")
-# A whole-line comment (#, //, --, ; or %) that says `cheat sheet: <concept>` or `end cheat sheet`.
-MARKER = re.compile(r"^\s*(?:#|//|--|;|%)\s*(?:(?P<end>end cheat sheet)|cheat sheet:(?P<concept>.*?))\s*$")
-START, END = "cheat sheet: {}", "end cheat sheet"
 
 
-class InvalidCheatSheet(KitError):
+@dataclass(frozen=True)
+class Markers:
+    """One kind of marker comments: a whole-line comment (#, //, --, ; or %) that says `<word>: <name>`, the
+    code, then one that says `end <word>`. The cheat sheet's mark its cells; parts (runner/model/alignment.py)
+    mark the lines of a lesson's examples that do the same thing, for reading them side by side."""
+
+    word: str
+
+    @property
+    def pattern(self) -> re.Pattern:
+        return re.compile(rf"^\s*(?:#|//|--|;|%)\s*(?:(?P<end>end {self.word})|{self.word}:(?P<concept>.*?))\s*$")
+
+    @property
+    def start(self) -> str:
+        return f"{self.word}: {{}}"
+
+    @property
+    def end(self) -> str:
+        return f"end {self.word}"
+
+
+CHEAT_SHEET, PART = Markers("cheat sheet"), Markers("part")
+MARKER = CHEAT_SHEET.pattern
+START, END = CHEAT_SHEET.start, CHEAT_SHEET.end
+
+
+class InvalidCheatSheet(ProblemList):
     """The cheat sheet's file or its markers are wrong; the message lists every problem."""
 
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the cheat sheet - nothing was written:\n  "
-                         + "\n  ".join(problems)
-                         + f"\nThe markers are comments of their own line: `{START.format('<concept>')}`, then the "
-                           f"code, then `{END}` (README: The cheat sheet).")
+    what = "the cheat sheet"
+    hint = (f"The markers are comments of their own line: `{START.format('<concept>')}`, then the code, then `{END}` "
+            "(README: The cheat sheet).")
 
 
 @dataclass(frozen=True)
@@ -127,40 +147,47 @@ def read_concepts(path: Path, lessons: dict[str, Lesson], name: str) -> tuple[li
     return concepts, problems
 
 
-def find_pieces(text: str, where: str, known: dict[str, Concept],
-                sheet: str = FILE_NAME) -> tuple[dict[str, list[Piece]], list[str]]:
+def find_pieces(text: str, where: str, known: dict[str, Concept] | None,
+                sheet: str = FILE_NAME, markers: Markers = CHEAT_SHEET) -> tuple[dict[str, list[Piece]], list[str]]:
     """The pieces each concept's markers enclose in one example's `text`, and the problems with the markers
-    (`where` names the example in them, `sheet` the concepts' file)."""
+    (`where` names the example in them, `sheet` the concepts' file). `known` None: any name that is lower-case
+    words joined by '-' (a part's). A cheat sheet's piece holds no other marker: it is shown as it is."""
     found: dict[str, list[Piece]] = {}
     problems = []
     open_at, concept, lines = 0, "", []
+    start, end, pattern, inner = markers.start, markers.end, markers.pattern, PART.pattern
     for number, line in enumerate(text.splitlines(keepends=True), start=1):
-        marker = MARKER.match(line)
+        marker = pattern.match(line)
         if not marker:
+            if open_at and markers == CHEAT_SHEET and inner.match(line):
+                problems.append(f"{where}:{number}: `{line.strip()}` inside `{start.format(concept)}` (line {open_at}): "
+                                f"a part may hold a piece of the cheat sheet, not the other way round")
             if open_at:
                 lines.append(line if line.endswith("\n") else line + "\n")
             continue
         if marker["end"]:
             if not open_at:
-                problems.append(f"{where}:{number}: `{END}` with no `{START.format('...')}` open")
+                problems.append(f"{where}:{number}: `{end}` with no `{start.format('...')}` open")
             elif not "".join(lines).strip():
-                problems.append(f"{where}:{open_at}: `{START.format(concept)}` encloses no code")
-            elif concept in known:
+                problems.append(f"{where}:{open_at}: `{start.format(concept)}` encloses no code")
+            elif known is None or concept in known:
                 found.setdefault(concept, []).append(Piece(open_at + 1, _dedent(lines)))
             open_at, lines = 0, []
             continue
         name = marker["concept"].strip()
         if open_at:
-            problems.append(f"{where}:{number}: `{START.format(name)}` before the `{START.format(concept)}` of "
-                            f"line {open_at} is ended (`{END}`)")
-        if name not in known:
+            problems.append(f"{where}:{number}: `{start.format(name)}` before the `{start.format(concept)}` of "
+                            f"line {open_at} is ended (`{end}`)")
+        if known is None and not ID.match(name):
+            problems.append(f"{where}:{number}: {markers.word} {name!r}: expected lower-case words joined by '-'")
+        elif known is not None and name not in known:
             close = difflib.get_close_matches(name, list(known), n=1)
             problems.append(f"{where}:{number}: unknown concept {name!r}"
                             + (f" (did you mean {close[0]!r}?)" if close else "")
                             + f"; the concepts are those of {sheet}: {', '.join(known)}")
         open_at, concept, lines = number, name, []
     if open_at:
-        problems.append(f"{where}:{open_at}: `{START.format(concept)}` is never ended: add `{END}` after its code")
+        problems.append(f"{where}:{open_at}: `{start.format(concept)}` is never ended: add `{end}` after its code")
     return found, problems
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from runner import KitError
 from runner.model.authoring import refuse_unfinished
 from runner.model.cheatsheet import load_cheatsheet
+from runner.model.concept_docs import load_concept_docs
 from runner.model.languages import Registry
 from runner.model.lesson import Lesson, exercises, find_lesson
 from runner.model.results import write_atomically
@@ -75,7 +76,7 @@ def write_site(lessons: dict[str, Lesson], registry: Registry, results: Path, ta
     refuse_unfinished(list(lessons.values()), registry, "the site")
     started = time.monotonic()
     written = render_site(lessons, registry, ResultsStore(results).reports(backend), target,
-                          load_cheatsheet(registry, lessons, required=False))
+                          load_cheatsheet(registry, lessons, required=False), load_concept_docs(registry, lessons))
     size = sum(path.stat().st_size for path in written)
     return (f"wrote {len(written)} files ({size / 1000:.0f} kB) to {target} in {time.monotonic() - started:.1f}s; "
             f"open {target / 'index.html'} or run `invoke serve`")

@@ -66,13 +66,15 @@ def _words(parts: list[tuple[str, str]]) -> str:
     return "".join(out)
 
 
-def rows(code: str, lexer: str, first: int = 1) -> list[str]:
-    """Each source line of `code` as the HTML of one listing line, highlighted; `first`: the first one's number."""
+def rows(code: str, lexer: str, first: int = 1, attributes: dict[int, dict[str, str]] | None = None) -> list[str]:
+    """Each source line of `code` as the HTML of one listing line, highlighted; `first`: the first one's number;
+    `attributes`: more HTML attributes of some lines, by number."""
     out = []
     for number, parts in enumerate(_lines(code.expandtabs(4), lexer), start=first):
         text = "".join(t for _, t in parts)
         indent = len(text) - len(text.lstrip(" "))
-        out.append(f'<span class="line" style="--indent:{indent}"><span class="linenos">{number}</span>'
+        more = "".join(f' {name}="{escape(value)}"' for name, value in (attributes or {}).get(number, {}).items())
+        out.append(f'<span class="line" style="--indent:{indent}"{more}><span class="linenos">{number}</span>'
                    f'{_words(parts)}\n</span>')
     return out
 
@@ -86,9 +88,9 @@ def block(lines: list[str]) -> str:
     return f'<div class="code"><pre><code>{"".join(lines)}</code></pre></div>\n'
 
 
-def listing(code: str, lexer: str) -> str:
+def listing(code: str, lexer: str, attributes: dict[int, dict[str, str]] | None = None) -> str:
     """`code` as a highlighted listing (classes of Pygments' HtmlFormatter, under `.code`)."""
-    return block(rows(code, lexer))
+    return block(rows(code, lexer, attributes=attributes))
 
 
 def listing_css(style: str) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from runner import ROOT
+from runner.model.alignment import Alignment, align
 from runner.model.languages import Language, Registry
 from runner.model.lessons import Lesson
 from runner.publish.listing import listing
@@ -72,6 +73,7 @@ class LessonPage:
     exercise_title: str = ""  # the first heading of exercise.md; empty: the lesson has no exercise
     exercise_html: str = ""  # the rest of it, its headings under the page's "Exercise"
     commit: str = ""  # the kit's commit, and this lesson's files not as committed there (kit_commit)
+    aligned: bool = False  # its examples mark parts (or cheat sheet pieces) that the page lines up
 
     @property
     def has_notes(self) -> bool:
@@ -115,9 +117,18 @@ class LessonPage:
         return self.report.differences_that_show if self.report is not None else []
 
 
+def aligned_lines(alignment: Alignment, language: str) -> dict[int, dict[str, str]]:
+    """The attributes that tie a listing's lines to the other languages' (runner/publish/templates/align.js):
+    the groups a line is in, innermost first, and a keyboard stop on each region's first line."""
+    starts = alignment.starts(language)
+    return {number: {"data-align": " ".join(groups), **({"tabindex": "0"} if number in starts else {})}
+            for number, groups in alignment.groups(language).items()}
+
+
 def lesson_page(lesson: Lesson, registry: Registry, report: LessonReport | None,
                 previous: Lesson | None = None, next: Lesson | None = None) -> LessonPage:
     columns = []
+    alignment = align(lesson, registry)
     for language in registry.languages.values():
         path = lesson.example(language)
         code = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
@@ -125,7 +136,7 @@ def lesson_page(lesson: Lesson, registry: Registry, report: LessonReport | None,
         run = runs[0] if runs else None
         columns.append(Column(
             language=language, code=code,
-            code_html=listing(code, language.lexer) if code else "",
+            code_html=listing(code, language.lexer, aligned_lines(alignment, language.name)) if code else "",
             run=run, timings=report.timings(language.name) if runs else {},
             lanes=(), note=lesson.note(language.name),
         ))
@@ -133,7 +144,8 @@ def lesson_page(lesson: Lesson, registry: Registry, report: LessonReport | None,
     end = max(ends, default=1.0) or 1.0
     columns = [Column(c.language, c.code, c.code_html, c.run, c.timings,
                       lanes(c.run.events, end, lesson.after) if c.run is not None else (), c.note) for c in columns]
-    page = LessonPage(lesson, report, tuple(columns), "", end, axis_ticks(end), previous=previous, next=next)
+    page = LessonPage(lesson, report, tuple(columns), "", end, axis_ticks(end), previous=previous, next=next,
+                      aligned=any(alignment.regions.values()))
     taken = {a for a, _ in PAGE_SECTIONS} | {"in-each-language"}
     parts = tuple(sections(page.narrative, taken))
     title, task = exercise_task(lesson)

@@ -7,7 +7,9 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 from runner import KitError
+from runner.model.alignment import InvalidAlignment
 from runner.model.cheatsheet import CheatSheet
+from runner.model.concept_docs import ConceptDocs
 from runner.model.languages import Registry
 from runner.model.lessons import Lesson
 from runner.publish import figures
@@ -20,6 +22,8 @@ from runner.model.timeline import Lane
 
 TEMPLATES = Path(__file__).with_name("templates")
 SCREEN_STYLE, PRINT_STYLE = "default", "bw"  # Pygments styles: colour on screen, grey-scale on paper
+DARK_STYLE = "github-dark"  # and on a screen in dark mode
+SCRIPTS = ("align.js", "copy.js")  # the pages' plain scripts, copied as they are: aligned reading, copy buttons
 FORMATS = ("pdf", "html", "md")
 KEEP_WITH_PREDICTION = 6  # source lines printed on the same page as the worksheet's prediction lines
 
@@ -64,12 +68,17 @@ def pages(lessons: dict[str, Lesson], registry: Registry, reports: dict[str, Les
     lessons before and after it in `course` (default: `lessons`)."""
     order = course if course is not None else list(lessons.values())
     slugs = [lesson.slug for lesson in order]
-    built = []
+    built, problems = [], []
     for slug, lesson in lessons.items():
         at = slugs.index(slug) if slug in slugs else -1
         previous = order[at - 1] if at > 0 else None
         after = order[at + 1] if 0 <= at < len(order) - 1 else None
-        built.append(lesson_page(lesson, registry, reports.get(slug), previous, after))
+        try:
+            built.append(lesson_page(lesson, registry, reports.get(slug), previous, after))
+        except InvalidAlignment as exc:  # every lesson's, then once
+            problems += exc.problems
+    if problems:
+        raise InvalidAlignment(problems)
     return built
 
 
@@ -105,18 +114,25 @@ def concept_index(built: list[LessonPage]) -> list[tuple[str, list[LessonPage]]]
 
 
 def render_site(lessons: dict[str, Lesson], registry: Registry, reports: dict[str, LessonReport],
-                out: Path, sheet: CheatSheet | None = None) -> list[Path]:
+                out: Path, sheet: CheatSheet | None = None, docs: ConceptDocs | None = None) -> list[Path]:
     """The whole site, rendered in memory first, then written file by file (each whole or not at all);
-    with `sheet`, the cheat sheet too (its lessons must be among `lessons`)."""
+    with `sheet`, the cheat sheet too (its lessons must be among `lessons`); with `docs`, the concept index
+    links each concept to its official documentation."""
     built = pages(lessons, registry, reports)
     languages = list(registry.languages.values())
+    concepts = concept_index(built)
+    docs = docs or ConceptDocs({})
     files = {"index.html": _render("index.html.j2", pages=built, languages=languages, cheatsheet=sheet is not None,
-                                   conditions=Conditions.of(built, registry), concepts=concept_index(built))}
+                                   conditions=Conditions.of(built, registry), concepts=concepts),
+             "concepts.html": _render("concepts.html.j2", concepts=concepts, docs=docs, lessons=len(built),
+                                      titles={language.name: language.title for language in languages},
+                                      documented=sum(1 for concept, _ in concepts if docs.of(concept)))}
     if sheet is not None:
         files["cheatsheet.html"] = render_cheatsheet(sheet, registry, lessons, reports, "html")
     for page in built:
         files[f"{page.lesson.slug}.html"] = _render("lesson.html.j2", page=page)
-    files["style.css"] = (TEMPLATES / "site.css").read_text() + "\n" + listing_css(SCREEN_STYLE)
+    files["style.css"] = site_css()
+    files.update({name: (TEMPLATES / name).read_text() for name in SCRIPTS})
     written = []
     try:
         for name, text in files.items():
@@ -158,6 +174,14 @@ def render_cheatsheet(sheet: CheatSheet, registry: Registry, lessons: dict[str, 
 
 def handout_title(chosen: list[Lesson], booklet: bool) -> str:
     return "Async Rosetta - workshop booklet" if booklet else f"{chosen[0].title} - Async Rosetta"
+
+
+def site_css() -> str:
+    """The pages' style: site.css, then the code's colours, light, and dark where the reader's system asks for
+    it (handouts keep print.css: paper is light)."""
+    dark = listing_css(DARK_STYLE).replace("\n", "\n  ")
+    return (f"{(TEMPLATES / 'site.css').read_text()}\n{listing_css(SCREEN_STYLE)}\n"
+            f"@media (prefers-color-scheme: dark) {{\n  {dark}\n}}\n")
 
 
 def print_css() -> str:
