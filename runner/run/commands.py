@@ -153,14 +153,34 @@ def run_course(registry: Registry, lessons: dict[str, Lesson], slugs: list[str],
 
 
 def check_exercise(registry: Registry, lessons: dict[str, Lesson], slug: str, lang: str | None, file: str | None,
-                   backend: str, learner_file: Callable[[Lesson, Language], Path], feedback: Feedback) -> Verdict:
-    """Check the learner's file (`learner_file`'s, in workspace/, or `file`) against the lesson's exercise."""
+                   backend: str, workspace, feedback: Feedback, show: Callable[[Verdict], None],
+                   watch: bool = False) -> Verdict:
+    """Check the learner's file (in `workspace`, runner/setup/workspace.py's Workspace, or `file`) against the
+    lesson's exercise, and `show` the verdict; `watch`: again on every save, until Ctrl-C. A PASS of the file
+    in the workspace is kept there (`passed`, runner/setup/progress.py's: it says where the learner stands)."""
+    from runner.run.watch import watch as watching
+
     chosen = find_exercise(lessons, slug)
-    language = registry.language_for(lang, file)
-    path = Path(file) if file else learner_file(chosen, language)
+    language = registry.language_for(lang, file) if file else workspace.language(chosen, registry, lang)
+    path = Path(file) if file else workspace.file(chosen, language)
     if not file and not path.is_file():
         raise KitError(f"no {path.relative_to(ROOT)} yet: `invoke exercise {chosen.slug} --lang {language.name}` "
                        "writes it, or check any file with --file PATH")
     engine = choice.ready(backend, [language], feedback.warn, feedback.say)
-    with feedback.status("checking") as spinner:
-        return judge(chosen, language, path, engine, spinner.update)
+
+    def check() -> Verdict:
+        with feedback.status("checking") as spinner:
+            verdict = judge(chosen, language, path, engine, spinner.update)
+        show(verdict)
+        if verdict and not file:
+            feedback.say(workspace.passed(lessons, chosen, language, (verdict.run.run_ms or 0) / 1000))
+        return verdict
+
+    if not watch:
+        return check()
+    verdict, error = watching(path, check, feedback.say)
+    feedback.say("stopped watching; the last check: " + ("PASS" if verdict else "NOT YET" if verdict is not None
+                                                          else f"it could not run ({error})"))
+    if error is not None:
+        raise error
+    return verdict
