@@ -59,7 +59,7 @@ def test_exercise_copies_the_starter_and_never_overwrites_a_learners_file(toast)
     assert done.returncode == 0, done.stderr
     mine = toast / "workspace" / "toast" / "toast.py"
     assert mine.read_text() == STARTER
-    assert "Make toast and tea" in done.stdout and "`invoke check toast`" in done.stdout  # --lang: the file's
+    assert "Make toast and tea" in done.stdout and "  invoke check toast  " in done.stdout  # --lang: the file's
     mine.write_text("# my work\n")
     again = invoke("exercise", "toast", "--lang", "python", cwd=toast)
     assert again.returncode == 2 and "exists already" in again.stderr and mine.read_text() == "# my work\n"

@@ -20,6 +20,7 @@ from runner.model.results import LessonReport
 from runner.model.store import ResultsStore
 from runner.run import workflow
 from runner.run.checker import Verdict, judge
+from runner.run.watch import watch as watching
 from runner.sandbox import choice
 from runner.sandbox.backend import Progress
 
@@ -155,11 +156,10 @@ def run_course(registry: Registry, lessons: dict[str, Lesson], slugs: list[str],
 def check_exercise(registry: Registry, lessons: dict[str, Lesson], slug: str, lang: str | None, file: str | None,
                    backend: str, workspace, feedback: Feedback, show: Callable[[Verdict], None],
                    watch: bool = False) -> Verdict:
-    """Check the learner's file (in `workspace`, runner/setup/workspace.py's Workspace, or `file`) against the
-    lesson's exercise, and `show` the verdict; `watch`: again on every save, until Ctrl-C. A PASS of the file
-    in the workspace is kept there (`passed`, runner/setup/progress.py's: it says where the learner stands)."""
-    from runner.run.watch import watch as watching
-
+    """Check the learner's file (in `workspace`, or `file`) against the lesson's exercise and `show` the verdict;
+    `watch`: again on every save, until Ctrl-C. `workspace` is runner/setup/progress.py's Learner (the run
+    layer may not import setup): it finds the file and its language, and keeps a PASS of the learner's file,
+    saying where the learner now stands."""
     chosen = find_exercise(lessons, slug)
     language = registry.language_for(lang, file) if file else workspace.language(chosen, registry, lang)
     path = Path(file) if file else workspace.file(chosen, language)

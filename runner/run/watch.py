@@ -52,10 +52,10 @@ def watch(path: Path, check: Callable[[], Checked], say: Callable[[str], None],
         if signature(path) != seen:  # saved again while it was being checked
             seen = signature(path)
             continue
-        say(f"watching {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: save it to check again, "
-            "Ctrl-C to stop")
-        try:
+        try:  # from the line that invites Ctrl-C on: a Ctrl-C right after it is the end of the watch too
+            say(f"watching {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: save it to check "
+                "again, Ctrl-C to stop")
             seen = changed(path, seen, poll)
         except KeyboardInterrupt:
             return last
-        say(f"{time.strftime('%H:%M:%S')} {path.name} saved: checking it again")
+        say(f"\n{time.strftime('%H:%M:%S')} {path.name} saved: checking it again")

@@ -59,8 +59,8 @@ def next_exercise(registry: Registry, lessons: dict[str, Lesson], lang: str | No
         if first is None:
             return "this course has no exercises yet"
         return (f"no exercise started yet ({len(exercises(lessons))} in the course). The first: {first.slug} - "
-                f"{first.title}\nstart it: `invoke exercise {first.slug} --lang LANG`, LANG one of "
-                f"{', '.join(registry.names)}")
+                f"{first.title}\nstart it, LANG one of {', '.join(registry.names)}:\n"
+                f"  invoke exercise {first.slug} --lang LANG")
     said = []
     for language in languages:
         standing = progress(lessons, language, workspace)
@@ -72,5 +72,5 @@ def next_exercise(registry: Registry, lessons: dict[str, Lesson], lang: str | No
                         f"{what_next(lesson, language, registry, workspace)}")
         else:
             said.append(f"{standing}. Next: {lesson.slug} - {lesson.title}\n"
-                        f"start it: `invoke exercise {lesson.slug} --lang {language.name}`")
+                        f"start it:\n  invoke exercise {lesson.slug} --lang {language.name}")
     return "\n\n".join(said)

@@ -54,11 +54,11 @@ class Workspace:
         if len(found) == 1:
             return found[0]
         folder = _shown(self.folder / lesson.slug)
-        choices = " or ".join(f"--lang {language.name}" for language in found or registry.languages.values())
         if not found:
             raise KitError(f"which language? {folder}/ has no file of yours yet: start one with `invoke exercise "
                            f"{lesson.slug} --lang LANG`, LANG one of {', '.join(registry.names)}")
         files = ", ".join(self.file(lesson, language).name for language in found)
+        choices = " or ".join(f"--lang {language.name}" for language in found)
         raise KitError(f"which language? {folder}/ has your files in {len(found)} languages ({files}): "
                        f"add {choices}")
 
@@ -126,11 +126,14 @@ def write_solutions(lessons: list[Lesson], registry: Registry, workspace: Path =
 
 
 def what_next(lesson: Lesson, language: Language, registry: Registry, workspace: Workspace) -> str:
-    """How to go on with a started exercise: the file to edit, and the commands that check it and give hints."""
+    """How to go on with a started exercise: the file to edit, then a command a line (never cut by wrapping)."""
     flag = workspace.lang_flag(lesson, language, registry)
-    return (f"Edit {_shown(workspace.file(lesson, language))}, then check it with `invoke check {lesson.slug}{flag}` "
-            f"(again on every save: `invoke check {lesson.slug}{flag} --watch`; a hint: `invoke hint "
-            f"{lesson.slug}{flag}`).")
+    commands = {f"invoke check {lesson.slug}{flag}": "check it",
+                f"invoke check {lesson.slug}{flag} --watch": "check it again on every save (Ctrl-C stops)",
+                f"invoke hint {lesson.slug}{flag}": "a hint, when you are stuck"}
+    width = max(map(len, commands))
+    return (f"Edit {_shown(workspace.file(lesson, language))}, then:\n" +
+            "\n".join(f"  {command:{width}}  {what}" for command, what in commands.items()))
 
 
 def exercise(registry: Registry, lessons: dict[str, Lesson], slug: str, lang: str | None,
