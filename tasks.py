@@ -198,7 +198,8 @@ def check(c, lesson, lang=None, file=None, backend=None, json=False, watch=False
             raise Exit(code=EXIT_FAILED)
 
 
-@task(positional=["lesson"], help={"lesson": "the lesson whose exercise you are doing", "lang": LANGUAGES,
+@task(positional=["lesson"], help={"lesson": "the lesson whose exercise you are doing",
+                                   "lang": f"{LANGUAGES} (left out: that of your one file in workspace/<lesson>/)",
                                    "again": "show the last hint shown again, without moving on"})
 def hint(c, lesson, lang=None, again=False):
     """Show the next hint for an exercise (one at a time; the count is kept in workspace/)."""
