@@ -168,41 +168,54 @@ def handout(c, lesson, format="pdf", out=None, backend="auto"):
 def exercise(c, lesson, lang=None, force=False):
     """Start an exercise: copy its starter into workspace/ and say what to do."""
     with _errors():
+        from runner.publish.terminal import show_told
         from runner.setup.workspace import exercise as start
 
-        print(start(*_load(lesson), lesson, lang, force))
+        show_told(_screens()[0], *start(*_load(lesson), lesson, lang, force))
 
 
 @task(positional=["lesson"], help={
     "lesson": "the lesson whose exercise to check",
-    "lang": f"{LANGUAGES} (guessed from --file's extension if left out)",
-    "file": "check this file instead of the one in workspace/",
+    "lang": f"{LANGUAGES} (left out: the language of your one file in workspace/<lesson>/, or of --file's extension)",
+    "file": "check this file instead of the one in workspace/ (its PASS does not count in your progress)",
     "backend": "auto (Docker when an engine answers), docker or local (trusted code only)",
     "json": "print the verdict as JSON", "scenario": "run only this one of the exercise's scenarios",
+    "watch": "check again each time you save the file, until Ctrl-C (exit status: the last check's; with --json, "
+             "one document per check)",
 })
-def check(c, lesson, lang=None, file=None, backend=None, json=False, scenario=None):
+def check(c, lesson, lang=None, file=None, backend=None, json=False, watch=False, scenario=None):
     """Run your exercise in the sandbox and say whether it is right, and if not, what is wrong."""
     with _errors():
         from runner.publish.terminal import show_check
         from runner.run.commands import check_exercise
-        from runner.setup.workspace import learner_file
+        from runner.setup.progress import Learner
 
         registry, lessons = _load(lesson)
         out, _, feedback = _screens()
-        verdict = check_exercise(registry, lessons, lesson, lang, file, backend or c.rosetta.backend, learner_file,
-                                 feedback, scenario)
-        show_check(out, verdict, json)
+        verdict = check_exercise(registry, lessons, lesson, lang, file, backend or c.rosetta.backend, Learner(),
+                                 feedback, lambda found: show_check(out, found, json), watch, scenario)
         if not verdict:
             raise Exit(code=EXIT_FAILED)
 
 
-@task(positional=["lesson"], help={"lesson": "the lesson whose exercise you are doing", "lang": LANGUAGES})
-def hint(c, lesson, lang=None):
+@task(positional=["lesson"], help={"lesson": "the lesson whose exercise you are doing",
+                                   "lang": f"{LANGUAGES} (left out: that of your one file in workspace/<lesson>/)",
+                                   "again": "show the last hint shown again, without moving on"})
+def hint(c, lesson, lang=None, again=False):
     """Show the next hint for an exercise (one at a time; the count is kept in workspace/)."""
     with _errors():
         from runner.setup.workspace import hint as next_hint
 
-        print(next_hint(*_load(lesson), lesson, lang))
+        print(next_hint(*_load(lesson), lesson, lang, again))
+
+
+@task(name="next", help={"lang": f"{LANGUAGES} (default: each language you have exercise files in)"})
+def next_(c, lang=None):
+    """Say how many exercises you have passed, and the next one to do with the command that starts it."""
+    with _errors():
+        from runner.setup.progress import next_exercise
+
+        print(next_exercise(*_load(), lang))
 
 
 @task(help={
@@ -291,7 +304,7 @@ def test(c, k=None, x=False, quick=False, workers=2, lesson=None):
     raise Exit(code=code)
 
 
-ns = Collection(list_, run_lesson, run_all, new_lesson, exercise, check, hint, render, serve, handout, images, bench,
-                doctor, clean, test, stress)
+ns = Collection(list_, run_lesson, run_all, new_lesson, exercise, check, hint, next_, render, serve, handout, images,
+                bench, doctor, clean, test, stress)
 ns.configure({"rosetta": {"backend": "auto", "results": str(ROOT / "results"), "site": str(ROOT / "site"),
                           "handouts": str(ROOT / "handouts")}})

@@ -59,15 +59,15 @@ def test_exercise_copies_the_starter_and_never_overwrites_a_learners_file(toast)
     assert done.returncode == 0, done.stderr
     mine = toast / "workspace" / "toast" / "toast.py"
     assert mine.read_text() == STARTER
-    assert "Make toast and tea" in done.stdout and "invoke check toast --lang python" in done.stdout
+    assert "Make toast and tea" in done.stdout and "  invoke check toast  " in done.stdout  # --lang: the file's
     mine.write_text("# my work\n")
     again = invoke("exercise", "toast", "--lang", "python", cwd=toast)
     assert again.returncode == 2 and "exists already" in again.stderr and mine.read_text() == "# my work\n"
     assert invoke("exercise", "toast", "--lang", "python", "--force", cwd=toast).returncode == 0
     assert mine.read_text() == STARTER
     assert "toast" in invoke("exercise", "--list", cwd=toast).stdout
-    nolang = invoke("exercise", "toast", cwd=toast)
-    assert nolang.returncode == 2 and "--lang" in nolang.stderr
+    nolang = invoke("exercise", "toast", cwd=toast)  # the language of the one file there: it exists already
+    assert nolang.returncode == 2 and "exists already" in nolang.stderr and mine.read_text() == STARTER
 
 
 def test_the_list_of_exercises_keeps_every_slug_apart_from_its_title(lessons):
@@ -100,6 +100,7 @@ def test_check_explains_a_sequential_solution_and_passes_a_right_one(toast):
     assert done.returncode == 0, done.stdout + done.stderr
     verdict = json.loads(done.stdout)
     assert verdict["passed"] is True and verdict["status"] == "passed" and verdict["run"]["status"] == "ok"
+    assert not (toast / "workspace" / "toast" / "passed.json").exists()  # --file's PASS: not the learner's progress
 
 
 @pytest.mark.local

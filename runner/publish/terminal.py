@@ -5,6 +5,7 @@ import re
 
 from rich import box
 from rich.console import Console, Group
+from rich.markdown import Markdown
 from rich.markup import escape
 from rich.panel import Panel
 from rich.syntax import Syntax
@@ -233,6 +234,15 @@ def show_exercise_verdict(console: Console, verdict) -> None:
     console.print(Text(f"{'PASS' if verdict.passed else 'NOT YET'}: {verdict.lesson} in {verdict.language}", style))
     for message in verdict.messages:
         console.print(Text(f"- {printable(message)}", "green" if verdict.passed else ""))
+
+
+def show_told(console: Console, task: str, then: str) -> None:
+    """`invoke exercise`: the task rendered from its Markdown (headings, emphasis, code as text, not marks),
+    then what to do next as plain lines (not wrapped, so a command is never cut in two)."""
+    if task:
+        console.print(Markdown(task))
+        console.print()
+    console.print(then, soft_wrap=True, markup=False, highlight=False)
 
 
 def bench_tables(result, registry: Registry) -> list[Table]:

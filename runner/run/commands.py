@@ -20,6 +20,7 @@ from runner.model.results import LessonReport
 from runner.model.store import ResultsStore
 from runner.run import workflow
 from runner.run.checker import Verdict, judge
+from runner.run.watch import watch as watching
 from runner.sandbox import choice
 from runner.sandbox.backend import Progress
 
@@ -153,18 +154,35 @@ def run_course(registry: Registry, lessons: dict[str, Lesson], slugs: list[str],
 
 
 def check_exercise(registry: Registry, lessons: dict[str, Lesson], slug: str, lang: str | None, file: str | None,
-                   backend: str, learner_file: Callable[[Lesson, Language], Path], feedback: Feedback,
-                   scenario: str | None = None) -> Verdict:
-    """Check the learner's file (`learner_file`'s, in workspace/, or `file`) against the lesson's exercise, in
-    every scenario or in the one named."""
+                   backend: str, workspace, feedback: Feedback, show: Callable[[Verdict], None],
+                   watch: bool = False, scenario: str | None = None) -> Verdict:
+    """Check the learner's file (in `workspace`, or `file`) against the lesson's exercise, in every scenario or
+    in the one named, and `show` the verdict; `watch`: again on every save, until Ctrl-C. `workspace` is
+    runner/setup/progress.py's Learner (the run layer may not import setup): it finds the file and its
+    language, and keeps a PASS of the learner's file, saying where the learner now stands."""
     chosen = find_exercise(lessons, slug)
     if scenario:
         chosen.scenario(scenario)  # an unknown name is refused before anything is built or run
-    language = registry.language_for(lang, file)
-    path = Path(file) if file else learner_file(chosen, language)
+    language = registry.language_for(lang, file) if file else workspace.language(chosen, registry, lang)
+    path = Path(file) if file else workspace.file(chosen, language)
     if not file and not path.is_file():
         raise KitError(f"no {path.relative_to(ROOT)} yet: `invoke exercise {chosen.slug} --lang {language.name}` "
                        "writes it, or check any file with --file PATH")
     engine = choice.ready(backend, [language], feedback.warn, feedback.say)
-    with feedback.status("checking") as spinner:
-        return judge(chosen, language, path, engine, spinner.update, scenario)
+
+    def check() -> Verdict:
+        with feedback.status("checking") as spinner:
+            verdict = judge(chosen, language, path, engine, spinner.update, scenario)
+        show(verdict)
+        if verdict and not file and not scenario:  # a PASS in one scenario is not the exercise's
+            feedback.say(workspace.passed(lessons, chosen, language, (verdict.run.run_ms or 0) / 1000))
+        return verdict
+
+    if not watch:
+        return check()
+    verdict, error = watching(path, check, feedback.say)
+    feedback.say("stopped watching; the last check: " + ("PASS" if verdict else "NOT YET" if verdict is not None
+                                                          else f"it could not run ({error})"))
+    if error is not None:
+        raise error
+    return verdict
