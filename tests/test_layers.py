@@ -1,7 +1,8 @@
 """The kit's shape: runner/ is layers, and each layer imports only the layers below it.
 
 model (what the kit knows) <- sandbox (where programs run) <- run (what a command does with them);
-publish (what people read) and setup (getting a machine ready) sit beside run. Read from the source
+publish (what people read) and setup (getting a machine ready) sit beside run; classroom (the web app)
+sits on run. Read from the source
 (every import, those inside functions too), so a wrong-way import fails here before anyone reads it.
 """
 from __future__ import annotations
@@ -21,10 +22,12 @@ MAY_USE = {
     "run": {"model", "sandbox"},
     "publish": {"model"},
     "setup": {"model", "sandbox"},
+    "classroom": {"model", "sandbox", "run"},  # the web app: nothing of the kit imports it (tasks.py does)
 }
 # Where the Docker SDK may be imported: the one home of everything that talks to an engine.
 DOCKER_HOME = RUNNER / "sandbox" / "docker"
 MAX_LINES = 350  # a module longer than this does more than one job
+TASKS_MAX_LINES = 330  # tasks.py: thin tasks, one screen each
 
 
 def _modules() -> list[Path]:
@@ -85,8 +88,8 @@ def test_only_the_docker_sandbox_talks_to_docker():
 
 def test_no_module_does_too_many_jobs():
     long = {str(p.relative_to(ROOT)): n for p in _modules() + [ROOT / "tasks.py"]
-            if (n := len(p.read_text(encoding="utf-8").splitlines())) > (300 if p.name == "tasks.py" else MAX_LINES)}
-    assert long == {}, f"over {MAX_LINES} lines (tasks.py: 300), split by job: {long}"
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > (TASKS_MAX_LINES if p.name == "tasks.py" else MAX_LINES)}
+    assert long == {}, f"over {MAX_LINES} lines (tasks.py: {TASKS_MAX_LINES}), split by job: {long}"
 
 
 def _module_name(path: Path) -> str:

@@ -1,0 +1,46 @@
+// What both classroom pages share: the API call and how a verdict is shown. Everything a learner or a
+// program wrote goes into the page as text (textContent), never as markup.
+
+// A call of the classroom's JSON API; an answer that is not 2xx throws an Error with the API's message.
+export async function api(method, path, body, secret) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (secret) headers.Authorization = `Bearer ${secret}`;
+  const answer = await fetch(path, {
+    method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = await answer.json().catch(() => ({ error: `${answer.status} ${answer.statusText}` }));
+  if (!answer.ok) {
+    const error = new Error(data.error || `${answer.status} ${answer.statusText}`);
+    error.status = answer.status;
+    throw error;
+  }
+  return data;
+}
+
+// An element with its text (never parsed as HTML) and class.
+export function element(tag, text = "", className = "") {
+  const made = document.createElement(tag);
+  if (text) made.textContent = text;
+  if (className) made.className = className;
+  return made;
+}
+
+// What `invoke check` says: PASS or NOT YET, each message, then what the program printed.
+export function showVerdict(box, verdict) {
+  box.replaceChildren();
+  const passed = Boolean(verdict.passed);
+  box.append(element("h3", `${passed ? "PASS" : "NOT YET"}: ${verdict.lesson} in ${verdict.language}`,
+    passed ? "verdict pass" : "verdict not-yet"));
+  const list = element("ul", "", "messages");
+  for (const message of verdict.messages || []) list.append(element("li", "", "")).lastChild.append(element("pre", message));
+  box.append(list);
+  const printed = verdict.run && verdict.run.stdout;
+  if (printed && printed.trim()) {
+    box.append(element("h4", "your program printed"), element("pre", printed, "output"));
+  }
+}
+
+export function say(box, text) {
+  box.textContent = text || "";
+}
