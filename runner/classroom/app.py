@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -38,10 +38,10 @@ MAX_NAME = 40
 MAX_LEARNERS = 300
 log = logging.getLogger("runner.classroom")
 
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 SECURITY_HEADERS = {
-    "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                               "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-                               "frame-ancestors 'none'",
+    "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
     "x-frame-options": "DENY",
@@ -183,8 +183,14 @@ def create_app(room: Room, store: Store, queue: CheckQueue, registry: Registry, 
                         headers={"content-disposition": 'attachment; filename="classroom.json"'})
 
     def page(name: str):
+        html = (STATIC / name).read_text(encoding="utf-8")
+
         async def serve(request: Request) -> Response:
-            return FileResponse(STATIC / name, media_type="text/html")
+            # The code editor writes its styles into a <style> element: allowed by a nonce of this answer's
+            # own, which the page hands to the editor. Scripts still come only from files of the classroom.
+            nonce = secrets.token_urlsafe(16)
+            policy = CSP.replace("style-src 'self'", f"style-src 'self' 'nonce-{nonce}'")
+            return HTMLResponse(html.replace("STYLE_NONCE", nonce), headers={"content-security-policy": policy})
         return serve
 
     async def api_error(request: Request, exc: ApiError) -> Response:
@@ -243,8 +249,8 @@ class SecurityHeaders:
         async def with_headers(message):
             if message["type"] == "http.response.start":
                 message.setdefault("headers", [])
-                message["headers"] = [(k, v) for k, v in message["headers"] if k.decode().lower() not in SECURITY_HEADERS]
-                message["headers"] += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+                given = {k.decode().lower() for k, _ in message["headers"]}  # a page's own policy stays
+                message["headers"] += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items() if k not in given]
                 if scope["path"].startswith("/api/"):  # answers about a learner's work: never kept by a cache
                     message["headers"].append((b"cache-control", b"no-store"))
             await send(message)

@@ -12,14 +12,15 @@ import { EditorView, drawSelection, highlightActiveLine, keymap, lineNumbers } f
 
 const LANGUAGES = { python: () => python(), javascript: () => javascript(), csharp: () => StreamLanguage.define(csharp) };
 
-// An editor in `parent` holding `text`; `changed(text)` is called after every edit.
-export function createEditor(parent, text, language, changed) {
+// An editor in `parent` holding `text`; `changed(text)` is called after every edit. Its styles go into a
+// <style> element that the page's Content-Security-Policy allows by `nonce`.
+export function createEditor(parent, text, language, changed, nonce) {
   const view = new EditorView({
     parent,
     state: EditorState.create({
       doc: text,
       extensions: [
-        lineNumbers(), history(), drawSelection(), highlightActiveLine(), indentOnInput(), bracketMatching(),
+        EditorView.cspNonce.of(nonce || ""), lineNumbers(), history(), drawSelection(), highlightActiveLine(), indentOnInput(), bracketMatching(),
         syntaxHighlighting(defaultHighlightStyle), (LANGUAGES[language] || LANGUAGES.python)(),
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
         EditorView.updateListener.of((update) => { if (update.docChanged) changed(update.state.doc.toString()); }),

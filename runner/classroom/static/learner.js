@@ -71,7 +71,8 @@ async function open() {
     text = last ? (await api("GET", `/api/checks/${last.id}`)).source : page.starters[language];
   }
   if (editor) editor.destroy();
-  editor = createEditor($("editor"), text, language, (now) => localStorage.setItem(draftKey(), now));
+  const nonce = document.querySelector('meta[name="style-nonce"]').content;
+  editor = createEditor($("editor"), text, language, (now) => localStorage.setItem(draftKey(), now), nonce);
   showHints((page.hints_shown || {})[language] || []);
   $("verdict").replaceChildren();
   say($("state"), "");
