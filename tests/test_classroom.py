@@ -227,11 +227,13 @@ def _starter_lines_replaced(starter: str, first: str, count: int) -> tuple[int, 
 
 @pytest.mark.browser
 def test_a_learner_fixes_gather_in_the_browser_and_the_instructor_sees_it(classroom, browser):
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
-    wait = WebDriverWait(browser, CHECK_WITHIN)
+    wait = WebDriverWait(browser, CHECK_WITHIN, ignored_exceptions=[StaleElementReferenceException])
     browser.set_window_size(1280, 900)
     instructor = browser.current_window_handle
     browser.get(f"{classroom.url}/instructor#{classroom.secret}")  # open first: it must update by itself
@@ -255,15 +257,19 @@ def test_a_learner_fixes_gather_in_the_browser_and_the_instructor_sees_it(classr
 
     # The fix, typed: the loop that awaits each station in turn becomes one Promise.all.
     line, count = _starter_lines_replaced(starter, "const results = [];", 5)
-    editor = browser.find_element(By.CSS_SELECTOR, ".cm-content")
-    editor.click()
-    editor.send_keys(Keys.CONTROL, Keys.HOME)
-    editor.send_keys(*[Keys.DOWN] * line)
-    editor.send_keys(*[Keys.SHIFT + Keys.DOWN] * count)
-    editor.send_keys("for (const station of names) log(`${station}: started`);" + Keys.ENTER +
-                     "const results = await Promise.all(names.map(temperature));" + Keys.ENTER)
+    browser.find_element(By.CSS_SELECTOR, ".cm-content").click()
+    keys = ActionChains(browser).key_down(Keys.CONTROL).send_keys(Keys.HOME).key_up(Keys.CONTROL)
+    keys.send_keys(*[Keys.DOWN] * line, Keys.HOME)
+    keys.key_down(Keys.SHIFT).send_keys(*[Keys.DOWN] * count).key_up(Keys.SHIFT)
+    fix = ["for (const station of names) log(`${station}: started`);",
+           "const results = await Promise.all(names.map(temperature));"]
+    keys.send_keys(fix[0], Keys.ENTER, fix[1], Keys.ENTER).perform()
+    typed = browser.find_element(By.CSS_SELECTOR, ".cm-content").text
+    lines = starter.splitlines()
+    assert typed.splitlines() == lines[:line] + fix + lines[line + count:], typed
     browser.find_element(By.ID, "check").click()
-    wait.until(lambda b: verdict(b).startswith("PASS"))
+    wait.until(lambda b: verdict(b) and not b.find_element(By.ID, "check").get_attribute("disabled"))
+    assert verdict(browser).startswith("PASS"), (browser.find_element(By.ID, "verdict").text, typed)
     assert "right: the output matches" in browser.find_element(By.ID, "verdict").text
 
     browser.refresh()  # the learner's code is kept
@@ -279,7 +285,7 @@ def test_a_learner_fixes_gather_in_the_browser_and_the_instructor_sees_it(classr
     wait.until(lambda b: "Promise.all" in b.find_element(By.ID, "submission-source").text)
     problems = [e["message"] for e in browser.get_log("browser")
                 if e["level"] == "SEVERE" and "/api/me" not in e["message"]]  # 401 before joining: expected
-    assert problems == []
+    assert problems == [], "\n".join(problems)
     browser.switch_to.window(learner)
     browser.close()
     browser.switch_to.window(instructor)

@@ -186,10 +186,11 @@ def create_app(room: Room, store: Store, queue: CheckQueue, registry: Registry, 
         html = (STATIC / name).read_text(encoding="utf-8")
 
         async def serve(request: Request) -> Response:
-            # The code editor writes its styles into a <style> element: allowed by a nonce of this answer's
-            # own, which the page hands to the editor. Scripts still come only from files of the classroom.
+            # The code editor writes its styles into a <style> element, allowed by a nonce of this answer's own
+            # that the page hands to the editor, and places its cursor and selection with style attributes,
+            # which run nothing. Scripts still come only from the classroom's files.
             nonce = secrets.token_urlsafe(16)
-            policy = CSP.replace("style-src 'self'", f"style-src 'self' 'nonce-{nonce}'")
+            policy = CSP.replace("style-src 'self'", f"style-src 'self' 'nonce-{nonce}'; style-src-attr 'unsafe-inline'")
             return HTMLResponse(html.replace("STYLE_NONCE", nonce), headers={"content-security-policy": policy})
         return serve
 

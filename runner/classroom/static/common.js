@@ -33,7 +33,11 @@ export function showVerdict(box, verdict) {
   box.append(element("h3", `${passed ? "PASS" : "NOT YET"}: ${verdict.lesson} in ${verdict.language}`,
     passed ? "verdict pass" : "verdict not-yet"));
   const list = element("ul", "", "messages");
-  for (const message of verdict.messages || []) list.append(element("li", "", "")).lastChild.append(element("pre", message));
+  for (const message of verdict.messages || []) {
+    const item = element("li");
+    item.append(element("pre", message));
+    list.append(item);
+  }
   box.append(list);
   const printed = verdict.run && verdict.run.stdout;
   if (printed && printed.trim()) {

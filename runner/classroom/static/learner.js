@@ -60,16 +60,21 @@ function fillLanguages(wanted) {
   if (chosen.languages.some((l) => l.name === wanted)) $("language").value = wanted;
 }
 
+let opening = 0; // the latest open(): one started before it (a quick second choice) gives way
+
 async function open() {
   const { lesson, language } = choice();
+  const mine = ++opening;
   localStorage.setItem(`rosetta:choice:${me.name}`, JSON.stringify({ lesson, language }));
-  page = await api("GET", `/api/exercises/${encodeURIComponent(lesson)}`);
-  $("task").innerHTML = page.task; // the kit's own exercise.md, rendered with raw HTML escaped
+  const chosen = await api("GET", `/api/exercises/${encodeURIComponent(lesson)}`);
   let text = localStorage.getItem(draftKey());
   if (text === null) {
     const last = [...me.submissions].reverse().find((s) => s.lesson === lesson && s.language === language);
-    text = last ? (await api("GET", `/api/checks/${last.id}`)).source : page.starters[language];
+    text = last ? (await api("GET", `/api/checks/${last.id}`)).source : chosen.starters[language];
   }
+  if (mine !== opening) return;
+  page = chosen;
+  $("task").innerHTML = page.task; // the kit's own exercise.md, rendered with raw HTML escaped
   if (editor) editor.destroy();
   const nonce = document.querySelector('meta[name="style-nonce"]').content;
   editor = createEditor($("editor"), text, language, (now) => localStorage.setItem(draftKey(), now), nonce);
