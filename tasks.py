@@ -139,14 +139,14 @@ def serve(c, port=8000, dir=None):
 @task(help={"port": "the port (default 8000; 0 picks a free one)", "room": "the room code (default: the database's, "
             "else a random one)", "host": "the address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: "
             "the room's network)", "db": "the SQLite file of the room's records (default: results/classroom.sqlite)"})
-def classroom(c, port=8000, room=None, host="127.0.0.1", db=None):
+def classroom(c, port=None, room=None, host="127.0.0.1", db=None):
     """Serve a classroom: learners check exercises in a browser, the instructor watches (Ctrl-C stops it)."""
     with _errors():
         from runner.classroom.server import serve
 
         registry, lessons = _load()
         feedback = _screens()[2]
-        serve(registry, lessons, int(port), room, host, Path(db or Path(c.rosetta.results) / "classroom.sqlite"),
+        serve(registry, lessons, port, room, host, Path(db or Path(c.rosetta.results) / "classroom.sqlite"),
               feedback.say, feedback.warn)
 
 

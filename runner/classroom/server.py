@@ -49,9 +49,22 @@ def bind(host: str, port: int) -> socket.socket:
                        "or --host") from None
 
 
-def serve(registry: Registry, lessons: dict[str, Lesson], port: int, room: str | None, host: str, db: Path,
+DEFAULT_PORT = 8000
+
+
+def port_number(value) -> int:
+    """--port's value: 0 (a free port) to 65535. (The flag defaults to None, not a number, so that invoke leaves
+    a bad value to this message instead of failing in its parser with a traceback.)"""
+    text = str(DEFAULT_PORT if value is None else value)
+    if not text.isdigit() or int(text) > 65535:
+        raise KitError(f"--port takes a port number from 1 to 65535 (0: a free one), got {value!r}")
+    return int(text)
+
+
+def serve(registry: Registry, lessons: dict[str, Lesson], port, room: str | None, host: str, db: Path,
           say: Progress, warn: Progress) -> None:
     """Run the classroom until Ctrl-C: checks in Docker (learners' programs are not trusted: never locally)."""
+    port = port_number(port)
     store = Store(db)
     code = room_code(room, store)
     secret = store.setting("instructor", secrets.token_urlsafe(18))
