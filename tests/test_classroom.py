@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import signal
 import socket
 import sqlite3
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from runner import ROOT
+from runner.sandbox.run_context import OWNER_VARIABLE
 from tests.test_pages import browser  # noqa: F401 - the fixture: headless Chromium
 
 pytestmark = pytest.mark.docker
@@ -89,8 +91,12 @@ class Classroom:
         return err
 
 
-def start_classroom(db: Path, room: str = "TEST-ROOM", slots: int | None = None) -> Classroom:
+def start_classroom(db: Path, room: str = "TEST-ROOM", slots: int | None = None, own_owner: bool = False) -> Classroom:
+    """`own_owner`: what its checks start on the engine is labelled with its own process, not the test session's,
+    so that what it leaves when killed can be told apart and removed."""
     env = {**os.environ, **({"ASYNC_ROSETTA_SLOTS": str(slots)} if slots else {})}
+    if own_owner:
+        env.pop(OWNER_VARIABLE, None)
     process = subprocess.Popen([sys.executable, "-m", "invoke", "classroom", "--port", "0", "--room", room,
                                 "--db", str(db)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
@@ -151,6 +157,33 @@ def test_a_check_left_queued_when_the_server_stops_is_run_when_it_comes_back(tmp
         done = again.verdict(bob, waiting)  # the token still holds: the learners are in the database
         assert done["verdict"]["passed"] is True and done["restarts"] == 1
         assert again.verdict(ada, running)["verdict"]["passed"] is True
+    finally:
+        assert "Traceback" not in again.stop()
+
+
+def test_a_check_running_when_the_server_is_killed_is_run_again_when_it_comes_back(tmp_path, docker_backend,
+                                                                                  owner, no_leftovers):
+    from runner.sandbox.docker.connection import connect
+    from runner.sandbox.docker.labels import OWNER_LABEL
+    from runner.sandbox.docker.reaper import remove_leftovers
+
+    first = start_classroom(tmp_path / "room.sqlite", own_owner=True)
+    ada = first.join("Ada")
+    check = first.submit(ada, "kitchen", "python", KITCHEN_RIGHT)
+    deadline = time.monotonic() + CHECK_WITHIN
+    while first.call("GET", f"/api/checks/{check}", token=ada).body["state"] != "running":
+        assert time.monotonic() < deadline, "the check never started"
+        time.sleep(0.05)
+    first.process.kill()  # a crash: nothing of the server's own runs after this
+    first.process.communicate()
+    # What its check had started on the engine: `invoke clean` removes it once its owner is gone.
+    remove_leftovers(connect(), {OWNER_LABEL: f"{platform.node()}:{first.process.pid}"})
+    with sqlite3.connect(tmp_path / "room.sqlite") as db:
+        assert db.execute("SELECT state FROM submissions WHERE id = ?", (check,)).fetchone()[0] == "running"
+    again = start_classroom(tmp_path / "room.sqlite")
+    try:
+        done = again.verdict(ada, check)
+        assert done["verdict"]["passed"] is True and done["restarts"] == 1
     finally:
         assert "Traceback" not in again.stop()
 
