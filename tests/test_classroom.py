@@ -131,6 +131,8 @@ def test_join_and_a_wrong_and_a_right_check_get_their_verdicts_kept_before_they_
     assert right["verdict"]["passed"] is True and right["verdict"]["status"] == "passed"
     assert right["verdict"]["file"] == "kitchen.py" and right["run_ms"] == 1900
     assert right["verdict"]["run"]["stdout"].startswith("[0.0s] sequential dinner")
+    lanes = right["timelines"]  # the learner's timeline beside a right program's
+    assert [lane["task"] for lane in lanes["yours"]] == [lane["task"] for lane in lanes["right"]] != []
     progress = classroom.call("GET", "/api/progress", token=classroom.secret).body
     cell = progress["learners"][0]["cells"]["kitchen"]
     assert progress["learners"][0]["name"] == "Ada" and cell["tries"] == 2 and cell["passed"] is True
@@ -305,6 +307,8 @@ def test_a_learner_fixes_gather_in_the_browser_and_the_instructor_sees_it(classr
     wait.until(lambda b: verdict(b) and not b.find_element(By.ID, "check").get_attribute("disabled"))
     assert verdict(browser).startswith("PASS"), (browser.find_element(By.ID, "verdict").text, typed)
     assert "right: the output matches" in browser.find_element(By.ID, "verdict").text
+    drawn = browser.find_elements(By.CSS_SELECTOR, "#verdict .timeline")
+    assert len(drawn) == 2 and all(len(t.find_elements(By.CSS_SELECTOR, ".bar")) == 3 for t in drawn)
 
     browser.refresh()  # the learner's code is kept
     wait.until(lambda b: "Promise.all(names.map(temperature))" in b.find_element(By.CSS_SELECTOR, ".cm-content").text)

@@ -166,7 +166,9 @@ def create_app(room: Room, store: Store, queue: CheckQueue, registry: Registry, 
         if submission is None:
             raise ApiError(404, f"no check {submission_id} of yours")
         return JSONResponse({**submission.summary(), "position": queue.position(submission.id),
-                             "source": submission.source, "verdict": submission.verdict})
+                             "source": submission.source, "verdict": submission.verdict,
+                             "timelines": report.timelines(lessons[submission.lesson], submission.verdict)
+                             if submission.lesson in lessons else None})
 
     async def progress(request: Request) -> Response:
         instructor(request)

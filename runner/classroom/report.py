@@ -9,8 +9,10 @@ from collections import Counter
 from markdown_it import MarkdownIt
 
 from runner.classroom.store import Learner, State, Submission
+from runner.model import compare, timeline
 from runner.model.languages import Registry
 from runner.model.lesson import Lesson, exercises
+from runner.model.results import Event
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")  # raw HTML in exercise.md is escaped
 TOP_MISTAKES = 3
@@ -33,6 +35,22 @@ def exercise_page(lesson: Lesson, registry: Registry) -> dict:
     return {"lesson": lesson.slug, "title": lesson.title, "task": _MARKDOWN.render(task),
             "starters": {language.name: lesson.starter(language).read_text(encoding="utf-8") for language in languages},
             "hints": {language.name: len(lesson.exercise.hints_for(language.name)) for language in languages}}
+
+
+def _lanes(events: tuple[Event, ...], end: float, lesson: Lesson) -> list[dict]:
+    return [{"task": lane.task, "bars": [{"start": b.start, "end": b.end, "ending": b.ending} for b in lane.bars],
+             "marks": [{"time": m.time, "kind": m.kind} for m in lane.marks]}
+            for lane in timeline.lanes(events, end, lesson.after)]
+
+
+def timelines(lesson: Lesson, verdict: dict | None) -> dict | None:
+    """The learner's timeline and a right program's (from the lesson's expected output), on one time axis."""
+    run = (verdict or {}).get("run") or {}
+    if not run.get("stdout") or lesson.expected is None:
+        return None
+    yours, right = compare.events(run["stdout"]), compare.events(lesson.expected)
+    end = max([e.time for e in yours + right] + [0.1])
+    return {"end": end, "yours": _lanes(yours, end, lesson), "right": _lanes(right, end, lesson)}
 
 
 def mistake(submission: Submission) -> str:

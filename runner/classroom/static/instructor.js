@@ -1,7 +1,7 @@
 // The instructor's page: the room's table (learners x exercises) kept live by polling, any check opened,
 // and the exports. The secret comes in the URL's fragment (never sent to the server in a URL) and is then
 // kept in this tab only (sessionStorage).
-import { api, element, say, showVerdict } from "./common.js";
+import { api, element, say, showTimelines, showVerdict } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 2000;
@@ -54,7 +54,10 @@ async function openCheck(id) {
     const check = await api("GET", `/api/checks/${id}`, undefined, secret);
     $("submission").hidden = false;
     say($("submission-title"), `${check.learner}: ${check.lesson} in ${check.language}, check ${check.id} (${check.state})`);
-    if (check.verdict) showVerdict($("submission-verdict"), check.verdict);
+    if (check.verdict) {
+      showVerdict($("submission-verdict"), check.verdict);
+      showTimelines($("submission-verdict"), check.timelines);
+    }
     else $("submission-verdict").replaceChildren();
     say($("submission-source"), check.source);
   } catch (error) {

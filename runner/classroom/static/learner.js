@@ -1,6 +1,6 @@
 // The learner's page: join, pick an exercise, edit, check, read the verdict, take hints one at a time.
 // The draft is kept in this browser (localStorage) at every edit, so a reload loses nothing.
-import { api, element, say, showVerdict } from "./common.js";
+import { api, element, say, showTimelines, showVerdict } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 700;
@@ -114,6 +114,7 @@ async function follow(id) {
       if (now.state === "done") {
         say($("state"), "");
         showVerdict($("verdict"), now.verdict);
+        showTimelines($("verdict"), now.timelines);
         break;
       }
       say($("state"), now.state === "running" ? "running your program in the sandbox…"
