@@ -136,6 +136,20 @@ def serve(c, port=8000, dir=None):
         serve_site(Path(dir or c.rosetta.site), int(port))
 
 
+@task(help={"port": "the port (default 8000; 0 picks a free one)", "room": "the room code (default: the database's, "
+            "else a random one)", "host": "the address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: "
+            "the room's network)", "db": "the SQLite file of the room's records (default: results/classroom.sqlite)"})
+def classroom(c, port=None, room=None, host="127.0.0.1", db=None):
+    """Serve a classroom: learners check exercises in a browser, the instructor watches (Ctrl-C stops it)."""
+    with _errors():
+        from runner.classroom.server import serve
+
+        registry, lessons = _load()
+        feedback = _screens()[2]
+        serve(registry, lessons, port, room, host, Path(db or Path(c.rosetta.results) / "classroom.sqlite"),
+              feedback.say, feedback.warn)
+
+
 @task(positional=["lesson"], help={
     "lesson": "the lesson to print (see `invoke list`); --all for the workshop booklet (cover, contents, a section "
               "per lesson); --exercises for the exercise worksheet; --solutions for its answer key (the reference "
@@ -305,6 +319,6 @@ def test(c, k=None, x=False, quick=False, workers=2, lesson=None):
 
 
 ns = Collection(list_, run_lesson, run_all, new_lesson, exercise, check, hint, next_, render, serve, handout, images,
-                bench, doctor, clean, test, stress)
+                bench, doctor, clean, test, stress, classroom)
 ns.configure({"rosetta": {"backend": "auto", "results": str(ROOT / "results"), "site": str(ROOT / "site"),
                           "handouts": str(ROOT / "handouts")}})

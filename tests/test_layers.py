@@ -1,7 +1,8 @@
 """The kit's shape: runner/ is layers, and each layer imports only the layers below it.
 
 model (what the kit knows) <- sandbox (where programs run) <- run (what a command does with them);
-publish (what people read) and setup (getting a machine ready) sit beside run. Read from the source
+publish (what people read) and setup (getting a machine ready) sit beside run; classroom (the web app)
+sits on run. Read from the source
 (every import, those inside functions too), so a wrong-way import fails here before anyone reads it.
 """
 from __future__ import annotations
@@ -21,11 +22,12 @@ MAY_USE = {
     "run": {"model", "sandbox"},
     "publish": {"model"},
     "setup": {"model", "sandbox"},
+    "classroom": {"model", "sandbox", "run"},  # the web app: nothing of the kit imports it (tasks.py does)
 }
 # Where the Docker SDK may be imported: the one home of everything that talks to an engine.
 DOCKER_HOME = RUNNER / "sandbox" / "docker"
 MAX_LINES = 350  # a module longer than this does more than one job
-TASKS_MAX_LINES = 315  # thin tasks: flags, help and a call into runner/ (300 until the learner loop's `next`)
+TASKS_MAX_LINES = 330  # thin tasks: flags, help and a call into runner/ (300 until `next` and `classroom`)
 
 
 def _modules() -> list[Path]:

@@ -13,7 +13,8 @@ from runner.model.languages import Registry
 LIBRARIES = (("invoke", "python3-invoke"), ("jinja2", "python3-jinja2"), ("yaml", "python3-yaml"),
              ("docker", "python3-docker"), ("pytest", "python3-pytest"), ("pygments", "python3-pygments"),
              ("xdist", "python3-pytest-xdist"), ("rich", "python3-rich"), ("markdown_it", "python3-markdown-it"),
-             ("selenium", "python3-selenium"))
+             ("selenium", "python3-selenium"), ("starlette", "python3-starlette"), ("uvicorn", "python3-uvicorn"))
+CLASSROOM_EDITOR = ROOT / "runner" / "classroom" / "editor"  # CodeMirror 6, bundled by ./bootstrap
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,10 @@ def check_all(registry: Registry) -> list[Item]:
                                 optional=True))
     findings += [_parser(lock.parent, registry)
                  for lock in sorted((ROOT / "runner" / "languages").glob("*/parser/package-lock.json"))]
+    bundle = CLASSROOM_EDITOR / "dist" / "editor.js"
+    findings.append(Item("classroom's code editor", bundle.is_file(), str(bundle.relative_to(ROOT)) if bundle.is_file()
+                         else f"`./bootstrap` builds it (npm ci and esbuild in {CLASSROOM_EDITOR.relative_to(ROOT)}); "
+                              "without it learners get a plain text box", optional=True))
     for tool, package, why in (("debootstrap", "debootstrap", "builds the offline base image"),
                                ("npm", "npm", "fetches Node for the offline image"),
                                ("chromium", "chromium", "prints the PDF handouts"),
