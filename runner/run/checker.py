@@ -100,7 +100,7 @@ def judge(lesson: Lesson, language: Language, path: Path, backend: Backend,
     static = [str(f) for f in examination.findings]
     progress(f"{lesson.slug}: running your {language.title} program")
     runs = _settled(lesson, language, backend, path, scenarios, progress)
-    judged = tuple(_judge_scenario(lesson, language, s, run) for s, run in zip(scenarios, runs))
+    judged = tuple(_judge_scenario(lesson, language, path, s, run) for s, run in zip(scenarios, runs))
     passed = all(j.passed for j in judged) and not static
     failed = next((j for j in judged if j.status not in ("passed", "wrong")), None)
     messages = _told(judged) + static or [_right(judged)]
@@ -126,7 +126,8 @@ def _settled(lesson: Lesson, language: Language, backend: Backend, path: Path, s
     return settled
 
 
-def _judge_scenario(lesson: Lesson, language: Language, scenario: Scenario, run: RunResult) -> ScenarioVerdict:
+def _judge_scenario(lesson: Lesson, language: Language, path: Path, scenario: Scenario,
+                    run: RunResult) -> ScenarioVerdict:
     """The verdict on one scenario's run: how it ended, then its time and output."""
     base = dict(name=scenario.name, what=scenario.what, run=run)
     if run.status is not Status.OK:
