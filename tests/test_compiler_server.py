@@ -125,3 +125,24 @@ def test_what_the_server_must_not_build_is_built_in_a_container_of_its_own(docke
     name = compiler.server_name("csharp", image_id)
     probe = client.api.exec_create(name, ["sh", "-c", "ls /work/owned /work/jobs/*/src/directive.cs 2>&1"])["Id"]
     assert client.api.exec_start(probe).decode().count("No such file") == 2  # nothing ran; its job folder is gone
+
+
+def test_builds_while_the_server_is_stopped_again_and_again_all_end_well(docker_backend, registry, no_leftovers):
+    """`invoke clean`, an idle end or another test may remove the server in the middle of a build: that build
+    goes to a container of its own, never to a failed build."""
+    csharp = registry.get("csharp")
+    stop = threading.Event()
+
+    def stopper():
+        while not stop.wait(0.5):
+            docker_backend.stop_compilers()
+
+    thread = threading.Thread(target=stopper)
+    thread.start()
+    try:
+        built = [_build(docker_backend, csharp, PROGRAM.format(word=uuid.uuid4().hex).encode()) for _ in range(6)]
+    finally:
+        stop.set()
+        thread.join()
+    assert [outcome.exit_code for outcome, _ in built] == [0] * 6, [o.stderr for o, _ in built]
+    assert all("built.dll" in files for _, files in built)

@@ -47,8 +47,8 @@ def stop_server(client, language: str, image_id: str) -> None:
     remove_id(client, server_name(language, image_id))
 
 
-def ensure_server(client, language: Language, image: str, name: str) -> None:
-    """Start the server's container unless it runs already (started by this or another process)."""
+def ensure_server(client, language: Language, image: str, name: str) -> str:
+    """The id of the server's container, started unless it runs already (started by this or another process)."""
     box = Sandbox(image=image, command=[], labels={KIT_LABEL: KIT, PHASE_LABEL: PHASE, LANGUAGE_LABEL: language.name},
                   env=fill_env(language.env, "/tmp"), memory_mb=language.build_limits.memory_mb,
                   pids=language.build_limits.pids, cpu_shares=BUILD_CPU_SHARES)
@@ -56,15 +56,16 @@ def ensure_server(client, language: Language, image: str, name: str) -> None:
     with doing(f"starting the compiler server of {image}"):
         for _ in range(START_TRIES):
             try:
-                state = client.api.inspect_container(name)["State"]
-                if state.get("Running"):
-                    return
-                remove_id(client, name)  # ended (idle) and not removed yet
+                found = client.api.inspect_container(name)
+                if found["State"].get("Running"):
+                    return found["Id"]
+                remove_id(client, found["Id"])  # ended (idle) and not removed yet
             except docker.errors.NotFound:
                 pass
             try:
-                create(client, box, ["sh", "-c", COMPILER_INIT, "sh", idle], name=name).start()
-                return
+                container = create(client, box, ["sh", "-c", COMPILER_INIT, "sh", idle], name=name)
+                container.start()
+                return container.id
             except docker.errors.APIError as exc:
                 if exc.status_code != 409:  # 409: another process created or started it meanwhile
                     raise
@@ -83,10 +84,10 @@ def build(client, language: Language, image: str, image_id: str, source: bytes, 
     env = {**fill_env(language.env, "/tmp"), "HOME": "/tmp", "COMPILER_SERVER": str(language.compiler_server.idle_seconds),
            "FRESH_EXIT": str(language.compiler_server.fresh_exit)}
     started = time.monotonic()
-    ensure_server(client, language, image, name)
+    server = ensure_server(client, language, image, name)  # by its id: another may take the name meanwhile
     try:
         with doing(f"building in the compiler server of {image}"):
-            exec_id = client.api.exec_create(name, ["sh", "-c", COMPILER_BUILD, "sh", job, filename, text,
+            exec_id = client.api.exec_create(server, ["sh", "-c", COMPILER_BUILD, "sh", job, filename, text,
                                                     str(max(1, round(timeout))), *command],
                                              stdout=True, stderr=True, environment=env, workdir="/work",
                                              user=SANDBOX_USER)["Id"]
@@ -95,18 +96,22 @@ def build(client, language: Language, image: str, image_id: str, source: bytes, 
             reader.start()
             reader.join(timeout + 10)  # its own `timeout` ends it first
             exit_code = None if reader.is_alive() else client.api.exec_inspect(exec_id).get("ExitCode")
-            if exit_code != 0 and not client.api.inspect_container(name)["State"].get("Running"):
+            if exit_code != 0 and not client.api.inspect_container(server)["State"].get("Running"):
                 raise ServerUnavailable(f"the compiler server {name} ended during the build")
     except docker.errors.APIError as exc:  # the server ended (idle, `invoke clean`) between the two calls
         raise ServerUnavailable(f"the compiler server {name}: {exc.explanation or exc}") from None
     wall_ms = (time.monotonic() - started) * 1000
-    if exit_code is None or exit_code == language.compiler_server.fresh_exit or (exit_code == 0 and reader.truncated):
+    timed_out = exit_code == KILLED and wall_ms >= timeout * 1000 * 0.99
+    # Killed before its time (the server stopped meanwhile, or out of memory), or left to a container of its own:
+    # the build goes there, whose verdict on the source stands alone.
+    if exit_code is None or exit_code == language.compiler_server.fresh_exit or (exit_code == 0 and reader.truncated) \
+            or (exit_code == KILLED and not timed_out):
         raise ServerUnavailable(f"the compiler server {name} did not build {filename} (exit code {exit_code})")
     files = _untar(base64.b64decode(bytes(reader.out))) if exit_code == 0 else {}
     # The compiler's words name the source where a build in a container of its own has it: /job/src/.
     said = reader.err.decode("utf-8", "replace").replace(f"/work/jobs/{job}/", "/job/")
     outcome = Outcome(exit_code=exit_code, stdout="", stderr=said,
-                      timed_out=exit_code == KILLED and wall_ms >= timeout * 1000 * 0.99, oom=False,
+                      timed_out=timed_out, oom=False,
                       truncated=reader.truncated, process_ms=None, wall_ms=wall_ms, peak_memory_bytes=None)
     return outcome, files
 
