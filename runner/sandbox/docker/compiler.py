@@ -25,8 +25,9 @@ from runner.model.languages import Language
 
 PHASE = "compiler"  # the phase label of a compiler server's container
 SWITCH = "ASYNC_ROSETTA_COMPILER_SERVER"  # "off": every build in a container of its own
-START_TRIES = 3  # another process may start, or the idle end remove, the same server meanwhile
+START_TRIES = 6  # another process may start, or the idle end remove, the same server meanwhile
 KILLED = 137  # what `timeout -s KILL` leaves when the build ran out of time
+NOT_STARTED = (125, 126, 127)  # compiler_build.sh could not write the source, or the exec could not run at all
 SANDBOX_USER = "1000:1000"
 
 
@@ -54,14 +55,20 @@ def ensure_server(client, language: Language, image: str, name: str) -> str:
                   pids=language.build_limits.pids, cpu_shares=BUILD_CPU_SHARES)
     idle = str(language.compiler_server.idle_seconds)
     with doing(f"starting the compiler server of {image}"):
-        for _ in range(START_TRIES):
+        for attempt in range(START_TRIES):
+            time.sleep(attempt * 0.25)
             try:
                 found = client.api.inspect_container(name)
                 if found["State"].get("Running"):
                     return found["Id"]
-                remove_id(client, found["Id"])  # ended (idle) and not removed yet
+                remove_id(client, found["Id"])  # ended (idle, `invoke clean`) and not removed yet
+                continue
             except docker.errors.NotFound:
                 pass
+            except docker.errors.APIError as exc:
+                if exc.status_code != 409:  # 409: its removal is under way
+                    raise
+                continue
             try:
                 container = create(client, box, ["sh", "-c", COMPILER_INIT, "sh", idle], name=name)
                 container.start()
@@ -102,10 +109,12 @@ def build(client, language: Language, image: str, image_id: str, source: bytes, 
         raise ServerUnavailable(f"the compiler server {name}: {exc.explanation or exc}") from None
     wall_ms = (time.monotonic() - started) * 1000
     timed_out = exit_code == KILLED and wall_ms >= timeout * 1000 * 0.99
-    # Killed before its time (the server stopped meanwhile, or out of memory), or left to a container of its own:
-    # the build goes there, whose verdict on the source stands alone.
+    # Left to a container of its own; or not a verdict on the source: the exec could not start or was killed
+    # before its time (the server stopped meanwhile, out of memory), or it failed without a word. The build
+    # goes to a container of its own, whose verdict stands alone.
     if exit_code is None or exit_code == language.compiler_server.fresh_exit or (exit_code == 0 and reader.truncated) \
-            or (exit_code == KILLED and not timed_out):
+            or exit_code in NOT_STARTED or (exit_code == KILLED and not timed_out) \
+            or (exit_code != 0 and not (reader.out + reader.err).strip()):
         raise ServerUnavailable(f"the compiler server {name} did not build {filename} (exit code {exit_code})")
     files = _untar(base64.b64decode(bytes(reader.out))) if exit_code == 0 else {}
     # The compiler's words name the source where a build in a container of its own has it: /job/src/.
