@@ -37,7 +37,7 @@ def test_event_mistakes_in_the_expected_output_and_unknown_chained_tasks_are_war
     assert problems == [] and lesson.after == (("butter", "toast"), ("jam", "buter"))
     warnings = authoring.lesson_warnings(lesson, registry)
     assert len(warnings) == 3, warnings
-    assert "expected, line 2 '[0.1s] Toast: Finished' looks like an event" in warnings[0]
+    assert "breakfast/lesson.yaml:8: expected: '[0.1s] Toast: Finished' looks like an event" in warnings[0]
     assert "timeline.after: 'jam' prints no event" in warnings[1] and "butter, toast" in warnings[1]
     assert "timeline.after: 'buter' prints no event" in warnings[2]
 

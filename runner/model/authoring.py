@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from runner import ROOT, KitError
 from runner.model import compare
-from runner.model.languages import Registry
+from runner.model.languages import YAML_LOADER, Registry
 from runner.model.lesson import Lesson
 from runner.model.results import LessonReport
 
@@ -38,12 +40,29 @@ def placeholders(lesson: Lesson, registry: Registry) -> list[str]:
     return found
 
 
+def _expected_first_line(path: Path) -> int | None:
+    """The number in lesson.yaml of the expected output's first line, where it is written as a block
+    (`expected: |`, the usual form), so that a warning points at the file's line; else None."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    value = next((v for k, v in node.value if k.value == "expected"), None)
+    if isinstance(value, yaml.ScalarNode) and value.style in ("|", ">"):
+        return value.start_mark.line + 2  # the indicator's line (counted from 0), then the block's first line
+    return None
+
+
 def lesson_warnings(lesson: Lesson, registry: Registry) -> list[str]:
     """What the author should fix before learners see the lesson, read from its files alone."""
     where = _shown(lesson.folder / "lesson.yaml")
     found = placeholders(lesson, registry)
     if lesson.expected is not None:
-        found += [f"{where}: expected, {problem}" for problem in compare.event_problems(lesson.expected)]
+        first = _expected_first_line(lesson.folder / "lesson.yaml")
+        found += [f"{where}:{first + number - 1}: expected: {problem}" if first else f"{where}: expected, line {number} {problem}"
+                  for number, problem in compare.numbered_event_problems(lesson.expected)]
         tasks = {event.task for event in compare.events(lesson.expected)}
         found += [f"{where}: timeline.after: {task!r} prints no event in the expected output; its tasks are "
                   f"{', '.join(sorted(tasks)) or 'none'}"

@@ -277,14 +277,19 @@ def events(output: str) -> tuple[Event, ...]:
 def event_problems(output: str) -> list[str]:
     """Lines that look like task events but are not read as events (so no timeline shows them), each with
     its number and what to write instead."""
+    return [f"line {number} {problem}" for number, problem in numbered_event_problems(output)]
+
+
+def numbered_event_problems(output: str) -> list[tuple[int, str]]:
+    """event_problems: each line's number (the output's first is 1) and what is wrong with it."""
     found = []
     for number, raw in enumerate(normalise(output), start=1):
         stamped = STAMP.match(raw)
         body = stamped.group(2) if stamped else raw
         if EVENT.match(body):
             if not stamped:
-                found.append(f"line {number} {raw.strip()!r}: an event needs a time stamp before it, "
-                             f"e.g. '[0.1s] {body.strip()}'")
+                found.append((number, f"{raw.strip()!r}: an event needs a time stamp before it, "
+                                      f"e.g. '[0.1s] {body.strip()}'"))
             continue
         looks = LOOKS_LIKE_EVENT.match(body)
         word = looks.group(2) if looks else ""
@@ -293,9 +298,9 @@ def event_problems(output: str) -> list[str]:
                 if not v.startswith(word.lower())]
         if word.lower() in VERBS or near:
             verb = word.lower() if word.lower() in VERBS else near[0]
-            found.append(f"line {number} {raw.strip()!r} looks like an event but is not read as one: write "
-                         f"'{looks.group(1)}: {verb}' (the verb one of {', '.join(VERBS)}, in lower case, "
-                         "after a colon and one space)")
+            found.append((number, f"{raw.strip()!r} looks like an event but is not read as one: write "
+                                  f"'{looks.group(1)}: {verb}' (the verb one of {', '.join(VERBS)}, in lower case, "
+                                  "after a colon and one space)"))
     return found
 
 

@@ -17,8 +17,9 @@ NO_PYTEST_SELECTED = 5  # pytest's exit status when no test matched
 
 
 # The tests that judge one lesson (`--lesson SLUG`): its examples on the local backend and in Docker, and its
-# exercise's files (starters, reference solutions, typical wrong ones); they read the slug from LESSON_ENV.
-LESSON_TESTS = ["tests/test_curriculum.py", "tests/test_exercises.py"]
+# exercise's files (starters, reference solutions, typical wrong ones), if it has one; they read the slug
+# from LESSON_ENV.
+LESSON_TESTS, EXERCISE_TESTS = ["tests/test_curriculum.py"], ["tests/test_exercises.py"]
 LESSON_ENV = "ASYNC_ROSETTA_TEST_LESSON"
 
 
@@ -27,13 +28,15 @@ def run_tests(k: str | None = None, x: bool = False, quick: bool = False, worker
     """The suite's exit status: quick (no engine, toolchain or browser), or whole in two phases: what may
     share the machine (on `workers` pytest-xdist workers), then the tests marked `serial`, alone. With
     `lesson` (a slug), only the tests that judge that lesson."""
+    tests = []
     if lesson:
-        find_lesson(load_lessons(load_registry()), lesson)  # a slug the kit does not know: say which it knows
+        found = find_lesson(load_lessons(load_registry()), lesson)  # a slug the kit does not know: say which it knows
+        tests = LESSON_TESTS + (EXERCISE_TESTS if found.exercise else [])
         if quick:
             raise KitError("--lesson runs the lesson's examples, which --quick leaves out: use one or the other")
         k = f"test_every_ and ({k})" if k else "test_every_"  # test_every_lesson..., test_every_exercise...: the judging ones
     base = [sys.executable, "-m", "pytest", "-q", "--durations=15"] + (["-k", k] if k else []) + (["-x"] if x else [])
-    base += LESSON_TESTS if lesson else []
+    base += tests
     if quick:
         return subprocess.call(base + ["-m", "not docker and not local and not browser and not stress"], cwd=ROOT)
     if workers and importlib.util.find_spec("xdist") is None:
