@@ -305,11 +305,12 @@ def clean(c, cache=False):
 
 @task(help={"k": "only tests matching this expression (pytest -k)", "x": "stop at the first failure",
             "quick": "only the tests that need no Docker engine, toolchain or browser: the inner loop, under a minute",
-            "workers": "pytest-xdist workers for the tests that may share the machine (default 2; 0: one process); "
+            "workers": "pytest-xdist workers for the tests that may share the machine (default: one per timed-run "
+                       "slot, the cores + 1; 0: one process); "
                        "the tests marked `serial` always run alone, after the others",
             "lesson": "only the tests that judge this lesson: its examples (local backend and Docker) and its "
                       "exercise's files"})
-def test(c, k=None, x=False, quick=False, workers=2, lesson=None):
+def test(c, k=None, x=False, quick=False, workers=None, lesson=None):
     """Run the test suite (Docker tests included: they fail, not skip, under CI); --quick: the inner loop."""
     from runner.run.suite import run_tests
 

@@ -35,3 +35,9 @@ def test_test_lesson_names_the_lessons_when_it_knows_no_such_slug():
     assert done.returncode == 2 and "unknown lesson 'gathr'. Did you mean 'gather'?" in done.stderr
     done = invoke("test", "--lesson", "gather", "--quick")
     assert done.returncode == 2 and "use one or the other" in done.stderr
+
+
+def test_test_workers_must_be_a_whole_number():
+    done = invoke("test", "--workers", "two", "--quick")
+    assert done.returncode == 2 and "--workers 'two': expected a whole number of workers" in done.stderr
+    assert "Traceback" not in done.stderr

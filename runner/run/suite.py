@@ -12,6 +12,7 @@ from runner import ROOT, KitError
 from runner.model.languages import load_registry
 from runner.model.lesson import find_lesson
 from runner.model.lessons import load_lessons
+from runner.sandbox import slots
 
 NO_PYTEST_SELECTED = 5  # pytest's exit status when no test matched
 
@@ -23,11 +24,13 @@ LESSON_TESTS, EXERCISE_TESTS = ["tests/test_curriculum.py"], ["tests/test_exerci
 LESSON_ENV = "ASYNC_ROSETTA_TEST_LESSON"
 
 
-def run_tests(k: str | None = None, x: bool = False, quick: bool = False, workers: int = 2,
+def run_tests(k: str | None = None, x: bool = False, quick: bool = False, workers: int | str | None = None,
               lesson: str | None = None) -> int:
     """The suite's exit status: quick (no engine, toolchain or browser), or whole in two phases: what may
-    share the machine (on `workers` pytest-xdist workers), then the tests marked `serial`, alone. With
-    `lesson` (a slug), only the tests that judge that lesson."""
+    share the machine (on `workers` pytest-xdist workers: by default one per timed-run slot, as most of those
+    tests wait for programs that sleep), then the tests marked `serial`, alone. With `lesson` (a slug), only
+    the tests that judge that lesson."""
+    workers = _workers(workers)
     tests = []
     if lesson:
         found = find_lesson(load_lessons(load_registry()), lesson)  # a slug the kit does not know: say which it knows
@@ -57,6 +60,15 @@ def run_tests(k: str | None = None, x: bool = False, quick: bool = False, worker
     # "No test selected" is fine for one phase (-k may pick from one only), not for both.
     failed = [code for code in codes if code not in (0, NO_PYTEST_SELECTED)]
     return failed[0] if failed else (NO_PYTEST_SELECTED if set(codes) == {NO_PYTEST_SELECTED} else 0)
+
+
+def _workers(given: int | str | None) -> int:
+    """How many pytest-xdist workers: the number given (`--workers N`), or one per timed-run slot."""
+    if given is None:
+        return slots.count()
+    if isinstance(given, int) or (isinstance(given, str) and given.strip().isdigit()):
+        return int(given)
+    raise KitError(f"--workers {given!r}: expected a whole number of workers (0: the tests run in one process)")
 
 
 def run_stress(rounds: int, run_alls: int) -> int:
