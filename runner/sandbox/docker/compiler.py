@@ -7,15 +7,14 @@ container of its own), and every program still runs in a container of its own.""
 from __future__ import annotations
 
 import base64
-import io
 import os
-import tarfile
 import time
 import uuid
 
 import docker.errors
 
 from runner.sandbox.backend import Outcome, fill_env
+from runner.sandbox.docker.archives import tar_files
 from runner.sandbox.docker.connection import doing
 from runner.sandbox.docker.containers import BUILD_CPU_SHARES, Sandbox, create, remove_id
 from runner.sandbox.docker.labels import KIT, KIT_LABEL, LANGUAGE_LABEL, PHASE_LABEL
@@ -116,19 +115,10 @@ def build(client, language: Language, image: str, image_id: str, source: bytes, 
             or exit_code in NOT_STARTED or (exit_code == KILLED and not timed_out) \
             or (exit_code != 0 and not (reader.out + reader.err).strip()):
         raise ServerUnavailable(f"the compiler server {name} did not build {filename} (exit code {exit_code})")
-    files = _untar(base64.b64decode(bytes(reader.out))) if exit_code == 0 else {}
+    files = tar_files(base64.b64decode(bytes(reader.out))) if exit_code == 0 else {}
     # The compiler's words name the source where a build in a container of its own has it: /job/src/.
     said = reader.err.decode("utf-8", "replace").replace(f"/work/jobs/{job}/", "/job/")
     outcome = Outcome(exit_code=exit_code, stdout="", stderr=said,
                       timed_out=timed_out, oom=False,
                       truncated=reader.truncated, process_ms=None, wall_ms=wall_ms, peak_memory_bytes=None)
     return outcome, files
-
-
-def _untar(data: bytes) -> dict[str, bytes]:
-    files = {}
-    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-        for member in tar.getmembers():
-            if member.isfile() and (reader := tar.extractfile(member)):
-                files[os.path.normpath(member.name)] = reader.read()
-    return files

@@ -1,13 +1,12 @@
 """A run's volumes: created, filled and read through containers never started, and removed."""
 from __future__ import annotations
 
-import io
-import tarfile
 import uuid
 
 import docker.errors
 import requests.exceptions
 
+from runner.sandbox.docker.archives import tar_files
 from runner.sandbox.docker.connection import doing
 from runner.sandbox.docker.containers import archive, listed, remove, remove_id, uninterrupted
 from runner.sandbox.docker.images import image_missing
@@ -67,10 +66,4 @@ def read_volume(client, volume: str, image: str, folder: str, labels: dict[str, 
             data = b"".join(stream)
         finally:
             remove(container)
-    files = {}
-    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-        for member in tar.getmembers():
-            if member.isfile():
-                reader = tar.extractfile(member)
-                files[member.name.partition("/")[2]] = reader.read() if reader else b""
-    return files
+    return tar_files(data, under_top_folder=True)
