@@ -37,11 +37,11 @@ def own_csharp(docker_backend, registry):
     csharp = replace(registry.get("csharp"), name=f"csharp-{uuid.uuid4().hex[:8]}")
     docker_backend.image(csharp)
     yield csharp
-    compiler.stop_server(docker_backend.client, csharp.name, docker_backend._images[csharp.name][1])
+    compiler.stop_server(docker_backend.client, csharp.name, docker_backend.image_id(csharp))
 
 
 def _stop(backend, csharp):
-    compiler.stop_server(backend.client, csharp.name, backend._images[csharp.name][1])
+    compiler.stop_server(backend.client, csharp.name, backend.image_id(csharp))
 
 
 def test_a_build_in_the_server_is_the_build_of_a_container_of_its_own(docker_backend, registry, monkeypatch,
@@ -79,7 +79,7 @@ def test_builds_at_once_share_one_server_and_keep_apart(docker_backend, own_csha
         assert outcome.exit_code == 0, outcome.stderr
         assert word.encode("utf-16-le") in files["built.dll"]  # its own program: the string is its own
         assert not any(other.encode("utf-16-le") in files["built.dll"] for other in words if other != word)
-    image_id = docker_backend._images[csharp.name][1]
+    image_id = docker_backend.image_id(csharp)
     servers = docker_backend.client.api.containers(filters={"label": f"{PHASE_LABEL}={compiler.PHASE}",
                                                             "name": compiler.server_name(csharp.name, image_id)})
     assert len(servers) <= 1  # never two (an `invoke clean` of another test may have removed it meanwhile)
@@ -129,7 +129,7 @@ def test_what_the_server_must_not_build_is_built_in_a_container_of_its_own(docke
     one too big for an argument cannot travel: the server refuses both, and the backend builds them alone."""
     csharp = own_csharp
     client, image = docker_backend.client, docker_backend.image(csharp)
-    image_id = docker_backend._images[csharp.name][1]
+    image_id = docker_backend.image_id(csharp)
     directive = b'#:property PreBuildEvent=touch /work/owned\nConsole.WriteLine("[0.0s] hi");\n'
     with pytest.raises(compiler.ServerUnavailable, match="exit code 86"):
         compiler.build(client, csharp, image, image_id, directive, "directive.cs", 60, 1_000_000)

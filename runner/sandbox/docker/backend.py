@@ -71,6 +71,11 @@ class DockerBackend(Backend):
             raise EnvironmentProblem(self.problems([language], lambda _: None)[0])
         return found[0]
 
+    def image_id(self, language: Language) -> str:
+        """The id of the language's image (what its compiler server and the build cache are keyed by)."""
+        self.image(language)
+        return self._images[language.name][1]
+
     def runtime_version(self, language: Language) -> str | None:
         """Asked once per image and remembered by image id (an image never changes)."""
         tag = self.image(language)
