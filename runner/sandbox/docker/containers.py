@@ -22,6 +22,9 @@ from runner.sandbox.docker.output import MARK
 # A build yields the CPU to programs being timed (a weight of 1/8 against theirs), so that checks
 # started together in a classroom keep their time stamps.
 BUILD_CPU_SHARES = 128
+# A lesson's service (the API a program asks) answers within the program's own timing: on a busy machine
+# it gets twice a program's weight, so that a program's deadline is not run out by a starved server.
+SERVICE_CPU_SHARES = 2048
 
 
 @dataclass(frozen=True)

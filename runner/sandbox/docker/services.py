@@ -9,7 +9,7 @@ import requests.exceptions
 
 from runner import KitError
 from runner.sandbox.docker.connection import doing
-from runner.sandbox.docker.containers import uninterrupted
+from runner.sandbox.docker.containers import SERVICE_CPU_SHARES, uninterrupted
 from runner.sandbox.docker.images import image_missing
 
 
@@ -33,7 +33,7 @@ def _start_service(client, name: str, image: str, script: bytes, port: int, labe
             image, ["python3", "-u", "-c", script.decode("utf-8"), "--host", "127.0.0.1", "--port", str(port)],
             name=name, user="1000:1000", labels=labels, network_mode="none", read_only=True,
             tmpfs={"/tmp": "rw,nosuid,size=16m"}, cap_drop=["ALL"], security_opt=["no-new-privileges"],
-            mem_limit="128m", pids_limit=64, environment={"HOME": "/tmp"},
+            mem_limit="128m", pids_limit=64, environment={"HOME": "/tmp"}, cpu_shares=SERVICE_CPU_SHARES,
         )
         container.start()
         deadline = time.monotonic() + wait
