@@ -5,10 +5,8 @@ import re
 
 from rich import box
 from rich.console import Console, Group
-from rich.markdown import Markdown
 from rich.markup import escape
 from rich.panel import Panel
-from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
@@ -206,6 +204,8 @@ def _show_lesson_verdict(console: Console, report: LessonReport) -> None:
     for item in report.differences_that_show:
         console.print(Text(f"differs by design: {item['why']}", "yellow"))
     if report.diff:
+        from rich.syntax import Syntax  # Pygments: imported where a diff is shown, not by every command
+
         console.print(Text(f"{report.lesson}: what differs", "bold red"))
         console.print(Syntax(shown(report.diff), "diff", theme="ansi_dark", background_color="default",
                              word_wrap=True))
@@ -240,6 +240,8 @@ def show_told(console: Console, task: str, then: str) -> None:
     """`invoke exercise`: the task rendered from its Markdown (headings, emphasis, code as text, not marks),
     then what to do next as plain lines (not wrapped, so a command is never cut in two)."""
     if task:
+        from rich.markdown import Markdown  # markdown-it and Pygments: imported where a task is shown
+
         console.print(Markdown(task))
         console.print()
     console.print(then, soft_wrap=True, markup=False, highlight=False)
