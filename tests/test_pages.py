@@ -242,7 +242,7 @@ return broken;
 
 @pytest.mark.browser
 def test_no_table_cell_breaks_a_word_at_phone_width(browser, site):
-    for name in ("cheatsheet", "index", "kitchen", "errors", "timeouts"):
+    for name in ("cheatsheet", "index", "kitchen", "errors", "fetch", "timeouts"):
         _look(browser, (site / f"{name}.html").as_uri(), 390)
         assert browser.execute_script(BROKEN_WORDS, "th, td") == [], f"{name}.html at 390px"
     # the check sees the fault it looks for: with the old rule, words break inside table cells
@@ -288,6 +288,11 @@ for (const line of document.querySelectorAll('.code .line')) {
   }
   for (const word of line.querySelectorAll('.unbroken'))
     if (new Set([...word.getClientRects()].map(r => Math.round(r.top))).size > 1) faults.push(['word broken', word.textContent]);
+  // cut: a word past the right edge of its listing's box, hidden unless the reader scrolls the listing sideways
+  // (the spaces that end a wrapped row hang past it, unseen: words only)
+  const box = line.closest('.code'), right = box.getBoundingClientRect().left + box.clientLeft + box.clientWidth;
+  for (const word of line.querySelectorAll('.unbroken'))
+    if ([...word.getClientRects()].some(r => r.right > right + 0.5)) faults.push(['cut at the right', word.textContent]);
 }
 return faults;
 """
@@ -296,7 +301,7 @@ return faults;
 @pytest.mark.browser
 def test_code_lines_wrap_under_their_own_start_never_under_the_line_numbers(browser, site):
     for width in WIDTHS:
-        for name in ("kitchen", "errors", "timeouts", "cheatsheet"):
+        for name in ("kitchen", "errors", "fetch", "timeouts", "cheatsheet"):
             _look(browser, (site / f"{name}.html").as_uri(), width)
             faults = browser.execute_script(CODE_FAULTS)
             assert faults == [], f"{name}.html at {width}px: {faults[:5]}"
