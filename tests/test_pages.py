@@ -288,6 +288,10 @@ for (const line of document.querySelectorAll('.code .line')) {
   }
   for (const word of line.querySelectorAll('.unbroken'))
     if (new Set([...word.getClientRects()].map(r => Math.round(r.top))).size > 1) faults.push(['word broken', word.textContent]);
+  const digits = document.createRange();  // a number wider than its gutter: 104 as 10 over 4
+  digits.selectNodeContents(line.querySelector('.linenos'));
+  if (new Set([...digits.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size > 1)
+    faults.push(['number broken', line.textContent]);
   // cut: a word past the right edge of its listing's box, hidden unless the reader scrolls the listing sideways
   // (the spaces that end a wrapped row hang past it, unseen: words only)
   const box = line.closest('.code'), right = box.getBoundingClientRect().left + box.clientLeft + box.clientWidth;
@@ -301,7 +305,7 @@ return faults;
 @pytest.mark.browser
 def test_code_lines_wrap_under_their_own_start_never_under_the_line_numbers(browser, site):
     for width in WIDTHS:
-        for name in ("kitchen", "errors", "fetch", "timeouts", "cheatsheet"):
+        for name in ("kitchen", "errors", "fetch", "timeouts", "debugging-and-testing", "cheatsheet"):
             _look(browser, (site / f"{name}.html").as_uri(), width)
             faults = browser.execute_script(CODE_FAULTS)
             assert faults == [], f"{name}.html at {width}px: {faults[:5]}"
