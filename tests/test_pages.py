@@ -282,9 +282,11 @@ for (const line of document.querySelectorAll('.code .line')) {
   const first = Math.min(...rects.map(r => r.top));
   const start = line.querySelector('.unbroken, span:not(.linenos)');
   const own = start ? start.getBoundingClientRect().left : number.right;
+  // a deep indentation hangs at most 20 characters in: its rows go on from there
+  const hang = line.getBoundingClientRect().left + parseFloat(getComputedStyle(line).paddingLeft);
   for (const r of rects) {
     if (r.left < number.right - 0.5) faults.push(['under the numbers', line.textContent]);
-    else if (r.top > first + 2 && r.left < own - 0.5) faults.push(['left of its start', line.textContent]);
+    else if (r.top > first + 2 && r.left < Math.min(own, hang) - 0.5) faults.push(['left of its start', line.textContent]);
   }
   for (const word of line.querySelectorAll('.unbroken'))
     if (new Set([...word.getClientRects()].map(r => Math.round(r.top))).size > 1) faults.push(['word broken', word.textContent]);
@@ -520,6 +522,7 @@ def test_the_answer_key_prints_every_reference_solution_and_its_output(results, 
         1 for lesson in with_exercise for lang in registry.languages.values() if lesson.solution(lang).is_file())
     assert "as run on the docker backend" in text and "[1.9s] cooking concurrently saved 0.5s" in text
     assert "asyncio.gather" in text  # kitchen's solution, not its starter
+    _assert_inside_the_pages(key, _pdf_words(key))
     md = _invoke("handout", "--solutions", "--format", "md", "--out", str(tmp_path / "key.md"))
     assert md.returncode == 0, md.stderr
     assert (tmp_path / "key.md").read_text().count("It prints") == text.count("It prints")
