@@ -274,10 +274,14 @@ CODE_FAULTS = """
 const faults = [];
 for (const line of document.querySelectorAll('.code .line')) {
   const number = line.querySelector('.linenos').getBoundingClientRect();
-  const range = document.createRange();
-  range.setStartAfter(line.querySelector('.linenos'));
-  range.setEndAfter(line.lastChild);
-  const rects = [...range.getClientRects()].filter(r => r.width > 0);
+  const rects = [];  // where the code's characters are (spaces show nothing: a row of them may sit anywhere)
+  const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!/\\S/.test(node.data) || node.parentElement.closest('.linenos')) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    rects.push(...[...range.getClientRects()].filter(r => r.width > 0));
+  }
   if (!rects.length) continue;
   const first = Math.min(...rects.map(r => r.top));
   const start = line.querySelector('.unbroken, span:not(.linenos)');
@@ -288,8 +292,20 @@ for (const line of document.querySelectorAll('.code .line')) {
     if (r.left < number.right - 0.5) faults.push(['under the numbers', line.textContent]);
     else if (r.top > first + 2 && r.left < Math.min(own, hang) - 0.5) faults.push(['left of its start', line.textContent]);
   }
-  for (const word of line.querySelectorAll('.unbroken'))
-    if (new Set([...word.getClientRects()].map(r => Math.round(r.top))).size > 1) faults.push(['word broken', word.textContent]);
+  // a word breaks only when it is wider than a row of its own: its pieces' widths add up to more than the row
+  const row = line.clientWidth - parseFloat(getComputedStyle(line).paddingLeft);
+  for (const word of line.querySelectorAll('.unbroken')) {
+    const pieces = [], inside = document.createTreeWalker(word, NodeFilter.SHOW_TEXT);
+    for (let node = inside.nextNode(); node; node = inside.nextNode()) {
+      const text = document.createRange();
+      text.selectNodeContents(node);
+      pieces.push(...[...text.getClientRects()].filter(r => r.width > 0));
+    }
+    const rows = new Map(pieces.map(r => [Math.round(r.top), 0]));
+    pieces.forEach(r => rows.set(Math.round(r.top), rows.get(Math.round(r.top)) + r.width));
+    if (rows.size > 1 && [...rows.values()].reduce((a, b) => a + b, 0) <= row - 1)
+      faults.push(['word broken', word.textContent]);
+  }
   const digits = document.createRange();  // a number wider than its gutter: 104 as 10 over 4
   digits.selectNodeContents(line.querySelector('.linenos'));
   if (new Set([...digits.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size > 1)
