@@ -45,6 +45,15 @@ def test_bad_flags_name_the_valid_choices():
     assert "Traceback" not in done.stderr
 
 
+def test_a_command_given_no_lesson_is_stopped_by_invokes_parser_as_the_readme_says():
+    """invoke counts a positional argument as missing while its value is None, and eats a word as one only then:
+    a default of "" would let `invoke run-lesson` reach the kit but make `invoke run-lesson kitchen` an unknown
+    task. So invoke answers, with exit status 1 (README: Using it)."""
+    done = invoke("run-lesson")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "'run-lesson' did not receive required positional arguments: 'lesson'" in done.stderr
+
+
 def test_a_short_flag_means_one_thing_in_every_command():
     """-l was --lesson in run-lesson and --lang in run-all: invoke gives a flag the first letter free in its task."""
     from tasks import ns
