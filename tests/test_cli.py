@@ -31,9 +31,11 @@ def test_bad_flags_name_the_valid_choices():
     done = invoke("run-lesson", "kitchen", "--lang", "rust", "--backend", "local")
     assert done.returncode == 2 and "unknown language 'rust'" in done.stderr and "python, javascript, csharp" in done.stderr
     assert "python: Python, py, python3" in " ".join(done.stderr.split())  # every name --lang accepts
-    for spelled in ("Python", "py", "js", "cs", "C#"):  # accepted: the error is the next flag's
-        done = invoke("run-lesson", "kitchen", "--lang", spelled, "--repeat", "0", "--backend", "local")
-        assert done.returncode == 2 and "--repeat takes a whole number" in done.stderr, (spelled, done.stderr)
+    for spelled, repeat in (("Python", "0"), ("py", "abc"), ("js", "0"), ("cs", "2.5"), ("C#", "0")):
+        done = invoke("run-lesson", "kitchen", "--lang", spelled, "--repeat", repeat, "--backend", "local")
+        assert done.returncode == 2, (spelled, done.stderr)  # accepted: the error is the next flag's
+        assert f"--repeat takes a whole number of at least 1, got '{repeat}'" in done.stderr, (spelled, done.stderr)
+        assert "Traceback" not in done.stderr  # --repeat abc was a ValueError's traceback and exit 1
     done = invoke("run-lesson", "kitchn", "--backend", "local")
     assert done.returncode == 2 and "Did you mean 'kitchen'?" in done.stderr
     done = invoke("run-lesson", "kitchen", "--repeat", "0", "--backend", "local")
@@ -41,6 +43,15 @@ def test_bad_flags_name_the_valid_choices():
     done = invoke("run-lesson", "kitchen", "--backend", "podman")
     assert done.returncode == 2 and "auto, docker, local" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_command_given_no_lesson_is_stopped_by_invokes_parser_as_the_readme_says():
+    """invoke counts a positional argument as missing while its value is None, and eats a word as one only then:
+    a default of "" would let `invoke run-lesson` reach the kit but make `invoke run-lesson kitchen` an unknown
+    task. So invoke answers, with exit status 1 (README: Using it)."""
+    done = invoke("run-lesson")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "'run-lesson' did not receive required positional arguments: 'lesson'" in done.stderr
 
 
 def test_a_short_flag_means_one_thing_in_every_command():
@@ -63,6 +74,22 @@ def test_a_lesson_without_an_exercise_is_named_as_such(command):
     done = invoke(command, "fetch", "--lang", "python")
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "the lesson 'fetch' has no exercise; these have one: kitchen" in done.stderr
+
+
+def test_list_names_the_lines_that_look_like_events_and_the_chains_that_name_no_task(kit_copy):
+    """The output grammar does not fail silently: a line that looks like an event but draws nothing is named."""
+    from tests.conftest import make_lesson
+
+    make_lesson(kit_copy, "breakfast", {"python/breakfast.py": "print('[0.0s] toast: started')\n"},
+                extra="timeline: {after: {butter & jam: toast, jam: buter}}\n",
+                expected="[0.0s] toast: started\n[0.1s] Toast: Finished\n[0.1s] butter & jam: started\n")
+    done = invoke("list", cwd=kit_copy, env={"COLUMNS": "250"})
+    assert done.returncode == 0, done.stderr  # warnings: the lesson runs while its author writes it
+    said = " ".join(done.stderr.split())
+    assert "warning: lessons/breakfast/lesson.yaml: expected, line 2 '[0.1s] Toast: Finished' looks like an event " \
+           "but is not read as one: write 'Toast: finished'" in said, said
+    assert "timeline.after: 'jam' prints no event" in said and "timeline.after: 'buter' prints no event" in said
+    assert "its tasks are butter & jam, toast" in said  # any text up to ': ' names a task
 
 
 def _break_lessons(kit_copy):

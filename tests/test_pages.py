@@ -242,7 +242,7 @@ return broken;
 
 @pytest.mark.browser
 def test_no_table_cell_breaks_a_word_at_phone_width(browser, site):
-    for name in ("cheatsheet", "index", "kitchen", "errors", "timeouts"):
+    for name in ("cheatsheet", "index", "kitchen", "errors", "fetch", "timeouts"):
         _look(browser, (site / f"{name}.html").as_uri(), 390)
         assert browser.execute_script(BROKEN_WORDS, "th, td") == [], f"{name}.html at 390px"
     # the check sees the fault it looks for: with the old rule, words break inside table cells
@@ -274,20 +274,47 @@ CODE_FAULTS = """
 const faults = [];
 for (const line of document.querySelectorAll('.code .line')) {
   const number = line.querySelector('.linenos').getBoundingClientRect();
-  const range = document.createRange();
-  range.setStartAfter(line.querySelector('.linenos'));
-  range.setEndAfter(line.lastChild);
-  const rects = [...range.getClientRects()].filter(r => r.width > 0);
+  const rects = [];  // where the code's characters are (spaces show nothing: a row of them may sit anywhere)
+  const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!/\\S/.test(node.data) || node.parentElement.closest('.linenos')) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    rects.push(...[...range.getClientRects()].filter(r => r.width > 0));
+  }
   if (!rects.length) continue;
   const first = Math.min(...rects.map(r => r.top));
   const start = line.querySelector('.unbroken, span:not(.linenos)');
   const own = start ? start.getBoundingClientRect().left : number.right;
+  // a deep indentation hangs at most 20 characters in: its rows go on from there
+  const hang = line.getBoundingClientRect().left + parseFloat(getComputedStyle(line).paddingLeft);
   for (const r of rects) {
     if (r.left < number.right - 0.5) faults.push(['under the numbers', line.textContent]);
-    else if (r.top > first + 2 && r.left < own - 0.5) faults.push(['left of its start', line.textContent]);
+    else if (r.top > first + 2 && r.left < Math.min(own, hang) - 0.5) faults.push(['left of its start', line.textContent]);
   }
+  // a word breaks only when it is wider than a row of its own: its pieces' widths add up to more than the row
+  const row = line.clientWidth - parseFloat(getComputedStyle(line).paddingLeft);
+  for (const word of line.querySelectorAll('.unbroken')) {
+    const pieces = [], inside = document.createTreeWalker(word, NodeFilter.SHOW_TEXT);
+    for (let node = inside.nextNode(); node; node = inside.nextNode()) {
+      const text = document.createRange();
+      text.selectNodeContents(node);
+      pieces.push(...[...text.getClientRects()].filter(r => r.width > 0));
+    }
+    const rows = new Map(pieces.map(r => [Math.round(r.top), 0]));
+    pieces.forEach(r => rows.set(Math.round(r.top), rows.get(Math.round(r.top)) + r.width));
+    if (rows.size > 1 && [...rows.values()].reduce((a, b) => a + b, 0) <= row - 1)
+      faults.push(['word broken', word.textContent]);
+  }
+  const digits = document.createRange();  // a number wider than its gutter: 104 as 10 over 4
+  digits.selectNodeContents(line.querySelector('.linenos'));
+  if (new Set([...digits.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size > 1)
+    faults.push(['number broken', line.textContent]);
+  // cut: a word past the right edge of its listing's box, hidden unless the reader scrolls the listing sideways
+  // (the spaces that end a wrapped row hang past it, unseen: words only)
+  const box = line.closest('.code'), right = box.getBoundingClientRect().left + box.clientLeft + box.clientWidth;
   for (const word of line.querySelectorAll('.unbroken'))
-    if (new Set([...word.getClientRects()].map(r => Math.round(r.top))).size > 1) faults.push(['word broken', word.textContent]);
+    if ([...word.getClientRects()].some(r => r.right > right + 0.5)) faults.push(['cut at the right', word.textContent]);
 }
 return faults;
 """
@@ -296,7 +323,7 @@ return faults;
 @pytest.mark.browser
 def test_code_lines_wrap_under_their_own_start_never_under_the_line_numbers(browser, site):
     for width in WIDTHS:
-        for name in ("kitchen", "errors", "timeouts", "cheatsheet"):
+        for name in ("kitchen", "errors", "fetch", "timeouts", "debugging-and-testing", "cheatsheet"):
             _look(browser, (site / f"{name}.html").as_uri(), width)
             faults = browser.execute_script(CODE_FAULTS)
             assert faults == [], f"{name}.html at {width}px: {faults[:5]}"
@@ -511,6 +538,7 @@ def test_the_answer_key_prints_every_reference_solution_and_its_output(results, 
         1 for lesson in with_exercise for lang in registry.languages.values() if lesson.solution(lang).is_file())
     assert "as run on the docker backend" in text and "[1.9s] cooking concurrently saved 0.5s" in text
     assert "asyncio.gather" in text  # kitchen's solution, not its starter
+    _assert_inside_the_pages(key, _pdf_words(key))
     md = _invoke("handout", "--solutions", "--format", "md", "--out", str(tmp_path / "key.md"))
     assert md.returncode == 0, md.stderr
     assert (tmp_path / "key.md").read_text().count("It prints") == text.count("It prints")

@@ -84,8 +84,15 @@ def rows(code: str, lexer: str, first: int = 1, attributes: dict[int, dict[str, 
 GAP = '<span class="line gap" style="--indent:0"><span class="linenos">⋮</span>\n</span>'
 
 
+_NUMBER = re.compile(r'<span class="linenos">(\d+)</span>')
+
+
 def block(lines: list[str]) -> str:
-    return f'<div class="code"><pre><code>{"".join(lines)}</code></pre></div>\n'
+    """The lines (of `rows`) as one listing, its gutter as wide as its widest line number (`--digits`, 2 unless
+    a number has more: 104 in a gutter for two digits breaks into 10 over 4)."""
+    digits = max((len(number) for line in lines for number in _NUMBER.findall(line)), default=2)
+    wide = f' style="--digits:{digits}"' if digits > 2 else ""
+    return f'<div class="code"><pre{wide}><code>{"".join(lines)}</code></pre></div>\n'
 
 
 def listing(code: str, lexer: str, attributes: dict[int, dict[str, str]] | None = None) -> str:
