@@ -56,6 +56,8 @@ def test_lesson_pages_show_code_output_timelines_and_escape_what_programs_print(
     assert kitchen.count('<figure class="timeline">') == 3 and 'class="bar bar-finished' in kitchen
     assert "asyncio.gather" in kitchen and "Promise.all" in kitchen and "Task.WhenAll" in kitchen
     assert "[1.9s] cooking concurrently saved 0.5s" in kitchen
+    # The runtimes, named once each with their bare versions ("Python 3.13.5", never "Python: Python 3.13.5").
+    assert "Python 3.13.5 in" in kitchen and "JavaScript 24.21.0 in" in kitchen and "C# 10.0.401 in" in kitchen
     gather = (site / "gather.html").read_text()
     assert "<script>" not in gather and "&lt;script&gt;document.title=" in gather
     errors = (site / "errors.html").read_text()

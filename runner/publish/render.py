@@ -10,7 +10,7 @@ from runner import KitError
 from runner.model.alignment import InvalidAlignment
 from runner.model.cheatsheet import CheatSheet
 from runner.model.concept_docs import ConceptDocs
-from runner.model.languages import Registry
+from runner.model.languages import Registry, bare_version
 from runner.model.lessons import Lesson
 from runner.publish import figures
 from runner.publish.listing import block, listing, listing_css, rows
@@ -51,7 +51,7 @@ def _environment(html: bool) -> Environment:
                       trim_blocks=not html, lstrip_blocks=not html, keep_trailing_newline=True)
     env.globals.update(text_timeline=text_timeline)
     env.filters.update(slug=slug, seconds=figures.seconds, spread=figures.spread, timing=figures.timing,
-                       megabytes=figures.megabytes)
+                       megabytes=figures.megabytes, bare_version=bare_version)
     return env
 
 
