@@ -267,10 +267,10 @@ def doctor(c):
 def bench(c, repeat=None, json=False):
     """Measure what the kit adds to the examples' own time, and which speed targets this machine meets.
 
-    Native, local, Docker fresh and warm runs, C# builds cold and cached, and run-all against its floor."""
+    Native, local, Docker fresh and warm runs, C# builds, run-all against its floor, and the classroom."""
     with _errors():
+        from runner.classroom import bench as benchmark
         from runner.publish.terminal import show_bench
-        from runner.run import bench as benchmark
 
         registry, lessons = _load()
         out, err, _ = _screens()

@@ -11,6 +11,7 @@ import hmac
 import json
 import logging
 import secrets
+import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from starlette.staticfiles import StaticFiles
 from runner.classroom.checks import CheckQueue
 from runner.classroom.limits import MAX_BODY, ApiError, Limits, read_json, text_field
 from runner.classroom import report
-from runner.classroom.store import Learner, NameTaken, Store
+from runner.classroom.store import Learner, NameTaken, State, Store
 from runner.model.languages import Registry
 from runner.model.lesson import Lesson, exercises
 
@@ -36,6 +37,7 @@ STATIC, EDITOR = HERE / "static", HERE / "editor" / "dist"
 COOKIE = "rosetta_learner"
 MAX_NAME = 40
 MAX_LEARNERS = 300
+MAX_WAIT = 20  # seconds a request for a check's state may wait for a change (a long poll)
 log = logging.getLogger("runner.classroom")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -150,6 +152,17 @@ def create_app(room: Room, store: Store, queue: CheckQueue, registry: Registry, 
         return JSONResponse({"id": submission_id, "state": "queued", "position": queue.position(submission_id)},
                             status_code=202)
 
+    def waiting(request: Request) -> float:
+        """?wait=SECONDS: how long a request for a check's state may wait for it to change (0: answer at once)."""
+        given = request.query_params.get("wait", "0")
+        try:
+            seconds = float(given)
+        except ValueError:
+            seconds = -1
+        if not 0 <= seconds <= MAX_WAIT:
+            raise ApiError(400, f"?wait={given!r}: the seconds to wait for a change, from 0 to {MAX_WAIT}")
+        return seconds
+
     async def check_state(request: Request) -> Response:
         try:
             submission_id = int(request.path_params["id"])
@@ -165,6 +178,15 @@ def create_app(room: Room, store: Store, queue: CheckQueue, registry: Registry, 
                 submission = None  # another learner's: as if there were none
         if submission is None:
             raise ApiError(404, f"no check {submission_id} of yours")
+        seconds = waiting(request)
+        if submission.state is not State.DONE and seconds:
+            # A long poll: answered when the check starts or ends or its place changes, at once after that.
+            seen = (submission.state, queue.position(submission.id))
+            deadline = time.monotonic() + seconds
+            while (submission.state, queue.position(submission.id)) == seen and not queue.closing \
+                    and (left := deadline - time.monotonic()) > 0:
+                await queue.change(left)
+                submission = store.submission(submission_id)
         return JSONResponse({**submission.summary(), "position": queue.position(submission.id),
                              "source": submission.source, "verdict": submission.verdict,
                              "timelines": report.timelines(lessons[submission.lesson], submission.verdict)

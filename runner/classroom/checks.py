@@ -36,11 +36,14 @@ class CheckQueue:
         self.running: set[int] = set()
         self._pool = ThreadPoolExecutor(self.at_once, thread_name_prefix="check-")
         self._ready: asyncio.Semaphore | None = None
+        self._changed: asyncio.Condition | None = None  # notified when a check starts or ends
+        self.closing = False  # the server is stopping: nobody waits for a change any more
         self._workers: list[asyncio.Task] = []
 
     def start(self) -> int:
         """Start the workers, with what a stopped server left queued or running first; how many that was."""
         self._ready = asyncio.Semaphore(0)
+        self._changed = asyncio.Condition()
         left = self.store.requeue_unfinished()
         for submission_id in left:
             self._enqueue(submission_id)
@@ -56,6 +59,26 @@ class CheckQueue:
 
     def submit(self, submission_id: int) -> None:
         self._enqueue(submission_id)
+
+    async def change(self, seconds: float) -> None:
+        """Wait until a check starts or ends (a place in the queue, a state may have changed), at most `seconds`."""
+        if self.closing:
+            return
+        async with self._changed:
+            try:
+                await asyncio.wait_for(self._changed.wait(), seconds)
+            except asyncio.TimeoutError:
+                pass
+
+    def close(self) -> None:
+        """The server is stopping (from its event loop): those waiting for a change are answered now, so that
+        no open request holds the stop up."""
+        self.closing = True
+        asyncio.ensure_future(self._notify())
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
 
     def position(self, submission_id: int) -> int | None:
         """1 for the next to run, 0 while running, None when not in the queue (done)."""
@@ -76,14 +99,17 @@ class CheckQueue:
             await self._ready.acquire()
             submission_id = self.waiting.popleft()
             self.running.add(submission_id)
+            self.store.start(submission_id)  # before anyone is told it runs
             try:
-                await asyncio.shield(loop.run_in_executor(self._pool, self._check, submission_id))
+                started = loop.run_in_executor(self._pool, self._check, submission_id)
+                await self._notify()
+                await asyncio.shield(started)
             finally:
                 self.running.discard(submission_id)
+                await self._notify()
 
     def _check(self, submission_id: int) -> None:
         """Run one submission and store its verdict (in a worker thread)."""
-        self.store.start(submission_id)
         submission = self.store.submission(submission_id)
         try:
             verdict = self.verdict(submission.lesson, submission.language, submission.source)

@@ -3,7 +3,7 @@
 import { api, element, say, showTimelines, showVerdict } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
-const POLL_MS = 700;
+const WAIT_S = 15; // seconds the server may hold a request for a check's state until it changes
 let me = null;
 let exercises = [];
 let page = null; // the chosen exercise: task, starters, hints
@@ -110,7 +110,8 @@ async function follow(id) {
   $("verdict").replaceChildren();
   try {
     for (;;) {
-      const now = await api("GET", `/api/checks/${id}`);
+      // A long poll: the answer comes as soon as the check starts, ends or moves up the queue.
+      const now = await api("GET", `/api/checks/${id}?wait=${WAIT_S}`);
       if (now.state === "done") {
         say($("state"), "");
         showVerdict($("verdict"), now.verdict);
@@ -119,7 +120,6 @@ async function follow(id) {
       }
       say($("state"), now.state === "running" ? "running your program in the sandbox…"
         : `waiting: place ${now.position} in the queue`);
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   } catch (error) {
     say($("error"), error.message);
