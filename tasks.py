@@ -283,7 +283,7 @@ def bench(c, repeat=None, json=False):
 @task(help={"rounds": "classrooms of thirty checks at once, one after another (default 5)",
             "run_all": "runs of `invoke run-all` (default 3)"})
 def stress(c, rounds=None, run_all=None):
-    """Verdicts under load: thirty checks at once, run-all and hostile programs beside a CPU hog.
+    """Verdicts under load: thirty checks at once, run-all, hostile programs, a classroom server killed and restarted.
 
     Runs tests/test_stress.py (Docker); the figures go to results/stress.json. Minutes long."""
     from runner.run.commands import count
