@@ -355,3 +355,72 @@ def test_bench_times_verdicts_on_a_classroom_of_its_own(docker_backend, registry
     console.print(classroom_bench_table(Bench(tuple(figures), tuple(targets), {}, 1), two))
     shown = console.export_text()
     assert "The classroom: kitchen checked" in shown and "Python, idle" in shown and "2 at once" in shown
+
+
+def test_a_lesson_program_edited_runs_in_the_sandbox_and_counts_as_no_check(classroom):
+    ada = classroom.join("Ada")
+    lesson = classroom.call("GET", "/api/lessons/gather").body
+    assert [p["language"] for p in lesson["programs"]] == ["python", "javascript", "csharp"]
+    assert lesson["programs"][0]["source"] == (ROOT / "python" / "gather.py").read_text()
+    assert "<h1>Gather the results</h1>" in lesson["text"]
+    edited = 'print("<b>edited</b> \\x1b[2J")\n'
+    run = classroom.call("POST", "/api/runs", {"lesson": "gather", "language": "python", "source": edited}, ada)
+    assert run.status == 202, run
+    _json_error(classroom.call("POST", "/api/runs", {"lesson": "gather", "language": "python", "source": edited}, ada),
+                409, "one check or run at a time")
+    done = classroom.verdict(ada, run.body["id"])
+    assert done["kind"] == "run" and done["verdict"]["status"] == "ok" and done["verdict"]["file"] == "gather.py"
+    assert done["verdict"]["run"]["stdout"] == "<b>edited</b> \x1b[2J\n"
+    assert classroom.call("GET", f"/api/runs/{run.body['id']}", token=classroom.secret).body["state"] == "done"
+    broken = classroom.call("POST", "/api/runs", {"lesson": "gather", "language": "python", "source": "1/0\n"}, ada)
+    failed = classroom.verdict(ada, broken.body["id"])["verdict"]
+    assert failed["passed"] is False and "ZeroDivisionError" in "\n".join(failed["messages"]), failed
+    progress = classroom.call("GET", "/api/progress", token=classroom.secret).body
+    assert progress["learners"][0]["cells"] == {}  # runs are no tries at an exercise
+    assert classroom.call("GET", "/api/export.json", token=classroom.secret).body == []
+    assert classroom.call("GET", "/api/me", token=ada).body["submissions"] == []
+    _json_error(classroom.call("POST", "/api/runs", {"lesson": "nope", "language": "python", "source": "x"}, ada),
+                404, "no lesson 'nope'")
+    _json_error(classroom.call("POST", "/api/runs", {"lesson": "gather", "language": "cobol", "source": "x"}, ada),
+                400, "expected one of python, javascript, csharp")
+    _json_error(classroom.call("POST", "/api/runs", {"lesson": "gather", "language": "python", "source": "x"}), 401,
+                "join the room first")
+    page = classroom.call("GET", "/lessons/gather")
+    assert "<script>" not in page.body and "script-src 'self';" in page.headers["content-security-policy"]
+
+
+@pytest.mark.browser
+def test_a_learner_edits_a_lesson_program_and_runs_it_beside_the_other_languages(classroom, browser):
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, CHECK_WITHIN, ignored_exceptions=[StaleElementReferenceException])
+    browser.set_window_size(1400, 900)
+    browser.get(f"{classroom.url}/?room={classroom.room}")
+    wait.until(lambda b: b.find_element(By.ID, "name").is_displayed())
+    browser.find_element(By.ID, "name").send_keys("Lin")
+    browser.find_element(By.CSS_SELECTOR, "#join-form button").click()
+    wait.until(lambda b: b.find_element(By.ID, "work").is_displayed())
+    browser.get(f"{classroom.url}/lessons/gather")
+    column = lambda b, language: b.find_element(By.CSS_SELECTOR, f'.program[data-language="{language}"]')
+    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, ".program .cm-content")) == 3)
+    assert "Gather the results" in browser.find_element(By.ID, "text").text
+
+    column(browser, "python").find_element(By.CSS_SELECTOR, ".cm-content").click()
+    ActionChains(browser).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL) \
+        .send_keys('print("<i>edited</i> in the browser")').perform()
+    column(browser, "python").find_element(By.TAG_NAME, "button").click()
+    column(browser, "javascript").find_element(By.TAG_NAME, "button").click()  # refused: one run at a time
+    wait.until(lambda b: "<i>edited</i> in the browser" in column(b, "python").find_element(By.CLASS_NAME, "run-output").text)
+    assert not column(browser, "python").find_elements(By.CSS_SELECTOR, ".run-output i")  # text, not markup
+    assert "one check or run at a time" in browser.find_element(By.ID, "error").text
+    column(browser, "javascript").find_element(By.TAG_NAME, "button").click()
+    wait.until(lambda b: column(b, "javascript").find_elements(By.CSS_SELECTOR, ".timeline .bar"))
+    assert len(column(browser, "javascript").find_elements(By.CSS_SELECTOR, ".timeline .bar")) == 3  # three stations
+    assert "results in the order asked" in column(browser, "javascript").find_element(By.CLASS_NAME, "run-output").text
+    problems = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"
+                and "/api/me" not in e["message"] and "/api/runs" not in e["message"]]  # the 409 above: expected
+    assert problems == [], "\n".join(problems)

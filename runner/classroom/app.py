@@ -21,14 +21,14 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from runner.classroom.checks import CheckQueue
 from runner.classroom.limits import MAX_BODY, ApiError, Limits, read_json, text_field
 from runner.classroom import report
-from runner.classroom.store import Learner, NameTaken, State, Store
+from runner.classroom.store import Kind, Learner, NameTaken, State, Store
 from runner.model.languages import Registry
 from runner.model.lesson import Lesson, exercises
 
@@ -138,16 +138,34 @@ def create_app(room: Room, store: Store, queue: CheckQueue, registry: Registry, 
         shown = store.show_hint(who, slug, language, len(hints))
         return JSONResponse({"number": shown, "total": len(hints), "hints": hints[:shown]})
 
+    def program(slug: str, language: str | None = None) -> Lesson:
+        lesson = lessons.get(slug)
+        if lesson is None:
+            raise ApiError(404, f"no lesson {slug!r}; these are the lessons: {', '.join(lessons)}")
+        if language is not None and language not in report.programs(lesson, registry):
+            raise ApiError(400, f"the {slug} lesson has no program in {language!r}: expected one of "
+                                f"{', '.join(report.programs(lesson, registry))}")
+        return lesson
+
+    async def lesson_index(request: Request) -> Response:
+        return JSONResponse([{"lesson": lesson.slug, "title": lesson.title} for lesson in lessons.values()])
+
+    async def lesson_detail(request: Request) -> Response:
+        return JSONResponse(report.lesson_page(program(request.path_params["lesson"]), registry))
+
     async def submit(request: Request) -> Response:
+        """A check of an exercise (POST /api/checks) or a run of a lesson's program (POST /api/runs): the same
+        queue, sandbox and limits, one of either in flight per learner."""
         who = learner(request)
+        kind = Kind.RUN if request.url.path == "/api/runs" else Kind.CHECK
         body = await read_json(request)
         slug, language = text_field(body, "lesson", 100), text_field(body, "language", 40)
         source = text_field(body, "source", MAX_BODY)
-        exercise(slug, language)
+        (program if kind is Kind.RUN else exercise)(slug, language)
         if (waiting := store.in_flight(who)) is not None:
-            raise ApiError(409, f"your check {waiting} is not done yet: one check at a time")
+            raise ApiError(409, f"your {waiting[1].value} {waiting[0]} is not done yet: one check or run at a time")
         limits.check(who.id)
-        submission_id = store.add_submission(who, slug, language, source)  # on disk before it is queued
+        submission_id = store.add_submission(who, slug, language, source, kind)  # on disk before it is queued
         queue.submit(submission_id)
         return JSONResponse({"id": submission_id, "state": "queued", "position": queue.position(submission_id)},
                             status_code=202)
@@ -249,6 +267,12 @@ def create_app(room: Room, store: Store, queue: CheckQueue, registry: Registry, 
         Route("/api/hints", next_hint, methods=["POST"]),
         Route("/api/checks", submit, methods=["POST"]),
         Route("/api/checks/{id}", check_state),
+        Route("/lessons", lambda request: RedirectResponse(f"/lessons/{next(iter(lessons), '')}")),
+        Route("/lessons/{lesson}", page("lesson.html")),
+        Route("/api/lessons", lesson_index),
+        Route("/api/lessons/{lesson}", lesson_detail),
+        Route("/api/runs", submit, methods=["POST"]),
+        Route("/api/runs/{id}", check_state),
         Route("/api/progress", progress),
         Route("/api/export.{format:str}", export),
         Mount("/static", StaticFiles(directory=STATIC)),

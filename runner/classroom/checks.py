@@ -15,9 +15,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from runner import KitError
-from runner.classroom.store import Store
+from runner.classroom.store import Kind, Store
 from runner.model.languages import Registry
 from runner.model.lesson import Lesson
+from runner.model import crash
+from runner.model.results import Status
+from runner.run import workflow
 from runner.run.checker import judge
 from runner.sandbox import slots
 from runner.sandbox.backend import Backend
@@ -112,11 +115,28 @@ class CheckQueue:
         """Run one submission and store its verdict (in a worker thread)."""
         submission = self.store.submission(submission_id)
         try:
-            verdict = self.verdict(submission.lesson, submission.language, submission.source)
+            judged = self.outcome if submission.kind is Kind.RUN else self.verdict
+            verdict = judged(submission.lesson, submission.language, submission.source)
         except Exception as exc:  # noqa: BLE001 - a bug of the kit's must not lose the submission
             log.exception("check %s failed", submission_id)
             verdict = _error(submission.lesson, submission.language, f"the classroom could not check it: {exc}")
         self.store.finish(submission_id, verdict)
+
+    def outcome(self, slug: str, language_name: str, source: str) -> dict:
+        """What a lesson's program, edited by a learner, does: one run in the sandbox as `invoke run-lesson` runs
+        the example (its service too), said in the verdict's shape, judged by nothing."""
+        lesson, language = self.lessons[slug], self.registry.languages[language_name]
+        filename = lesson.example(language).name
+        with tempfile.TemporaryDirectory(prefix="classroom-") as folder:
+            path = Path(folder) / filename
+            path.write_text(source, encoding="utf-8")
+            run = workflow.run_file(lesson, language, self.backend, path, ())[0]
+            ended_well = run.status is Status.OK
+            said = crash.excerpt(run.stderr, filename) if run.status.stderr else ""  # a traceback's end, say
+            told = run.status.told(run.message) + (f"; it said:\n{said}" if said else "")
+            outcome = {"lesson": slug, "language": language_name, "file": filename, "passed": ended_well,
+                       "status": run.status.value, "messages": [] if ended_well else [told], "run": run.to_dict()}
+            return json.loads(json.dumps(outcome).replace(f"{folder}/", ""))
 
     def verdict(self, slug: str, language_name: str, source: str) -> dict:
         """What `invoke check --json` says of `source`, the file named as the lesson's example (gather.mjs)."""

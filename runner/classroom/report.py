@@ -5,6 +5,7 @@ import csv
 import io
 import re
 from collections import Counter
+from pathlib import Path
 
 from markdown_it import MarkdownIt
 
@@ -35,6 +36,20 @@ def exercise_page(lesson: Lesson, registry: Registry) -> dict:
     return {"lesson": lesson.slug, "title": lesson.title, "task": _MARKDOWN.render(task),
             "starters": {language.name: lesson.starter(language).read_text(encoding="utf-8") for language in languages},
             "hints": {language.name: len(lesson.exercise.hints_for(language.name)) for language in languages}}
+
+
+def programs(lesson: Lesson, registry: Registry) -> dict[str, Path]:
+    """The lesson's programs, by language: the examples it has."""
+    return {language.name: lesson.example(language) for language in registry.languages.values()
+            if lesson.example(language).is_file()}
+
+
+def lesson_page(lesson: Lesson, registry: Registry) -> dict:
+    """One lesson for its page: its text as HTML and each language's program."""
+    text = (lesson.folder / "lesson.md").read_text(encoding="utf-8")
+    return {"lesson": lesson.slug, "title": lesson.title, "text": _MARKDOWN.render(text),
+            "programs": [{"language": name, "title": registry.languages[name].title, "filename": path.name,
+                          "source": path.read_text(encoding="utf-8")} for name, path in programs(lesson, registry).items()]}
 
 
 def _lanes(events: tuple[Event, ...], end: float, lesson: Lesson) -> list[dict]:

@@ -101,6 +101,6 @@ def serve(registry: Registry, lessons: dict[str, Lesson], port, room: str | None
     logging.basicConfig(level=logging.WARNING, format="classroom: %(message)s")
     config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False, lifespan="on")
     Server(config, queue).run(sockets=[sock])
-    left = sum(1 for s in store.submissions() if s.state.value != "done")
-    print(f"classroom {code} stopped" + (f"; {left} check(s) not done are kept and run when it starts again"
+    left = sum(1 for s in store.submissions(kind=None) if s.state.value != "done")
+    print(f"classroom {code} stopped" + (f"; {left} check(s) or run(s) not done are kept and run when it starts again"
                                          if left else ""), flush=True)

@@ -1,6 +1,6 @@
 // The learner's page: join, pick an exercise, edit, check, read the verdict, take hints one at a time.
 // The draft is kept in this browser (localStorage) at every edit, so a reload loses nothing.
-import { api, element, say, showTimelines, showVerdict } from "./common.js";
+import { api, element, loadEditor, say, showTimelines, showVerdict } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const WAIT_S = 15; // seconds the server may hold a request for a check's state until it changes
@@ -12,21 +12,6 @@ let createEditor = null;
 
 const choice = () => ({ lesson: $("exercise").value, language: $("language").value });
 const draftKey = () => `rosetta:draft:${me.name}:${choice().lesson}:${choice().language}`;
-
-async function loadEditor() {
-  try {
-    ({ createEditor } = await import("/editor/editor.js"));
-  } catch {
-    createEditor = (parent, text, language, changed) => { // no editor built (./bootstrap builds it): a text box
-      const box = element("textarea", "", "plain-editor");
-      box.value = text;
-      box.spellcheck = false;
-      box.addEventListener("input", () => changed(box.value));
-      parent.append(box);
-      return { text: () => box.value, replace: (next) => { box.value = next; }, destroy: () => box.remove() };
-    };
-  }
-}
 
 async function start() {
   try {
@@ -153,5 +138,5 @@ $("reset").addEventListener("click", () => {
   localStorage.removeItem(draftKey());
 });
 
-await loadEditor();
+createEditor = await loadEditor();
 await start();
