@@ -400,6 +400,7 @@ def test_a_learner_edits_a_lesson_program_and_runs_it_beside_the_other_languages
     wait = WebDriverWait(browser, CHECK_WITHIN, ignored_exceptions=[StaleElementReferenceException])
     browser.set_window_size(1400, 900)
     browser.get(f"{classroom.url}/?room={classroom.room}")
+    browser.get_log("browser")  # forget what a page of an earlier test said (a classroom stopped since)
     wait.until(lambda b: b.find_element(By.ID, "name").is_displayed())
     browser.find_element(By.ID, "name").send_keys("Lin")
     browser.find_element(By.CSS_SELECTOR, "#join-form button").click()
@@ -424,3 +425,30 @@ def test_a_learner_edits_a_lesson_program_and_runs_it_beside_the_other_languages
     problems = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"
                 and "/api/me" not in e["message"] and "/api/runs" not in e["message"]]  # the 409 above: expected
     assert problems == [], "\n".join(problems)
+
+    browser.get(f"{classroom.url}/")  # renamed, then gone: this browser keeps nothing of theirs
+    wait.until(lambda b: b.find_element(By.ID, "rename").is_displayed())
+    browser.find_element(By.ID, "rename").click()
+    browser.find_element(By.ID, "new-name").clear()
+    browser.find_element(By.ID, "new-name").send_keys("Lin Y.", Keys.ENTER)
+    wait.until(lambda b: b.find_element(By.ID, "who").text == "joined as Lin Y.")
+    browser.find_element(By.ID, "leave").click()
+    wait.until(lambda b: b.find_element(By.ID, "join").is_displayed())
+    assert browser.execute_script("return Object.keys(localStorage).filter((k) => k.includes('Lin'))") == []
+
+
+def test_a_learner_renames_and_leaves(classroom):
+    ada, bob = classroom.join("Ada"), classroom.join("Bob")
+    assert classroom.call("POST", "/api/me/name", {"name": " Ada L. "}, ada).body == {"name": "Ada L."}
+    assert classroom.call("GET", "/api/me", token=ada).body["name"] == "Ada L."
+    assert [row["name"] for row in classroom.call("GET", "/api/progress", token=classroom.secret).body["learners"]] \
+        == ["Ada L.", "Bob"]
+    _json_error(classroom.call("POST", "/api/me/name", {"name": "Bob"}, ada), 409, "called 'Bob' already")
+    _json_error(classroom.call("POST", "/api/me/name", {"name": "\x1b[2J"}, ada), 400, "control characters")
+    _json_error(classroom.call("POST", "/api/me/name", {"name": "Eve"}), 401, "join the room first")
+    left = classroom.call("POST", "/api/leave", data=b"", token=bob)
+    assert left.status == 200 and left.body == {"left": "Bob"}
+    assert 'rosetta_learner=""' in left.headers["set-cookie"] and "Max-Age=0" in left.headers["set-cookie"]
+    _json_error(classroom.call("GET", "/api/me", token=bob), 401, "unknown")  # the token lets nobody in now
+    assert [row["name"] for row in classroom.call("GET", "/api/progress", token=classroom.secret).body["learners"]] \
+        == ["Ada L.", "Bob"]  # their work stays with the instructor

@@ -94,14 +94,18 @@ def create_app(room: Room, store: Store, queue: CheckQueue, registry: Registry, 
             raise ApiError(400, f"the {slug} exercise has no language {language!r}: expected one of {', '.join(names)}")
         return lesson
 
+    def name_of(body: dict) -> str:
+        name = text_field(body, "name", MAX_NAME).strip()
+        if not name or not name.isprintable():
+            raise ApiError(400, "a name needs letters, with no control characters")
+        return name
+
     async def join(request: Request) -> Response:
         limits.join(request.client.host if request.client else "?")
         body = await read_json(request)
-        code, name = text_field(body, "room", 64), text_field(body, "name", MAX_NAME).strip()
+        code, name = text_field(body, "room", 64), name_of(body)
         if not hmac.compare_digest(code.strip().upper().encode(), room.code.encode()):
             raise ApiError(403, "that is not this room's code: ask the instructor for it")
-        if not name or not name.isprintable():
-            raise ApiError(400, "a name needs letters, with no control characters")
         if len(store.learners()) >= MAX_LEARNERS:
             raise ApiError(403, f"the room is full ({MAX_LEARNERS} learners)")
         token = secrets.token_urlsafe(24)
@@ -111,6 +115,23 @@ def create_app(room: Room, store: Store, queue: CheckQueue, registry: Registry, 
             raise ApiError(409, str(exc)) from None
         response = JSONResponse({"token": token, "name": name})
         response.set_cookie(COOKIE, token, httponly=True, samesite="strict", max_age=7 * 24 * 3600)
+        return response
+
+    async def rename(request: Request) -> Response:
+        who = learner(request)
+        name = name_of(await read_json(request))
+        try:
+            store.rename(who, name)
+        except NameTaken as exc:
+            raise ApiError(409, str(exc)) from None
+        return JSONResponse({"name": name})
+
+    async def leave(request: Request) -> Response:
+        """This browser (or script) is no longer the learner: the token stops working; their work stays."""
+        who = learner(request)
+        store.forget_token(who, token_hash(secrets.token_urlsafe(24)))
+        response = JSONResponse({"left": who.name})
+        response.delete_cookie(COOKIE, httponly=True, samesite="strict")
         return response
 
     async def me(request: Request) -> Response:
@@ -262,6 +283,8 @@ def create_app(room: Room, store: Store, queue: CheckQueue, registry: Registry, 
         Route("/instructor", page("instructor.html")),
         Route("/api/join", join, methods=["POST"]),
         Route("/api/me", me),
+        Route("/api/me/name", rename, methods=["POST"]),
+        Route("/api/leave", leave, methods=["POST"]),
         Route("/api/exercises", exercise_index),
         Route("/api/exercises/{lesson}", exercise_detail),
         Route("/api/hints", next_hint, methods=["POST"]),

@@ -129,6 +129,19 @@ class Store:
         except sqlite3.IntegrityError:
             raise NameTaken(f"someone in this room is called {name!r} already: add an initial or a number") from None
 
+    def rename(self, learner: Learner, name: str) -> None:
+        try:
+            with self._db() as db:
+                db.execute("UPDATE learners SET name = ? WHERE id = ?", (name, learner.id))
+        except sqlite3.IntegrityError:
+            raise NameTaken(f"someone in this room is called {name!r} already: add an initial or a number") from None
+
+    def forget_token(self, learner: Learner, token_hash: str) -> None:
+        """The learner's token no longer lets anyone in (it is replaced by `token_hash`, of a token nobody has);
+        their work stays."""
+        with self._db() as db:
+            db.execute("UPDATE learners SET token_hash = ? WHERE id = ?", (token_hash, learner.id))
+
     def learner(self, token_hash: str) -> Learner | None:
         with self._db() as db:
             row = db.execute("SELECT id, name, joined_at FROM learners WHERE token_hash = ?", (token_hash,)).fetchone()

@@ -29,6 +29,7 @@ async function enter() {
   $("join").hidden = true;
   $("work").hidden = false;
   say($("who"), `joined as ${me.name}`);
+  $("me-actions").hidden = false;
   exercises = await api("GET", "/api/exercises");
   $("exercise").replaceChildren(...exercises.map((e) => Object.assign(element("option", e.title), { value: e.lesson })));
   const kept = JSON.parse(localStorage.getItem(`rosetta:choice:${me.name}`) || "{}");
@@ -136,6 +137,44 @@ $("hint").addEventListener("click", async () => {
 $("reset").addEventListener("click", () => {
   editor.replace(page.starters[choice().language]);
   localStorage.removeItem(draftKey());
+});
+
+
+// What this browser keeps of the learner (drafts, the last choice), under their name.
+const keptKeys = (name) => Object.keys(localStorage).filter((key) => key.startsWith(`rosetta:draft:${name}:`)
+  || key === `rosetta:choice:${name}`);
+
+$("rename").addEventListener("click", () => {
+  $("rename-form").hidden = false;
+  $("new-name").value = me.name;
+  $("new-name").focus();
+});
+$("rename-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  try {
+    const old = me.name;
+    me.name = (await api("POST", "/api/me/name", { name: $("new-name").value })).name;
+    for (const key of keptKeys(old)) {
+      const renamed = key.startsWith("rosetta:choice:") ? `rosetta:choice:${me.name}`
+        : `rosetta:draft:${me.name}:${key.slice(`rosetta:draft:${old}:`.length)}`;
+      localStorage.setItem(renamed, localStorage.getItem(key));
+      localStorage.removeItem(key);
+    }
+    $("rename-form").hidden = true;
+    say($("who"), `joined as ${me.name}`);
+    say($("error"), "");
+  } catch (error) {
+    say($("error"), error.message);
+  }
+});
+$("leave").addEventListener("click", async () => {
+  try {
+    await api("POST", "/api/leave");
+  } catch (error) {
+    return say($("error"), error.message);
+  }
+  for (const key of keptKeys(me.name)) localStorage.removeItem(key); // a shared computer keeps nothing of theirs
+  location.reload();
 });
 
 createEditor = await loadEditor();
