@@ -221,7 +221,7 @@ def test_a_learner_sees_only_their_own_checks_and_every_bad_request_gets_a_json_
     _json_error(classroom.call("GET", "/api/checks/x'--", token=bob), 404, "a check's id is a number")
     # One check in flight per learner, then a rate limit on everything a learner asks.
     _json_error(classroom.call("POST", "/api/checks", {"lesson": "gather", "language": "python", "source": "x"}, ada),
-                409, "one check at a time")
+                409, "one check or run at a time")
     flood = [classroom.call("GET", "/api/me", token=bob) for _ in range(320)]
     assert flood[0].status == 200 and flood[-1].status == 429 and [a.status for a in flood].count(429) >= 20
     _json_error(flood[-1], 429, "too many requests")
