@@ -168,17 +168,25 @@ def create_app(room: Room, store: Store, queue: CheckQueue, registry: Registry, 
                                 f"{', '.join(report.programs(lesson, registry))}")
         return lesson
 
+    async def first_lesson(request: Request) -> Response:
+        return RedirectResponse(f"/lessons/{next(iter(lessons), '')}")
+
     async def lesson_index(request: Request) -> Response:
         return JSONResponse([{"lesson": lesson.slug, "title": lesson.title} for lesson in lessons.values()])
 
     async def lesson_detail(request: Request) -> Response:
         return JSONResponse(report.lesson_page(program(request.path_params["lesson"]), registry))
 
-    async def submit(request: Request) -> Response:
-        """A check of an exercise (POST /api/checks) or a run of a lesson's program (POST /api/runs): the same
-        queue, sandbox and limits, one of either in flight per learner."""
+    async def submit_check(request: Request) -> Response:
+        return await submit(request, Kind.CHECK)
+
+    async def submit_run(request: Request) -> Response:
+        return await submit(request, Kind.RUN)
+
+    async def submit(request: Request, kind: Kind) -> Response:
+        """A check of an exercise or a run of a lesson's program: the same queue, sandbox and limits, one of
+        either in flight per learner."""
         who = learner(request)
-        kind = Kind.RUN if request.url.path == "/api/runs" else Kind.CHECK
         body = await read_json(request)
         slug, language = text_field(body, "lesson", 100), text_field(body, "language", 40)
         source = text_field(body, "source", MAX_BODY)
@@ -288,13 +296,13 @@ def create_app(room: Room, store: Store, queue: CheckQueue, registry: Registry, 
         Route("/api/exercises", exercise_index),
         Route("/api/exercises/{lesson}", exercise_detail),
         Route("/api/hints", next_hint, methods=["POST"]),
-        Route("/api/checks", submit, methods=["POST"]),
+        Route("/api/checks", submit_check, methods=["POST"]),
         Route("/api/checks/{id}", check_state),
-        Route("/lessons", lambda request: RedirectResponse(f"/lessons/{next(iter(lessons), '')}")),
+        Route("/lessons", first_lesson),
         Route("/lessons/{lesson}", page("lesson.html")),
         Route("/api/lessons", lesson_index),
         Route("/api/lessons/{lesson}", lesson_detail),
-        Route("/api/runs", submit, methods=["POST"]),
+        Route("/api/runs", submit_run, methods=["POST"]),
         Route("/api/runs/{id}", check_state),
         Route("/api/progress", progress),
         Route("/api/export.{format:str}", export),

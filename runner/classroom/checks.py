@@ -77,7 +77,8 @@ class CheckQueue:
         """The server is stopping (from its event loop): those waiting for a change are answered now, so that
         no open request holds the stop up."""
         self.closing = True
-        asyncio.ensure_future(self._notify())
+        if self._changed is not None:  # started
+            asyncio.ensure_future(self._notify())
 
     async def _notify(self) -> None:
         async with self._changed:
