@@ -267,10 +267,10 @@ def doctor(c):
 def bench(c, repeat=None, json=False):
     """Measure what the kit adds to the examples' own time, and which speed targets this machine meets.
 
-    Native, local, Docker fresh and warm runs, C# builds cold and cached, and run-all against its floor."""
+    Native, local, Docker fresh and warm runs, C# builds, run-all against its floor, and the classroom."""
     with _errors():
+        from runner.classroom import bench as benchmark
         from runner.publish.terminal import show_bench
-        from runner.run import bench as benchmark
 
         registry, lessons = _load()
         out, err, _ = _screens()
@@ -283,7 +283,7 @@ def bench(c, repeat=None, json=False):
 @task(help={"rounds": "classrooms of thirty checks at once, one after another (default 5)",
             "run_all": "runs of `invoke run-all` (default 3)"})
 def stress(c, rounds=None, run_all=None):
-    """Verdicts under load: thirty checks at once, run-all and hostile programs beside a CPU hog.
+    """Verdicts under load: thirty checks at once, run-all, hostile programs, a classroom server killed and restarted.
 
     Runs tests/test_stress.py (Docker); the figures go to results/stress.json. Minutes long."""
     from runner.run.commands import count

@@ -73,11 +73,10 @@ class Classroom:
     def verdict(self, token: str, check: int) -> dict:
         deadline = time.monotonic() + CHECK_WITHIN
         while time.monotonic() < deadline:
-            answer = self.call("GET", f"/api/checks/{check}", token=token)
+            answer = self.call("GET", f"/api/checks/{check}?wait=20", token=token)  # a long poll, as the page's
             assert answer.status == 200, answer
             if answer.body["state"] == "done":
                 return answer.body
-            time.sleep(0.2)
         pytest.fail(f"check {check} not done within {CHECK_WITHIN} s")
 
     def stop(self, how=signal.SIGINT) -> str:
@@ -222,7 +221,7 @@ def test_a_learner_sees_only_their_own_checks_and_every_bad_request_gets_a_json_
     _json_error(classroom.call("GET", "/api/checks/x'--", token=bob), 404, "a check's id is a number")
     # One check in flight per learner, then a rate limit on everything a learner asks.
     _json_error(classroom.call("POST", "/api/checks", {"lesson": "gather", "language": "python", "source": "x"}, ada),
-                409, "one check at a time")
+                409, "one check or run at a time")
     flood = [classroom.call("GET", "/api/me", token=bob) for _ in range(320)]
     assert flood[0].status == 200 and flood[-1].status == 429 and [a.status for a in flood].count(429) >= 20
     _json_error(flood[-1], 429, "too many requests")
@@ -327,3 +326,129 @@ def test_a_learner_fixes_gather_in_the_browser_and_the_instructor_sees_it(classr
     browser.switch_to.window(learner)
     browser.close()
     browser.switch_to.window(instructor)
+
+
+def test_bench_times_verdicts_on_a_classroom_of_its_own(docker_backend, registry, lessons, no_leftovers):
+    """`invoke bench`'s classroom figures, on a course cut to one language, once and a crowd of two: what holds
+    on any machine, not whether it meets the targets."""
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from runner.classroom import bench
+    from runner.publish.terminal import classroom_bench_table
+    from runner.run.bench import Bench
+
+    two = replace(registry, languages={"python": registry.languages["python"]})
+    figures, targets = bench.measure(two, lessons, docker_backend, 1, lambda _: None, crowd=2)
+    found = {(f.what, f.language): f for f in figures}
+    for language in two.languages:
+        verdict, program = found["classroom verdict", language], found["classroom program", language]
+        assert len(verdict.samples) == 1 and program.median > 1900  # kitchen sleeps 1.9 s: its process is longer
+        assert verdict.median > program.median  # no verdict before the program's end
+        assert found["classroom extra", language].median == pytest.approx(verdict.median - program.median)
+    assert len(found["classroom crowd", ""].samples) == 2
+    assert found["classroom crowd wall", ""].median >= max(found["classroom crowd", ""].samples)
+    assert [t.text.split(":")[0] for t in targets] == ["classroom, Python", "classroom, 2 checks at once"]
+    assert targets[-1].measured.endswith("; 0 wrong"), targets[-1]
+    console = Console(width=200, record=True, color_system=None)
+    console.print(classroom_bench_table(Bench(tuple(figures), tuple(targets), {}, 1), two))
+    shown = console.export_text()
+    assert "The classroom: kitchen checked" in shown and "Python, idle" in shown and "2 at once" in shown
+
+
+def test_a_lesson_program_edited_runs_in_the_sandbox_and_counts_as_no_check(classroom):
+    ada = classroom.join("Ada")
+    lesson = classroom.call("GET", "/api/lessons/gather").body
+    assert [p["language"] for p in lesson["programs"]] == ["python", "javascript", "csharp"]
+    assert lesson["programs"][0]["source"] == (ROOT / "python" / "gather.py").read_text()
+    assert "<h1>Gather the results</h1>" in lesson["text"]
+    edited = 'print("<b>edited</b> \\x1b[2J")\n'
+    run = classroom.call("POST", "/api/runs", {"lesson": "gather", "language": "python", "source": edited}, ada)
+    assert run.status == 202, run
+    _json_error(classroom.call("POST", "/api/runs", {"lesson": "gather", "language": "python", "source": edited}, ada),
+                409, "one check or run at a time")
+    done = classroom.verdict(ada, run.body["id"])
+    assert done["kind"] == "run" and done["verdict"]["status"] == "ok" and done["verdict"]["file"] == "gather.py"
+    assert done["verdict"]["run"]["stdout"] == "<b>edited</b> \x1b[2J\n"
+    assert classroom.call("GET", f"/api/runs/{run.body['id']}", token=classroom.secret).body["state"] == "done"
+    broken = classroom.call("POST", "/api/runs", {"lesson": "gather", "language": "python", "source": "1/0\n"}, ada)
+    failed = classroom.verdict(ada, broken.body["id"])["verdict"]
+    assert failed["passed"] is False and "ZeroDivisionError" in "\n".join(failed["messages"]), failed
+    progress = classroom.call("GET", "/api/progress", token=classroom.secret).body
+    assert progress["learners"][0]["cells"] == {}  # runs are no tries at an exercise
+    assert classroom.call("GET", "/api/export.json", token=classroom.secret).body == []
+    assert classroom.call("GET", "/api/me", token=ada).body["submissions"] == []
+    _json_error(classroom.call("POST", "/api/runs", {"lesson": "nope", "language": "python", "source": "x"}, ada),
+                404, "no lesson 'nope'")
+    _json_error(classroom.call("POST", "/api/runs", {"lesson": "gather", "language": "cobol", "source": "x"}, ada),
+                400, "expected one of python, javascript, csharp")
+    _json_error(classroom.call("POST", "/api/runs", {"lesson": "gather", "language": "python", "source": "x"}), 401,
+                "join the room first")
+    page = classroom.call("GET", "/lessons/gather")
+    assert "<script>" not in page.body and "script-src 'self';" in page.headers["content-security-policy"]
+
+
+@pytest.mark.browser
+def test_a_learner_edits_a_lesson_program_and_runs_it_beside_the_other_languages(classroom, browser):
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, CHECK_WITHIN, ignored_exceptions=[StaleElementReferenceException])
+    browser.set_window_size(1400, 900)
+    browser.get(f"{classroom.url}/?room={classroom.room}")
+    browser.get_log("browser")  # forget what a page of an earlier test said (a classroom stopped since)
+    wait.until(lambda b: b.find_element(By.ID, "name").is_displayed())
+    browser.find_element(By.ID, "name").send_keys("Lin")
+    browser.find_element(By.CSS_SELECTOR, "#join-form button").click()
+    wait.until(lambda b: b.find_element(By.ID, "work").is_displayed())
+    browser.get(f"{classroom.url}/lessons/gather")
+    column = lambda b, language: b.find_element(By.CSS_SELECTOR, f'.program[data-language="{language}"]')
+    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, ".program .cm-content")) == 3)
+    assert "Gather the results" in browser.find_element(By.ID, "text").text
+
+    column(browser, "python").find_element(By.CSS_SELECTOR, ".cm-content").click()
+    ActionChains(browser).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL) \
+        .send_keys('print("<i>edited</i> in the browser")').perform()
+    column(browser, "python").find_element(By.TAG_NAME, "button").click()
+    column(browser, "javascript").find_element(By.TAG_NAME, "button").click()  # refused: one run at a time
+    wait.until(lambda b: "<i>edited</i> in the browser" in column(b, "python").find_element(By.CLASS_NAME, "run-output").text)
+    assert not column(browser, "python").find_elements(By.CSS_SELECTOR, ".run-output i")  # text, not markup
+    assert "one check or run at a time" in browser.find_element(By.ID, "error").text
+    column(browser, "javascript").find_element(By.TAG_NAME, "button").click()
+    wait.until(lambda b: column(b, "javascript").find_elements(By.CSS_SELECTOR, ".timeline .bar"))
+    assert len(column(browser, "javascript").find_elements(By.CSS_SELECTOR, ".timeline .bar")) == 3  # three stations
+    assert "results in the order asked" in column(browser, "javascript").find_element(By.CLASS_NAME, "run-output").text
+    problems = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"
+                and "/api/me" not in e["message"] and "/api/runs" not in e["message"]]  # the 409 above: expected
+    assert problems == [], "\n".join(problems)
+
+    browser.get(f"{classroom.url}/")  # renamed, then gone: this browser keeps nothing of theirs
+    wait.until(lambda b: b.find_element(By.ID, "rename").is_displayed())
+    browser.find_element(By.ID, "rename").click()
+    browser.find_element(By.ID, "new-name").clear()
+    browser.find_element(By.ID, "new-name").send_keys("Lin Y.", Keys.ENTER)
+    wait.until(lambda b: b.find_element(By.ID, "who").text == "joined as Lin Y.")
+    browser.find_element(By.ID, "leave").click()
+    wait.until(lambda b: b.find_element(By.ID, "join").is_displayed())
+    assert browser.execute_script("return Object.keys(localStorage).filter((k) => k.includes('Lin'))") == []
+
+
+def test_a_learner_renames_and_leaves(classroom):
+    ada, bob = classroom.join("Ada"), classroom.join("Bob")
+    assert classroom.call("POST", "/api/me/name", {"name": " Ada L. "}, ada).body == {"name": "Ada L."}
+    assert classroom.call("GET", "/api/me", token=ada).body["name"] == "Ada L."
+    assert [row["name"] for row in classroom.call("GET", "/api/progress", token=classroom.secret).body["learners"]] \
+        == ["Ada L.", "Bob"]
+    _json_error(classroom.call("POST", "/api/me/name", {"name": "Bob"}, ada), 409, "called 'Bob' already")
+    _json_error(classroom.call("POST", "/api/me/name", {"name": "\x1b[2J"}, ada), 400, "control characters")
+    _json_error(classroom.call("POST", "/api/me/name", {"name": "Eve"}), 401, "join the room first")
+    left = classroom.call("POST", "/api/leave", data=b"", token=bob)
+    assert left.status == 200 and left.body == {"left": "Bob"}
+    assert 'rosetta_learner=""' in left.headers["set-cookie"] and "Max-Age=0" in left.headers["set-cookie"]
+    _json_error(classroom.call("GET", "/api/me", token=bob), 401, "unknown")  # the token lets nobody in now
+    assert [row["name"] for row in classroom.call("GET", "/api/progress", token=classroom.secret).body["learners"]] \
+        == ["Ada L.", "Bob"]  # their work stays with the instructor

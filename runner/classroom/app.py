@@ -11,6 +11,7 @@ import hmac
 import json
 import logging
 import secrets
+import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,14 +21,14 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from runner.classroom.checks import CheckQueue
 from runner.classroom.limits import MAX_BODY, ApiError, Limits, read_json, text_field
 from runner.classroom import report
-from runner.classroom.store import Learner, NameTaken, Store
+from runner.classroom.store import Kind, Learner, NameTaken, State, Store
 from runner.model.languages import Registry
 from runner.model.lesson import Lesson, exercises
 
@@ -36,6 +37,7 @@ STATIC, EDITOR = HERE / "static", HERE / "editor" / "dist"
 COOKIE = "rosetta_learner"
 MAX_NAME = 40
 MAX_LEARNERS = 300
+MAX_WAIT = 20  # seconds a request for a check's state may wait for a change (a long poll)
 log = logging.getLogger("runner.classroom")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -92,14 +94,18 @@ def create_app(room: Room, store: Store, queue: CheckQueue, registry: Registry, 
             raise ApiError(400, f"the {slug} exercise has no language {language!r}: expected one of {', '.join(names)}")
         return lesson
 
+    def name_of(body: dict) -> str:
+        name = text_field(body, "name", MAX_NAME).strip()
+        if not name or not name.isprintable():
+            raise ApiError(400, "a name needs letters, with no control characters")
+        return name
+
     async def join(request: Request) -> Response:
         limits.join(request.client.host if request.client else "?")
         body = await read_json(request)
-        code, name = text_field(body, "room", 64), text_field(body, "name", MAX_NAME).strip()
+        code, name = text_field(body, "room", 64), name_of(body)
         if not hmac.compare_digest(code.strip().upper().encode(), room.code.encode()):
             raise ApiError(403, "that is not this room's code: ask the instructor for it")
-        if not name or not name.isprintable():
-            raise ApiError(400, "a name needs letters, with no control characters")
         if len(store.learners()) >= MAX_LEARNERS:
             raise ApiError(403, f"the room is full ({MAX_LEARNERS} learners)")
         token = secrets.token_urlsafe(24)
@@ -109,6 +115,23 @@ def create_app(room: Room, store: Store, queue: CheckQueue, registry: Registry, 
             raise ApiError(409, str(exc)) from None
         response = JSONResponse({"token": token, "name": name})
         response.set_cookie(COOKIE, token, httponly=True, samesite="strict", max_age=7 * 24 * 3600)
+        return response
+
+    async def rename(request: Request) -> Response:
+        who = learner(request)
+        name = name_of(await read_json(request))
+        try:
+            store.rename(who, name)
+        except NameTaken as exc:
+            raise ApiError(409, str(exc)) from None
+        return JSONResponse({"name": name})
+
+    async def leave(request: Request) -> Response:
+        """This browser (or script) is no longer the learner: the token stops working; their work stays."""
+        who = learner(request)
+        store.forget_token(who, token_hash(secrets.token_urlsafe(24)))
+        response = JSONResponse({"left": who.name})
+        response.delete_cookie(COOKIE, httponly=True, samesite="strict")
         return response
 
     async def me(request: Request) -> Response:
@@ -136,19 +159,56 @@ def create_app(room: Room, store: Store, queue: CheckQueue, registry: Registry, 
         shown = store.show_hint(who, slug, language, len(hints))
         return JSONResponse({"number": shown, "total": len(hints), "hints": hints[:shown]})
 
-    async def submit(request: Request) -> Response:
+    def program(slug: str, language: str | None = None) -> Lesson:
+        lesson = lessons.get(slug)
+        if lesson is None:
+            raise ApiError(404, f"no lesson {slug!r}; these are the lessons: {', '.join(lessons)}")
+        if language is not None and language not in report.programs(lesson, registry):
+            raise ApiError(400, f"the {slug} lesson has no program in {language!r}: expected one of "
+                                f"{', '.join(report.programs(lesson, registry))}")
+        return lesson
+
+    async def first_lesson(request: Request) -> Response:
+        return RedirectResponse(f"/lessons/{next(iter(lessons), '')}")
+
+    async def lesson_index(request: Request) -> Response:
+        return JSONResponse([{"lesson": lesson.slug, "title": lesson.title} for lesson in lessons.values()])
+
+    async def lesson_detail(request: Request) -> Response:
+        return JSONResponse(report.lesson_page(program(request.path_params["lesson"]), registry))
+
+    async def submit_check(request: Request) -> Response:
+        return await submit(request, Kind.CHECK)
+
+    async def submit_run(request: Request) -> Response:
+        return await submit(request, Kind.RUN)
+
+    async def submit(request: Request, kind: Kind) -> Response:
+        """A check of an exercise or a run of a lesson's program: the same queue, sandbox and limits, one of
+        either in flight per learner."""
         who = learner(request)
         body = await read_json(request)
         slug, language = text_field(body, "lesson", 100), text_field(body, "language", 40)
         source = text_field(body, "source", MAX_BODY)
-        exercise(slug, language)
+        (program if kind is Kind.RUN else exercise)(slug, language)
         if (waiting := store.in_flight(who)) is not None:
-            raise ApiError(409, f"your check {waiting} is not done yet: one check at a time")
+            raise ApiError(409, f"your {waiting[1].value} {waiting[0]} is not done yet: one check or run at a time")
         limits.check(who.id)
-        submission_id = store.add_submission(who, slug, language, source)  # on disk before it is queued
+        submission_id = store.add_submission(who, slug, language, source, kind)  # on disk before it is queued
         queue.submit(submission_id)
         return JSONResponse({"id": submission_id, "state": "queued", "position": queue.position(submission_id)},
                             status_code=202)
+
+    def waiting(request: Request) -> float:
+        """?wait=SECONDS: how long a request for a check's state may wait for it to change (0: answer at once)."""
+        given = request.query_params.get("wait", "0")
+        try:
+            seconds = float(given)
+        except ValueError:
+            seconds = -1
+        if not 0 <= seconds <= MAX_WAIT:
+            raise ApiError(400, f"?wait={given!r}: the seconds to wait for a change, from 0 to {MAX_WAIT}")
+        return seconds
 
     async def check_state(request: Request) -> Response:
         try:
@@ -165,6 +225,15 @@ def create_app(room: Room, store: Store, queue: CheckQueue, registry: Registry, 
                 submission = None  # another learner's: as if there were none
         if submission is None:
             raise ApiError(404, f"no check {submission_id} of yours")
+        seconds = waiting(request)
+        if submission.state is not State.DONE and seconds:
+            # A long poll: answered when the check starts or ends or its place changes, at once after that.
+            seen = (submission.state, queue.position(submission.id))
+            deadline = time.monotonic() + seconds
+            while (submission.state, queue.position(submission.id)) == seen and not queue.closing \
+                    and (left := deadline - time.monotonic()) > 0:
+                await queue.change(left)
+                submission = store.submission(submission_id)
         return JSONResponse({**submission.summary(), "position": queue.position(submission.id),
                              "source": submission.source, "verdict": submission.verdict,
                              "timelines": report.timelines(lessons[submission.lesson], submission.verdict)
@@ -222,11 +291,19 @@ def create_app(room: Room, store: Store, queue: CheckQueue, registry: Registry, 
         Route("/instructor", page("instructor.html")),
         Route("/api/join", join, methods=["POST"]),
         Route("/api/me", me),
+        Route("/api/me/name", rename, methods=["POST"]),
+        Route("/api/leave", leave, methods=["POST"]),
         Route("/api/exercises", exercise_index),
         Route("/api/exercises/{lesson}", exercise_detail),
         Route("/api/hints", next_hint, methods=["POST"]),
-        Route("/api/checks", submit, methods=["POST"]),
+        Route("/api/checks", submit_check, methods=["POST"]),
         Route("/api/checks/{id}", check_state),
+        Route("/lessons", first_lesson),
+        Route("/lessons/{lesson}", page("lesson.html")),
+        Route("/api/lessons", lesson_index),
+        Route("/api/lessons/{lesson}", lesson_detail),
+        Route("/api/runs", submit_run, methods=["POST"]),
+        Route("/api/runs/{id}", check_state),
         Route("/api/progress", progress),
         Route("/api/export.{format:str}", export),
         Mount("/static", StaticFiles(directory=STATIC)),

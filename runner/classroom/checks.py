@@ -15,9 +15,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from runner import KitError
-from runner.classroom.store import Store
+from runner.classroom.store import Kind, Store
 from runner.model.languages import Registry
 from runner.model.lesson import Lesson
+from runner.model import crash
+from runner.model.results import Status
+from runner.run import workflow
 from runner.run.checker import judge
 from runner.sandbox import slots
 from runner.sandbox.backend import Backend
@@ -36,11 +39,14 @@ class CheckQueue:
         self.running: set[int] = set()
         self._pool = ThreadPoolExecutor(self.at_once, thread_name_prefix="check-")
         self._ready: asyncio.Semaphore | None = None
+        self._changed: asyncio.Condition | None = None  # notified when a check starts or ends
+        self.closing = False  # the server is stopping: nobody waits for a change any more
         self._workers: list[asyncio.Task] = []
 
     def start(self) -> int:
         """Start the workers, with what a stopped server left queued or running first; how many that was."""
         self._ready = asyncio.Semaphore(0)
+        self._changed = asyncio.Condition()
         left = self.store.requeue_unfinished()
         for submission_id in left:
             self._enqueue(submission_id)
@@ -56,6 +62,27 @@ class CheckQueue:
 
     def submit(self, submission_id: int) -> None:
         self._enqueue(submission_id)
+
+    async def change(self, seconds: float) -> None:
+        """Wait until a check starts or ends (a place in the queue, a state may have changed), at most `seconds`."""
+        if self.closing:
+            return
+        async with self._changed:
+            try:
+                await asyncio.wait_for(self._changed.wait(), seconds)
+            except asyncio.TimeoutError:
+                pass
+
+    def close(self) -> None:
+        """The server is stopping (from its event loop): those waiting for a change are answered now, so that
+        no open request holds the stop up."""
+        self.closing = True
+        if self._changed is not None:  # started
+            asyncio.ensure_future(self._notify())
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
 
     def position(self, submission_id: int) -> int | None:
         """1 for the next to run, 0 while running, None when not in the queue (done)."""
@@ -76,21 +103,41 @@ class CheckQueue:
             await self._ready.acquire()
             submission_id = self.waiting.popleft()
             self.running.add(submission_id)
+            self.store.start(submission_id)  # before anyone is told it runs
             try:
-                await asyncio.shield(loop.run_in_executor(self._pool, self._check, submission_id))
+                started = loop.run_in_executor(self._pool, self._check, submission_id)
+                await self._notify()
+                await asyncio.shield(started)
             finally:
                 self.running.discard(submission_id)
+                await self._notify()
 
     def _check(self, submission_id: int) -> None:
         """Run one submission and store its verdict (in a worker thread)."""
-        self.store.start(submission_id)
         submission = self.store.submission(submission_id)
         try:
-            verdict = self.verdict(submission.lesson, submission.language, submission.source)
+            judged = self.outcome if submission.kind is Kind.RUN else self.verdict
+            verdict = judged(submission.lesson, submission.language, submission.source)
         except Exception as exc:  # noqa: BLE001 - a bug of the kit's must not lose the submission
             log.exception("check %s failed", submission_id)
             verdict = _error(submission.lesson, submission.language, f"the classroom could not check it: {exc}")
         self.store.finish(submission_id, verdict)
+
+    def outcome(self, slug: str, language_name: str, source: str) -> dict:
+        """What a lesson's program, edited by a learner, does: one run in the sandbox as `invoke run-lesson` runs
+        the example (its service too), said in the verdict's shape, judged by nothing."""
+        lesson, language = self.lessons[slug], self.registry.languages[language_name]
+        filename = lesson.example(language).name
+        with tempfile.TemporaryDirectory(prefix="classroom-") as folder:
+            path = Path(folder) / filename
+            path.write_text(source, encoding="utf-8")
+            run = workflow.run_file(lesson, language, self.backend, path, ())[0]
+            ended_well = run.status is Status.OK
+            said = crash.excerpt(run.stderr, filename) if run.status.stderr else ""  # a traceback's end, say
+            told = run.status.told(run.message) + (f"; it said:\n{said}" if said else "")
+            outcome = {"lesson": slug, "language": language_name, "file": filename, "passed": ended_well,
+                       "status": run.status.value, "messages": [] if ended_well else [told], "run": run.to_dict()}
+            return json.loads(json.dumps(outcome).replace(f"{folder}/", ""))
 
     def verdict(self, slug: str, language_name: str, source: str) -> dict:
         """What `invoke check --json` says of `source`, the file named as the lesson's example (gather.mjs)."""

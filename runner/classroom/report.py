@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections import Counter
+from pathlib import Path
 
 from markdown_it import MarkdownIt
 
@@ -16,6 +18,9 @@ from runner.model.results import Event
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")  # raw HTML in exercise.md is escaped
 TOP_MISTAKES = 3
+TERMINAL = re.compile(r"\binvoke\s+(check|hint|exercise)\b")  # how a task says to check it in a terminal
+CLASSROOM_NOTE = ("<p><strong>Check</strong> runs your program in the same sandbox as the lesson's examples and "
+                  "says what is still wrong; <strong>Next hint</strong> shows one hint at a time.</p>\n")
 CSV_COLUMNS = ("id", "learner", "lesson", "language", "state", "status", "passed", "queued_at", "started_at",
                "finished_at", "run_ms", "stall_ms", "restarts", "messages", "source")
 
@@ -28,13 +33,61 @@ def exercise_list(registry: Registry, lessons: dict[str, Lesson]) -> list[dict]:
             for lesson in exercises(lessons).values()]
 
 
+def _blocks(tokens: list) -> list[list]:
+    """Markdown's top-level blocks (a paragraph, a heading, a code block, a list...), each its tokens."""
+    blocks, depth = [], 0
+    for token in tokens:
+        if depth == 0:
+            blocks.append([])
+        blocks[-1].append(token)
+        depth += token.nesting
+    return blocks
+
+
+def _in_the_classroom(task: str) -> str:
+    """The task as HTML for the classroom's page: the blocks that tell how to check or get a hint in a terminal
+    (`invoke check`, `invoke hint`, `invoke exercise`) left out, and a heading left with nothing under it, and
+    what the page's buttons do said once instead."""
+    blocks = _blocks(_MARKDOWN.parse(task))
+    text = ["".join(t.content for t in block) for block in blocks]
+    drop = [bool(TERMINAL.search(t)) for t in text]
+    for i, block in enumerate(blocks):
+        if block[0].type == "paragraph_open" and text[i].rstrip().endswith(":") and i + 1 < len(blocks) and drop[i + 1]:
+            drop[i] = True  # "Check your program:" before the commands
+    for i in reversed(range(len(blocks))):
+        if blocks[i][0].type == "heading_open":
+            section = list(itertools.takewhile(lambda j: not _heading_at_or_above(blocks[j], blocks[i]),
+                                               range(i + 1, len(blocks))))
+            drop[i] = drop[i] or (bool(section) and all(drop[j] for j in section))
+    kept = [token for block, dropped in zip(blocks, drop) if not dropped for token in block]
+    return _MARKDOWN.renderer.render(kept, _MARKDOWN.options, {}) + CLASSROOM_NOTE
+
+
+def _heading_at_or_above(block: list, heading: list) -> bool:
+    return block[0].type == "heading_open" and int(block[0].tag[1]) <= int(heading[0].tag[1])
+
+
 def exercise_page(lesson: Lesson, registry: Registry) -> dict:
     """One exercise: its task as HTML, its starters, how many hints each language has."""
     task = (lesson.folder / "exercise.md").read_text(encoding="utf-8")
     languages = [language for language in registry.languages.values() if lesson.starter(language).is_file()]
-    return {"lesson": lesson.slug, "title": lesson.title, "task": _MARKDOWN.render(task),
+    return {"lesson": lesson.slug, "title": lesson.title, "task": _in_the_classroom(task),
             "starters": {language.name: lesson.starter(language).read_text(encoding="utf-8") for language in languages},
             "hints": {language.name: len(lesson.exercise.hints_for(language.name)) for language in languages}}
+
+
+def programs(lesson: Lesson, registry: Registry) -> dict[str, Path]:
+    """The lesson's programs, by language: the examples it has."""
+    return {language.name: lesson.example(language) for language in registry.languages.values()
+            if lesson.example(language).is_file()}
+
+
+def lesson_page(lesson: Lesson, registry: Registry) -> dict:
+    """One lesson for its page: its text as HTML and each language's program."""
+    text = (lesson.folder / "lesson.md").read_text(encoding="utf-8")
+    return {"lesson": lesson.slug, "title": lesson.title, "text": _MARKDOWN.render(text),
+            "programs": [{"language": name, "title": registry.languages[name].title, "filename": path.name,
+                          "source": path.read_text(encoding="utf-8")} for name, path in programs(lesson, registry).items()]}
 
 
 def _lanes(events: tuple[Event, ...], end: float, lesson: Lesson) -> list[dict]:

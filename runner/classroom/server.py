@@ -61,6 +61,19 @@ def port_number(value) -> int:
     return int(text)
 
 
+class Server(uvicorn.Server):
+    """uvicorn's server, which tells the check queue when it starts to stop: a long poll then ends at once
+    instead of holding the stop up (uvicorn waits for every open request)."""
+
+    def __init__(self, config: uvicorn.Config, queue: CheckQueue):
+        super().__init__(config)
+        self.queue = queue
+
+    def handle_exit(self, sig, frame) -> None:
+        self.queue.close()
+        super().handle_exit(sig, frame)
+
+
 def serve(registry: Registry, lessons: dict[str, Lesson], port, room: str | None, host: str, db: Path,
           say: Progress, warn: Progress) -> None:
     """Run the classroom until Ctrl-C: checks in Docker (learners' programs are not trusted: never locally)."""
@@ -87,7 +100,7 @@ def serve(registry: Registry, lessons: dict[str, Lesson], port, room: str | None
              "in its sandbox")
     logging.basicConfig(level=logging.WARNING, format="classroom: %(message)s")
     config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False, lifespan="on")
-    uvicorn.Server(config).run(sockets=[sock])
-    left = sum(1 for s in store.submissions() if s.state.value != "done")
-    print(f"classroom {code} stopped" + (f"; {left} check(s) not done are kept and run when it starts again"
+    Server(config, queue).run(sockets=[sock])
+    left = sum(1 for s in store.submissions(kind=None) if s.state.value != "done")
+    print(f"classroom {code} stopped" + (f"; {left} check(s) or run(s) not done are kept and run when it starts again"
                                          if left else ""), flush=True)

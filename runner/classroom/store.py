@@ -27,10 +27,16 @@ CREATE TABLE IF NOT EXISTS submissions (
     id INTEGER PRIMARY KEY AUTOINCREMENT, learner_id INTEGER NOT NULL REFERENCES learners(id),
     lesson TEXT NOT NULL, language TEXT NOT NULL, source TEXT NOT NULL, state TEXT NOT NULL,
     queued_at REAL NOT NULL, started_at REAL, finished_at REAL, status TEXT, passed INTEGER,
-    run_ms REAL, stall_ms REAL, verdict TEXT, restarts INTEGER NOT NULL DEFAULT 0);
+    run_ms REAL, stall_ms REAL, verdict TEXT, restarts INTEGER NOT NULL DEFAULT 0,
+    kind TEXT NOT NULL DEFAULT 'check');
 CREATE INDEX IF NOT EXISTS submissions_by_learner ON submissions (learner_id, id);
 CREATE INDEX IF NOT EXISTS submissions_by_state ON submissions (state, id);
 """
+
+
+class Kind(str, enum.Enum):
+    CHECK = "check"  # an exercise checked: a verdict, counted in the instructor's table
+    RUN = "run"  # a lesson's program, edited on its page, run: what it printed, judged by nothing
 
 
 class State(str, enum.Enum):
@@ -64,13 +70,14 @@ class Submission:
     stall_ms: float | None  # the CPU wait while it ran: the machine's noise (runner/sandbox/noise.py)
     verdict: dict | None  # what `invoke check --json` prints
     restarts: int  # how many times a server stopped while it was queued or running
+    kind: Kind = Kind.CHECK
 
     def summary(self) -> dict:
         """Everything but the source and the verdict: a row of a table."""
         return {"id": self.id, "learner": self.learner, "lesson": self.lesson, "language": self.language,
                 "state": self.state.value, "status": self.status, "passed": self.passed,
                 "queued_at": self.queued_at, "started_at": self.started_at, "finished_at": self.finished_at,
-                "run_ms": self.run_ms, "stall_ms": self.stall_ms, "restarts": self.restarts}
+                "run_ms": self.run_ms, "stall_ms": self.stall_ms, "restarts": self.restarts, "kind": self.kind.value}
 
 
 class NameTaken(KitError):
@@ -89,6 +96,8 @@ class Store:
             with self._db() as db:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.executescript(SCHEMA)
+                if "kind" not in [row[1] for row in db.execute("PRAGMA table_info(submissions)")]:  # an older room's
+                    db.execute("ALTER TABLE submissions ADD COLUMN kind TEXT NOT NULL DEFAULT 'check'")
         except (OSError, sqlite3.Error) as exc:
             raise EnvironmentProblem(f"cannot open the classroom's database {path}: {exc}; give another "
                                      "file with --db PATH") from None
@@ -120,6 +129,19 @@ class Store:
         except sqlite3.IntegrityError:
             raise NameTaken(f"someone in this room is called {name!r} already: add an initial or a number") from None
 
+    def rename(self, learner: Learner, name: str) -> None:
+        try:
+            with self._db() as db:
+                db.execute("UPDATE learners SET name = ? WHERE id = ?", (name, learner.id))
+        except sqlite3.IntegrityError:
+            raise NameTaken(f"someone in this room is called {name!r} already: add an initial or a number") from None
+
+    def forget_token(self, learner: Learner, token_hash: str) -> None:
+        """The learner's token no longer lets anyone in (it is replaced by `token_hash`, of a token nobody has);
+        their work stays."""
+        with self._db() as db:
+            db.execute("UPDATE learners SET token_hash = ? WHERE id = ?", (token_hash, learner.id))
+
     def learner(self, token_hash: str) -> Learner | None:
         with self._db() as db:
             row = db.execute("SELECT id, name, joined_at FROM learners WHERE token_hash = ?", (token_hash,)).fetchone()
@@ -129,11 +151,12 @@ class Store:
         with self._db() as db:
             return [Learner(*row) for row in db.execute("SELECT id, name, joined_at FROM learners ORDER BY id")]
 
-    def add_submission(self, learner: Learner, lesson: str, language: str, source: str) -> int:
+    def add_submission(self, learner: Learner, lesson: str, language: str, source: str,
+                       kind: Kind = Kind.CHECK) -> int:
         with self._db() as db:
-            return db.execute("INSERT INTO submissions (learner_id, lesson, language, source, state, queued_at) "
-                              "VALUES (?, ?, ?, ?, ?, ?)",
-                              (learner.id, lesson, language, source, State.QUEUED.value, time.time())).lastrowid
+            return db.execute("INSERT INTO submissions (learner_id, lesson, language, source, state, queued_at, kind) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?)", (learner.id, lesson, language, source,
+                                                               State.QUEUED.value, time.time(), kind.value)).lastrowid
 
     def requeue_unfinished(self) -> list[int]:
         """The submissions a stopped server left queued or running, oldest first, all queued again."""
@@ -161,19 +184,21 @@ class Store:
             row = db.execute(f"{_SELECT} WHERE s.id = ?", (submission_id,)).fetchone()
         return _submission(row) if row else None
 
-    def submissions(self, learner: Learner | None = None) -> list[Submission]:
-        """Every submission (of `learner`, when given), oldest first."""
+    def submissions(self, learner: Learner | None = None, kind: Kind | None = Kind.CHECK) -> list[Submission]:
+        """Every submission of this kind (None: of every kind), of `learner` when given, oldest first."""
+        kinds = [k.value for k in Kind] if kind is None else [kind.value]
+        where = f"s.kind IN ({', '.join('?' * len(kinds))})"
         with self._db() as db:
-            rows = (db.execute(f"{_SELECT} WHERE s.learner_id = ? ORDER BY s.id", (learner.id,)) if learner
-                    else db.execute(f"{_SELECT} ORDER BY s.id"))
+            rows = (db.execute(f"{_SELECT} WHERE s.learner_id = ? AND {where} ORDER BY s.id", (learner.id, *kinds))
+                    if learner else db.execute(f"{_SELECT} WHERE {where} ORDER BY s.id", kinds))
             return [_submission(row) for row in rows]
 
-    def in_flight(self, learner: Learner) -> int | None:
-        """The learner's submission still queued or running, if any."""
+    def in_flight(self, learner: Learner) -> tuple[int, Kind] | None:
+        """The learner's submission (a check or a run) still queued or running, if any."""
         with self._db() as db:
-            row = db.execute("SELECT id FROM submissions WHERE learner_id = ? AND state != ?",
+            row = db.execute("SELECT id, kind FROM submissions WHERE learner_id = ? AND state != ?",
                              (learner.id, State.DONE.value)).fetchone()
-        return row[0] if row else None
+        return (row[0], Kind(row[1])) if row else None
 
     def hints_shown(self, learner: Learner, lesson: str, language: str) -> int:
         with self._db() as db:
@@ -193,6 +218,7 @@ class Store:
 def _submission(row: sqlite3.Row) -> Submission:
     data = dict(row)
     data["state"] = State(data["state"])
+    data["kind"] = Kind(data["kind"])
     data["passed"] = None if data["passed"] is None else bool(data["passed"])
     data["verdict"] = json.loads(data["verdict"]) if data["verdict"] else None
     return Submission(**data)

@@ -45,37 +45,57 @@ export function showVerdict(box, verdict) {
   }
 }
 
-// The learner's timeline beside a right program's: a lane per task, a bar per run of it, on one time axis.
-// Positions are set through the style object (CSSOM), which the page's policy allows.
+// One timeline: a lane per task, a bar per run of it, on an axis from 0 to `end` seconds. Positions are set
+// through the style object (CSSOM), which the page's policy allows.
+export function drawTimeline(title, lanes, end) {
+  const percent = (seconds) => `${(100 * seconds) / end}%`;
+  const side = element("figure", "", "timeline");
+  side.append(element("figcaption", `${title} (0 to ${end.toFixed(1)} s)`));
+  for (const lane of lanes) {
+    const row = element("div", "", "lane");
+    const track = element("div", "", "track");
+    for (const bar of lane.bars) {
+      const drawn = element("span", "", `bar bar-${bar.ending}`);
+      drawn.style.left = percent(bar.start);
+      drawn.style.width = `max(2px, ${percent(bar.end - bar.start)})`;
+      drawn.title = `${lane.task}: ${bar.start.toFixed(1)}-${bar.end.toFixed(1)} s, ${bar.ending}`;
+      track.append(drawn);
+    }
+    for (const mark of lane.marks) {
+      const drawn = element("span", "", `mark mark-${mark.kind}`);
+      drawn.style.left = percent(mark.time);
+      drawn.title = `${lane.task}: ${mark.kind} at ${mark.time.toFixed(1)} s`;
+      track.append(drawn);
+    }
+    row.append(element("span", lane.task, "lane-task"), track);
+    side.append(row);
+  }
+  return side;
+}
+
+// The learner's timeline beside a right program's, on one time axis.
 export function showTimelines(box, timelines) {
   if (!timelines) return;
-  const percent = (seconds) => `${(100 * seconds) / timelines.end}%`;
   const figure = element("div", "", "timelines");
-  for (const [title, lanes] of [["yours", timelines.yours], ["a right program", timelines.right]]) {
-    const side = element("figure", "", "timeline");
-    side.append(element("figcaption", `${title} (0 to ${timelines.end.toFixed(1)} s)`));
-    for (const lane of lanes) {
-      const row = element("div", "", "lane");
-      const track = element("div", "", "track");
-      for (const bar of lane.bars) {
-        const drawn = element("span", "", `bar bar-${bar.ending}`);
-        drawn.style.left = percent(bar.start);
-        drawn.style.width = `max(2px, ${percent(bar.end - bar.start)})`;
-        drawn.title = `${lane.task}: ${bar.start.toFixed(1)}-${bar.end.toFixed(1)} s, ${bar.ending}`;
-        track.append(drawn);
-      }
-      for (const mark of lane.marks) {
-        const drawn = element("span", "", `mark mark-${mark.kind}`);
-        drawn.style.left = percent(mark.time);
-        drawn.title = `${lane.task}: ${mark.kind} at ${mark.time.toFixed(1)} s`;
-        track.append(drawn);
-      }
-      row.append(element("span", lane.task, "lane-task"), track);
-      side.append(row);
-    }
-    figure.append(side);
-  }
+  figure.append(drawTimeline("yours", timelines.yours, timelines.end),
+    drawTimeline("a right program", timelines.right, timelines.end));
   box.append(figure);
+}
+
+// The code editor (CodeMirror, built by ./bootstrap); without it, a plain text box.
+export async function loadEditor() {
+  try {
+    return (await import("/editor/editor.js")).createEditor;
+  } catch {
+    return (parent, text, language, changed) => {
+      const box = element("textarea", "", "plain-editor");
+      box.value = text;
+      box.spellcheck = false;
+      box.addEventListener("input", () => changed(box.value));
+      parent.append(box);
+      return { text: () => box.value, replace: (next) => { box.value = next; }, destroy: () => box.remove() };
+    };
+  }
 }
 
 export function say(box, text) {

@@ -1,9 +1,9 @@
 // The learner's page: join, pick an exercise, edit, check, read the verdict, take hints one at a time.
 // The draft is kept in this browser (localStorage) at every edit, so a reload loses nothing.
-import { api, element, say, showTimelines, showVerdict } from "./common.js";
+import { api, element, loadEditor, say, showTimelines, showVerdict } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
-const POLL_MS = 700;
+const WAIT_S = 15; // seconds the server may hold a request for a check's state until it changes
 let me = null;
 let exercises = [];
 let page = null; // the chosen exercise: task, starters, hints
@@ -12,21 +12,6 @@ let createEditor = null;
 
 const choice = () => ({ lesson: $("exercise").value, language: $("language").value });
 const draftKey = () => `rosetta:draft:${me.name}:${choice().lesson}:${choice().language}`;
-
-async function loadEditor() {
-  try {
-    ({ createEditor } = await import("/editor/editor.js"));
-  } catch {
-    createEditor = (parent, text, language, changed) => { // no editor built (./bootstrap builds it): a text box
-      const box = element("textarea", "", "plain-editor");
-      box.value = text;
-      box.spellcheck = false;
-      box.addEventListener("input", () => changed(box.value));
-      parent.append(box);
-      return { text: () => box.value, replace: (next) => { box.value = next; }, destroy: () => box.remove() };
-    };
-  }
-}
 
 async function start() {
   try {
@@ -44,6 +29,7 @@ async function enter() {
   $("join").hidden = true;
   $("work").hidden = false;
   say($("who"), `joined as ${me.name}`);
+  $("me-actions").hidden = false;
   exercises = await api("GET", "/api/exercises");
   $("exercise").replaceChildren(...exercises.map((e) => Object.assign(element("option", e.title), { value: e.lesson })));
   const kept = JSON.parse(localStorage.getItem(`rosetta:choice:${me.name}`) || "{}");
@@ -110,7 +96,8 @@ async function follow(id) {
   $("verdict").replaceChildren();
   try {
     for (;;) {
-      const now = await api("GET", `/api/checks/${id}`);
+      // A long poll: the answer comes as soon as the check starts, ends or moves up the queue.
+      const now = await api("GET", `/api/checks/${id}?wait=${WAIT_S}`);
       if (now.state === "done") {
         say($("state"), "");
         showVerdict($("verdict"), now.verdict);
@@ -119,7 +106,6 @@ async function follow(id) {
       }
       say($("state"), now.state === "running" ? "running your program in the sandbox…"
         : `waiting: place ${now.position} in the queue`);
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   } catch (error) {
     say($("error"), error.message);
@@ -153,5 +139,43 @@ $("reset").addEventListener("click", () => {
   localStorage.removeItem(draftKey());
 });
 
-await loadEditor();
+
+// What this browser keeps of the learner (drafts, the last choice), under their name.
+const keptKeys = (name) => Object.keys(localStorage).filter((key) => key.startsWith(`rosetta:draft:${name}:`)
+  || key === `rosetta:choice:${name}`);
+
+$("rename").addEventListener("click", () => {
+  $("rename-form").hidden = false;
+  $("new-name").value = me.name;
+  $("new-name").focus();
+});
+$("rename-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  try {
+    const old = me.name;
+    me.name = (await api("POST", "/api/me/name", { name: $("new-name").value })).name;
+    for (const key of keptKeys(old)) {
+      const renamed = key.startsWith("rosetta:choice:") ? `rosetta:choice:${me.name}`
+        : `rosetta:draft:${me.name}:${key.slice(`rosetta:draft:${old}:`.length)}`;
+      localStorage.setItem(renamed, localStorage.getItem(key));
+      localStorage.removeItem(key);
+    }
+    $("rename-form").hidden = true;
+    say($("who"), `joined as ${me.name}`);
+    say($("error"), "");
+  } catch (error) {
+    say($("error"), error.message);
+  }
+});
+$("leave").addEventListener("click", async () => {
+  try {
+    await api("POST", "/api/leave");
+  } catch (error) {
+    return say($("error"), error.message);
+  }
+  for (const key of keptKeys(me.name)) localStorage.removeItem(key); // a shared computer keeps nothing of theirs
+  location.reload();
+});
+
+createEditor = await loadEditor();
 await start();
