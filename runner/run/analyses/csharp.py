@@ -259,9 +259,23 @@ def _body(code: str, at: int) -> str:
     return code[at:end + 1] if end >= 0 else code[at:]
 
 
+def thread_sleep(source: str) -> Found:
+    """Thread.Sleep: it blocks the thread. (The words in a string, `Log("no Thread.Sleep here")`, are not a call.)"""
+    code = blank(source)
+    return [(_line(code, m.start()),) for m in re.finditer(r"\bThread\s*\.\s*Sleep\s*\(", code)]
+
+
+def async_void(source: str) -> Found:
+    """An `async void` method or local function (not the words in a string)."""
+    code = blank(source)
+    return [(_line(code, m.start()),) for m in re.finditer(r"\basync\s+void\b", code)]
+
+
 ANALYSES = {
     "csharp-blocking-result": blocking_result,
     "csharp-blocking-wait": blocking_wait,
     "csharp-wait-all": wait_all,
     "csharp-busy-wait": busy_wait,
+    "csharp-thread-sleep": thread_sleep,
+    "csharp-async-void": async_void,
 }

@@ -58,6 +58,10 @@ def unawaited_coroutine(source: str) -> Found:
     defined = [node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
     plain = {node.name for node in defined if isinstance(node, ast.FunctionDef)}
     coroutine_functions = {node.name for node in defined if isinstance(node, ast.AsyncFunctionDef)}
+    # A method call is told by the methods of the file's classes only: `writer.close()` is StreamWriter's
+    # plain close, whatever coroutine function named close the file defines.
+    coroutine_methods = {node.name for cls in ast.walk(tree) if isinstance(cls, ast.ClassDef)
+                         for node in cls.body if isinstance(node, ast.AsyncFunctionDef)}
     found = []
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
@@ -65,7 +69,7 @@ def unawaited_coroutine(source: str) -> Found:
         name, func = _called(node.value), node.value.func
         if name in coroutine_functions or name in ASYNCIO_COROUTINES:
             found.append((node.lineno, name))
-        elif isinstance(func, ast.Attribute) and func.attr in coroutine_functions - plain \
+        elif isinstance(func, ast.Attribute) and func.attr in coroutine_methods - plain \
                 and not (isinstance(func.value, ast.Name) and func.value.id == "asyncio"):
             found.append((node.lineno, ast.unparse(func)))  # a method of the file's own: self.put(...)
     return found
