@@ -288,6 +288,12 @@ var cairo = Temperature("cairo");
 await cairo;
 Console.WriteLine(cairo.Result);
 if (cairo.IsCompletedSuccessfully) Console.WriteLine(cairo.GetAwaiter().GetResult());
+await foreach (var done in Task.WhenEach(tasks)) Console.WriteLine(done.Result);
+var fetching = Temperature("lima");
+var answer = await Task.WhenAny(fetching, Task.Delay(1000)) == fetching ? fetching.Result : 0;
+var asking = Temperature("oslo");
+var winner = await Task.WhenAny(asking, Task.Delay(1000));
+if (winner == asking) Console.WriteLine(asking.Result);
 """
     assert rules("csharp", source) == []
 
@@ -307,6 +313,12 @@ async Task Both(Task<int> lima, Task<int> cairo)
 }
 """
     assert rules("csharp", source) == [("blocking-result", 2), ("blocking-result", 6), ("blocking-result", 11)]
+    other = """var oslo = Temperature("oslo"); var lima = Temperature("lima");
+var winner = await Task.WhenAny(oslo, Task.Delay(1000));
+if (winner == oslo) Console.WriteLine(lima.Result);
+await foreach (var done in Task.WhenEach(tasks)) Console.WriteLine(Temperature("cairo").Result);
+"""
+    assert rules("csharp", other) == [("blocking-result", 3), ("blocking-result", 4)]  # not the task compared
 
 
 def test_csharp_wait_all_and_wait_any_block():
