@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import ast
+import functools
+import threading
 
 from runner.run.analyses import Found
 
@@ -10,11 +12,18 @@ from runner.run.analyses import Found
 ASYNCIO_COROUTINES = ("asyncio.sleep", "asyncio.wait_for", "asyncio.wait", "asyncio.to_thread")
 
 
+# ast.parse is not safe in threads here (CPython 3.11: "SystemError: AST constructor recursion depth
+# mismatch" when two threads parse at once), and checks are judged side by side (a classroom's learners).
+_PARSING = threading.Lock()
+
+
+@functools.lru_cache(maxsize=8)  # every rule reads the same tree; no rule changes it
 def _tree(source: str) -> ast.AST | None:
-    try:
-        return ast.parse(source)
-    except SyntaxError:
-        return None  # running it will say what is wrong, with the interpreter's own words
+    with _PARSING:
+        try:
+            return ast.parse(source)
+        except SyntaxError:
+            return None  # running it will say what is wrong, with the interpreter's own words
 
 
 def _called(node: ast.AST) -> str | None:
