@@ -208,10 +208,11 @@ def _corpus():
 
 # The corpus: what able learners write. One test per exercise and language judges all its files (a Docker
 # test per file would cost the suite a setup each), and reports every file judged wrongly, not the first.
+# (One after another: side by side, on a busy machine, even the reruns alone came late.)
 @pytest.mark.docker
 @pytest.mark.parametrize("slug,language,right,wrong", _corpus())
-def test_the_corpus_of_right_and_wrong_programs_in_docker(slug, language, right, wrong, docker_backend, lessons,
-                                                          registry, no_leftovers):
+def test_every_corpus_program_of_an_exercise_in_docker(slug, language, right, wrong, docker_backend, lessons,
+                                                        registry, no_leftovers):
     faults = []
     for path, says in [(path, ()) for path in right] + list(wrong):
         verdict = judge(lessons[slug], registry.get(language), Path(path), docker_backend)
