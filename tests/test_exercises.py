@@ -189,6 +189,43 @@ def test_every_exercise_in_docker(slug, language, path, says, docker_backend, le
     _judge(slug, language, path, says, docker_backend, lessons, registry)
 
 
+def _corpus():
+    """Per exercise and language: the corpus's right programs (`right/`: other idioms than the reference solution)
+    and its wrong ones (`wrong/cases.yaml`: a file and the words its verdict must say)."""
+    registry = load_registry()
+    found = []
+    for slug in picked(sorted(folder.name for folder in CASES.iterdir() if folder.is_dir())):
+        wrong_cases = CASES / slug / "wrong" / "cases.yaml"
+        wrong = yaml.safe_load(wrong_cases.read_text()) if wrong_cases.is_file() else []
+        for lang in registry.languages.values():
+            right = tuple(str(path) for path in sorted((CASES / slug / "right").glob(f"*{lang.extension}")))
+            mistakes = tuple((str(CASES / slug / "wrong" / case["file"]), tuple(case["says"])) for case in wrong
+                             if case["file"].endswith(lang.extension))
+            if right or mistakes:
+                found.append(pytest.param(slug, lang.name, right, mistakes, id=f"{slug}-{lang.name}"))
+    return found
+
+
+# The corpus: what able learners write. One test per exercise and language judges all its files (a Docker
+# test per file would cost the suite a setup each), and reports every file judged wrongly, not the first.
+# (One after another: side by side, on a busy machine, even the reruns alone came late.)
+@pytest.mark.docker
+@pytest.mark.parametrize("slug,language,right,wrong", _corpus())
+def test_every_corpus_program_of_an_exercise_in_docker(slug, language, right, wrong, docker_backend, lessons,
+                                                        registry, no_leftovers):
+    faults = []
+    for path, says in [(path, ()) for path in right] + list(wrong):
+        verdict = judge(lessons[slug], registry.get(language), Path(path), docker_backend)
+        text = "\n".join(verdict.messages)
+        if not says and not verdict.passed:
+            faults.append(f"{path}: a right program refused:\n{text}")
+        elif says and verdict.passed:
+            faults.append(f"{path}: a wrong program passed")
+        elif missing := [words for words in says if not holds(text, words)]:
+            faults.append(f"{path}: expected {missing!r} in:\n{text}")
+    assert not faults, "\n\n".join(faults)
+
+
 def test_a_lesson_without_an_exercise_is_refused(lessons, registry):
     from runner.sandbox.local import LocalBackend
 

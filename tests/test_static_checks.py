@@ -95,6 +95,29 @@ def test_python_busy_wait_spins_on_an_empty_body():
     assert said("python", source)[0].startswith("line 2: `while not state.ready` with an empty body spins")
 
 
+def test_python_rules_stay_quiet_on_right_code_that_looks_like_their_mistakes():
+    source = """import asyncio, time
+async def close(connection):
+    await asyncio.sleep(0.1)
+def pause():
+    time.sleep(0.1)  # a plain function may block
+async def main(reader, writer, clock, state):
+    writer.close()  # StreamWriter's plain close, not the file's coroutine function close
+    await writer.wait_closed()
+    clock.sleep(1)  # another object's sleep
+    print("time.sleep(1) and close(1) in a string")
+    task = asyncio.create_task(close(1))
+    results = await asyncio.gather(close(2), close(3))
+    while not state.ready:
+        await asyncio.sleep(0.1)
+    await task
+    return asyncio.gather(close(4))
+asyncio.run(main(None, None, None, None))
+"""
+    assert rules("python", source) == []
+    assert rules("python", source, forbid=("threads",)) == []  # nothing is handed to a thread
+
+
 THREADED = """import asyncio, functools, threading, time
 from concurrent.futures import ThreadPoolExecutor
 def read_station(name):
@@ -241,7 +264,7 @@ Work().GetAwaiter().GetResult();
 Thread.Sleep(100); // .Result in a comment is fine
 async void Fire() { await Task.Delay(1); }
 /* Thread.Sleep(1) */
-Console.WriteLine("no .Result, no .Wait() here");
+Console.WriteLine("no .Result, no .Wait(), no Thread.Sleep(1), no async void here");
 Console.WriteLine($"{Work().Result} and {{.Result}} in the text");
 """
     assert rules("csharp", source) == [("blocking-result", 1), ("blocking-result", 2), ("blocking-result", 3),
@@ -265,6 +288,12 @@ var cairo = Temperature("cairo");
 await cairo;
 Console.WriteLine(cairo.Result);
 if (cairo.IsCompletedSuccessfully) Console.WriteLine(cairo.GetAwaiter().GetResult());
+await foreach (var done in Task.WhenEach(tasks)) Console.WriteLine(done.Result);
+var fetching = Temperature("lima");
+var answer = await Task.WhenAny(fetching, Task.Delay(1000)) == fetching ? fetching.Result : 0;
+var asking = Temperature("oslo");
+var winner = await Task.WhenAny(asking, Task.Delay(1000));
+if (winner == asking) Console.WriteLine(asking.Result);
 """
     assert rules("csharp", source) == []
 
@@ -284,6 +313,12 @@ async Task Both(Task<int> lima, Task<int> cairo)
 }
 """
     assert rules("csharp", source) == [("blocking-result", 2), ("blocking-result", 6), ("blocking-result", 11)]
+    other = """var oslo = Temperature("oslo"); var lima = Temperature("lima");
+var winner = await Task.WhenAny(oslo, Task.Delay(1000));
+if (winner == oslo) Console.WriteLine(lima.Result);
+await foreach (var done in Task.WhenEach(tasks)) Console.WriteLine(Temperature("cairo").Result);
+"""
+    assert rules("csharp", other) == [("blocking-result", 3), ("blocking-result", 4)]  # not the task compared
 
 
 def test_csharp_wait_all_and_wait_any_block():

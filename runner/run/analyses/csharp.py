@@ -160,7 +160,8 @@ def _shown(source: str, code: str, receiver: str, end: int) -> str:
 def _known_complete(code: str, start: int, at: int, receiver: str, seen: frozenset = frozenset()) -> bool:
     """Whether the task (or collection of tasks) `receiver` is known to have ended before `at`: awaited (or
     waited for with no timeout), in an awaited Task.WhenAll (or a Task.WaitAll), the winner of an awaited
-    Task.WhenAny, checked with IsCompleted, or an element (foreach, a lambda's parameter, an index) of a
+    Task.WhenAny (or compared equal to it), a task that `await foreach` takes from Task.WhenEach, checked with
+    IsCompleted, or an element (foreach, a lambda's parameter, an index) of a
     collection that is."""
     name = re.sub(r"\[.*\]$", "", receiver)
     if not re.fullmatch(r"[\w.]+", name) or name in seen:
@@ -172,8 +173,15 @@ def _known_complete(code: str, start: int, at: int, receiver: str, seen: frozens
         if re.search(rf"(?<![\w.]){word}\b", arguments):
             return True
     ended = (rf"\bawait\s+{word}\s*[;)]", rf"\b{word}\s*\.\s*Wait\s*\(\s*\)",
-             rf"\b{word}\s*=\s*await\s+Task\s*\.\s*WhenAny\b", rf"\b{word}\s*\.\s*IsCompleted")
+             rf"\b{word}\s*=\s*await\s+Task\s*\.\s*WhenAny\b", rf"\b{word}\s*\.\s*IsCompleted",
+             # each task that `await foreach` takes from Task.WhenEach has ended
+             rf"\bawait\s+foreach\s*\([^()]*?\b{word}\s+in\s+Task\s*\.\s*WhenEach\s*\(",
+             # compared with the winner of an awaited Task.WhenAny: `await Task.WhenAny(t, delay) == t ? t.Result`
+             rf"\bawait\s+Task\s*\.\s*WhenAny\s*\([^;]*\)\s*==\s*{word}\b")
     if re.search("|".join(ended), before):
+        return True
+    winners = re.findall(r"\b(\w+)\s*=\s*await\s+Task\s*\.\s*WhenAny\b", before)  # `if (winner == t) ... t.Result`
+    if any(re.search(rf"\b{w}\s*==\s*{word}\b|(?<![\w.]){word}\s*==\s*{w}\b", before) for w in winners):
         return True
     parents = [m.group(1) for m in re.finditer(rf"\bforeach\s*\([^()]*?\b{word}\s+in\s+([\w.]+)", before)]
     parents += [m.group(1) for m in re.finditer(rf"([\w.]+)\s*\.\s*\w+\s*\(\s*\(?\s*{word}\s*\)?\s*=>", before)]
@@ -259,9 +267,23 @@ def _body(code: str, at: int) -> str:
     return code[at:end + 1] if end >= 0 else code[at:]
 
 
+def thread_sleep(source: str) -> Found:
+    """Thread.Sleep: it blocks the thread. (The words in a string, `Log("no Thread.Sleep here")`, are not a call.)"""
+    code = blank(source)
+    return [(_line(code, m.start()),) for m in re.finditer(r"\bThread\s*\.\s*Sleep\s*\(", code)]
+
+
+def async_void(source: str) -> Found:
+    """An `async void` method or local function (not the words in a string)."""
+    code = blank(source)
+    return [(_line(code, m.start()),) for m in re.finditer(r"\basync\s+void\b", code)]
+
+
 ANALYSES = {
     "csharp-blocking-result": blocking_result,
     "csharp-blocking-wait": blocking_wait,
     "csharp-wait-all": wait_all,
     "csharp-busy-wait": busy_wait,
+    "csharp-thread-sleep": thread_sleep,
+    "csharp-async-void": async_void,
 }

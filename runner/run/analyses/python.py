@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import ast
+import functools
+import threading
 
 from runner.run.analyses import Found
 
@@ -10,11 +12,18 @@ from runner.run.analyses import Found
 ASYNCIO_COROUTINES = ("asyncio.sleep", "asyncio.wait_for", "asyncio.wait", "asyncio.to_thread")
 
 
+# ast.parse is not safe in threads here (CPython 3.11: "SystemError: AST constructor recursion depth
+# mismatch" when two threads parse at once), and checks are judged side by side (a classroom's learners).
+_PARSING = threading.Lock()
+
+
+@functools.lru_cache(maxsize=8)  # every rule reads the same tree; no rule changes it
 def _tree(source: str) -> ast.AST | None:
-    try:
-        return ast.parse(source)
-    except SyntaxError:
-        return None  # running it will say what is wrong, with the interpreter's own words
+    with _PARSING:
+        try:
+            return ast.parse(source)
+        except SyntaxError:
+            return None  # running it will say what is wrong, with the interpreter's own words
 
 
 def _called(node: ast.AST) -> str | None:
@@ -58,6 +67,10 @@ def unawaited_coroutine(source: str) -> Found:
     defined = [node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
     plain = {node.name for node in defined if isinstance(node, ast.FunctionDef)}
     coroutine_functions = {node.name for node in defined if isinstance(node, ast.AsyncFunctionDef)}
+    # A method call is told by the methods of the file's classes only: `writer.close()` is StreamWriter's
+    # plain close, whatever coroutine function named close the file defines.
+    coroutine_methods = {node.name for cls in ast.walk(tree) if isinstance(cls, ast.ClassDef)
+                         for node in cls.body if isinstance(node, ast.AsyncFunctionDef)}
     found = []
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
@@ -65,7 +78,7 @@ def unawaited_coroutine(source: str) -> Found:
         name, func = _called(node.value), node.value.func
         if name in coroutine_functions or name in ASYNCIO_COROUTINES:
             found.append((node.lineno, name))
-        elif isinstance(func, ast.Attribute) and func.attr in coroutine_functions - plain \
+        elif isinstance(func, ast.Attribute) and func.attr in coroutine_methods - plain \
                 and not (isinstance(func.value, ast.Name) and func.value.id == "asyncio"):
             found.append((node.lineno, ast.unparse(func)))  # a method of the file's own: self.put(...)
     return found

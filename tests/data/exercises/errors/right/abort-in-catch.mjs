@@ -1,0 +1,49 @@
+// Errors: every step listens to one signal; at the first failure the catch aborts it, then
+// waits for every step to settle.
+import { setTimeout as sleep } from "node:timers/promises";
+
+const steps = [["shipping", 0.6, "no courier"], ["stock", 0.4, null], ["card", 0.2, "card declined"]];
+const start = performance.now();
+const seconds = () => (performance.now() - start) / 1000;
+const log = (message) => console.log(`[${seconds().toFixed(1)}s] ${message}`);
+
+async function step(name, duration, failure, signal) {
+  await sleep(duration * 1000, undefined, { signal }); // rejects with an AbortError when aborted
+  if (failure) {
+    log(`${name}: failed: ${failure}`);
+    throw new Error(failure);
+  }
+  log(`${name}: finished`);
+}
+
+function startAll(signal) {
+  return steps.map(([name, duration, failure]) => {
+    log(`${name}: started`);
+    return step(name, duration, failure, signal); // already running when it returns
+  });
+}
+
+log("order 1: let the others run");
+let jobs = startAll();
+try {
+  await Promise.all(jobs);
+} catch (error) { // rejected at the first failure; later rejections are absorbed, not unhandled
+  log(`order 1: failed: ${error.message}`);
+}
+// allSettled waits for every promise and never rejects.
+const outcomes = await Promise.allSettled(jobs);
+const reasons = outcomes.filter((o) => o.status === "rejected").map((o) => o.reason.message);
+log(`order 1: every failure: ${reasons.join(", ")}`);
+
+log("order 2: stop the others at the first failure");
+const controller = new AbortController();
+jobs = startAll(controller.signal);
+try {
+  await Promise.all(jobs);
+} catch (error) {
+  controller.abort(); // the siblings' timers reject with an AbortError
+  (await Promise.allSettled(jobs)).forEach((outcome, i) => {
+    if (outcome.status === "rejected" && outcome.reason.name === "AbortError") log(`${steps[i][0]}: cancelled`);
+  });
+  log(`order 2: failed: ${error.message}`);
+}

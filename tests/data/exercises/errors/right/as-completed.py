@@ -1,0 +1,62 @@
+# Errors: as_completed hands the steps over as they finish; at the first that failed, the
+# others are cancelled and waited for.
+import asyncio
+import time
+
+STEPS = [("shipping", 0.6, "no courier"), ("stock", 0.4, None), ("card", 0.2, "card declined")]
+start = time.perf_counter()
+
+
+class StepFailed(Exception):
+    pass
+
+
+def log(message: str) -> None:
+    print(f"[{time.perf_counter() - start:.1f}s] {message}", flush=True)
+
+
+async def step(name: str, seconds: float, failure: str | None) -> None:
+    await asyncio.sleep(seconds)  # a cancelled sibling gets CancelledError here and stops
+    if failure:
+        log(f"{name}: failed: {failure}")
+        raise StepFailed(failure)
+    log(f"{name}: finished")
+
+
+async def main() -> None:
+    global start
+    start = time.perf_counter()
+
+    log("order 1: let the others run")
+    tasks = []
+    for name, seconds, failure in STEPS:
+        log(f"{name}: started")
+        tasks.append(asyncio.create_task(step(name, seconds, failure)))  # references: we wait for them below
+    try:
+        await asyncio.gather(*tasks)
+    except StepFailed as error:  # raised at the first failure; nothing was cancelled
+        log(f"order 1: failed: {error}")
+    # Gathering the same tasks again with return_exceptions=True waits for all and never raises.
+    outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+    log(f"order 1: every failure: {', '.join(str(o) for o in outcomes if isinstance(o, Exception))}")
+
+    log("order 2: stop the others at the first failure")
+    tasks = []
+    for name, seconds, failure in STEPS:
+        log(f"{name}: started")
+        tasks.append(asyncio.create_task(step(name, seconds, failure)))
+    try:
+        for finished in asyncio.as_completed(tasks):
+            await finished  # raises the step's exception
+    except StepFailed as error:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)  # until every step has stopped
+        for (name, _, _), task in zip(STEPS, tasks):
+            if task.cancelled():
+                log(f"{name}: cancelled")
+        log(f"order 2: failed: {error}")
+    await asyncio.gather(*tasks, return_exceptions=True)  # no step outlives its order
+
+
+asyncio.run(main())

@@ -1,0 +1,62 @@
+// Errors: a continuation that runs only when a step faults cancels the others.
+using System.Diagnostics;
+using System.Globalization;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var clock = Stopwatch.StartNew();
+(string Name, double Seconds, string? Failure)[] steps =
+    [("shipping", 0.6, "no courier"), ("stock", 0.4, null), ("card", 0.2, "card declined")];
+
+Log("order 1: let the others run");
+var all = Task.WhenAll(StartAll(CancellationToken.None));
+try
+{
+    await all;
+}
+catch (StepFailed error) // only after every task has finished: WhenAll does not fail fast
+{
+    Log($"order 1: failed: {error.Message}");
+}
+// await threw only the first exception; the task's AggregateException holds them all.
+Log($"order 1: every failure: {string.Join(", ", all.Exception!.InnerExceptions.Select(e => e.Message))}");
+
+Log("order 2: stop the others at the first failure");
+using var cts = new CancellationTokenSource();
+var jobs = StartAll(cts.Token);
+foreach (var job in jobs)
+{
+    // Runs only if this step faults; the continuation itself is never awaited, it only cancels.
+    _ = job.ContinueWith(_ => cts.Cancel(), TaskContinuationOptions.OnlyOnFaulted);
+}
+try
+{
+    await Task.WhenAll(jobs);
+}
+catch (StepFailed error)
+{
+    foreach (var (step, job) in steps.Zip(jobs))
+    {
+        if (job.IsCanceled) Log($"{step.Name}: cancelled");
+    }
+    Log($"order 2: failed: {error.Message}");
+}
+
+Task[] StartAll(CancellationToken token) =>
+    steps.Select(s => { Log($"{s.Name}: started"); return Step(s.Name, s.Seconds, s.Failure, token); }).ToArray();
+
+async Task Step(string name, double seconds, string? failure, CancellationToken token)
+{
+    // A cancelled token makes Task.Delay throw; the exception leaves this method and
+    // the task ends Canceled, not Faulted.
+    await Task.Delay(TimeSpan.FromSeconds(seconds), token);
+    if (failure is not null)
+    {
+        Log($"{name}: failed: {failure}");
+        throw new StepFailed(failure);
+    }
+    Log($"{name}: finished");
+}
+
+void Log(string message) => Console.Write($"[{clock.Elapsed.TotalSeconds:F1}s] {message}\n");
+
+class StepFailed(string reason) : Exception(reason);

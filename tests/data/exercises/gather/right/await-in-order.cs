@@ -1,0 +1,30 @@
+// Start every task first, then await them one by one in the order asked: a task that has
+// already finished gives its result at once.
+using System.Diagnostics;
+using System.Globalization;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture; // "0.6s", never "0,6s"
+var clock = Stopwatch.StartNew();
+(string Name, double Delay, int Celsius)[] stations = [("oslo", 0.3, -3), ("lima", 0.1, 19), ("cairo", 0.2, 31)];
+
+Log($"asking {stations.Length} weather stations at once");
+var running = stations.Select(station =>
+{
+    Log($"{station.Name}: started");
+    return Temperature(station);
+}).ToList(); // ToList enumerates once: each task is started once
+var results = new List<int>();
+foreach (var task in running) results.Add(await task);
+var answers = string.Join(", ", stations.Zip(results, (station, celsius) => $"{station.Name} {celsius} C"));
+Log($"results in the order asked: {answers}");
+var everything = stations.Sum(station => station.Delay);
+Log($"all {results.Count} answers after {clock.Elapsed.TotalSeconds:F1}s: the slowest station, not the sum {everything:F1}s");
+
+async Task<int> Temperature((string Name, double Delay, int Celsius) station)
+{
+    await Task.Delay(TimeSpan.FromSeconds(station.Delay));
+    Log($"{station.Name}: finished ({station.Celsius} C)");
+    return station.Celsius;
+}
+
+void Log(string message) => Console.Write($"[{clock.Elapsed.TotalSeconds:F1}s] {message}\n");

@@ -1,0 +1,33 @@
+// Gather in JavaScript: the program is an async main() whose errors a .catch() reports; the
+// stations are asked at once and Promise.all keeps the order asked.
+import { setTimeout as sleep } from "node:timers/promises";
+
+const stations = { oslo: [0.3, -3], lima: [0.1, 19], cairo: [0.2, 31] }; // delay, temperature
+const start = performance.now();
+const seconds = () => (performance.now() - start) / 1000;
+const log = (message) => console.log(`[${seconds().toFixed(1)}s] ${message}`);
+
+async function temperature(station) {
+  const [delay, celsius] = stations[station];
+  await sleep(delay * 1000);
+  log(`${station}: finished (${celsius} C)`);
+  return celsius;
+}
+
+async function main() {
+  const names = Object.keys(stations);
+  log(`asking ${names.length} weather stations at once`);
+  const results = await Promise.all(names.map((station) => {
+    log(`${station}: started`);
+    return temperature(station);
+  }));
+  const answers = names.map((station, i) => `${station} ${results[i]} C`).join(", ");
+  log(`results in the order asked: ${answers}`);
+  const everything = Object.values(stations).reduce((sum, [delay]) => sum + delay, 0);
+  log(`all ${results.length} answers after ${seconds().toFixed(1)}s: the slowest station, not the sum ${everything.toFixed(1)}s`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,38 @@
+# Gather with a TaskGroup: every task is created inside the block, which waits for all of them;
+# each task's result() is read afterwards, in the order the tasks were created.
+import asyncio
+import time
+
+STATIONS = {"oslo": (0.3, -3), "lima": (0.1, 19), "cairo": (0.2, 31)}  # delay, temperature
+start = time.perf_counter()
+
+
+def log(message: str) -> None:
+    print(f"[{time.perf_counter() - start:.1f}s] {message}", flush=True)
+
+
+async def temperature(station: str) -> int:
+    delay, celsius = STATIONS[station]
+    await asyncio.sleep(delay)
+    log(f"{station}: finished ({celsius} C)")
+    return celsius
+
+
+async def main() -> None:
+    global start
+    start = time.perf_counter()
+    log(f"asking {len(STATIONS)} weather stations at once")
+    async with asyncio.TaskGroup() as group:
+        tasks = []
+        for station in STATIONS:
+            log(f"{station}: started")
+            tasks.append(group.create_task(temperature(station)))
+    results = [task.result() for task in tasks]
+    answers = ", ".join(f"{s} {c} C" for s, c in zip(STATIONS, results))
+    log(f"results in the order asked: {answers}")
+    total = time.perf_counter() - start
+    everything = sum(delay for delay, _ in STATIONS.values())
+    log(f"all {len(results)} answers after {total:.1f}s: the slowest station, not the sum {everything:.1f}s")
+
+
+asyncio.run(main())

@@ -1,0 +1,41 @@
+# Gather in Python, wrong: each station is asked in a thread of its own that sleeps: the
+# output is right, but the task says no threads, no blocking sleeps.
+import asyncio
+import time
+
+STATIONS = {"oslo": (0.3, -3), "lima": (0.1, 19), "cairo": (0.2, 31)}  # delay, temperature
+start = time.perf_counter()
+
+
+def log(message: str) -> None:
+    print(f"[{time.perf_counter() - start:.1f}s] {message}", flush=True)
+
+
+async def temperature(station: str) -> int:
+    delay, celsius = STATIONS[station]
+    await asyncio.sleep(delay)
+    log(f"{station}: finished ({celsius} C)")
+    return celsius
+
+
+async def main() -> None:
+    global start
+    start = time.perf_counter()
+    log(f"asking {len(STATIONS)} weather stations at once")
+    def ask(station: str) -> int:
+        delay, celsius = STATIONS[station]
+        time.sleep(delay)
+        log(f"{station}: finished ({celsius} C)")
+        return celsius
+
+    for station in STATIONS:
+        log(f"{station}: started")
+    results = await asyncio.gather(*(asyncio.to_thread(ask, s) for s in STATIONS))
+    answers = ", ".join(f"{s} {c} C" for s, c in zip(STATIONS, results))
+    log(f"results in the order asked: {answers}")
+    total = time.perf_counter() - start
+    everything = sum(delay for delay, _ in STATIONS.values())
+    log(f"all {len(results)} answers after {total:.1f}s: the slowest station, not the sum {everything:.1f}s")
+
+
+asyncio.run(main())

@@ -1,0 +1,36 @@
+// The kitchen with a list of tasks, all started before Task.WhenAll waits for them.
+using System.Diagnostics;
+using System.Globalization;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture; // "0.5s", never "0,5s"
+var clock = Stopwatch.StartNew();
+
+Log("sequential dinner");
+var begin = clock.Elapsed;
+await Step("water", "boil", 0.5); // nothing else happens until the water boils
+await MakeSauce();
+var sequential = clock.Elapsed - begin;
+Log($"sequential dinner ready after {sequential.TotalSeconds:F1}s: the sum of the steps");
+
+Log("concurrent dinner");
+begin = clock.Elapsed;
+List<Task> dishes = [Step("water", "boil", 0.5), MakeSauce()];
+await Task.WhenAll(dishes);
+var concurrent = clock.Elapsed - begin;
+Log($"concurrent dinner ready after {concurrent.TotalSeconds:F1}s: the longest chain, chop then simmer");
+Log($"cooking concurrently saved {(sequential - concurrent).TotalSeconds:F1}s");
+
+async Task MakeSauce()
+{
+    await Step("vegetables", "chop", 0.3);
+    await Step("sauce", "simmer", 0.4); // the sauce needs the chopped vegetables
+}
+
+async Task Step(string name, string verb, double seconds)
+{
+    Log($"{name}: started ({verb}, {seconds}s)");
+    await Task.Delay(TimeSpan.FromSeconds(seconds)); // a timer stands in for the waiting
+    Log($"{name}: finished"); // runs on a thread-pool thread: console apps have no event loop
+}
+
+void Log(string message) => Console.Write($"[{clock.Elapsed.TotalSeconds:F1}s] {message}\n");

@@ -1,0 +1,62 @@
+// Producer and consumer in C#: a bounded channel, and a packer that waits to read and then reads
+// all that is there.
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading.Channels;
+
+const int Loaves = 4, Shelf = 2; // loaves, shelf places
+const double Bake = 0.1, Pack = 0.5; // seconds per loaf to bake / pack
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture; // "0.1s", never "0,1s"
+var clock = Stopwatch.StartNew();
+
+var shelf = Channel.CreateBounded<int>(new BoundedChannelOptions(Shelf)
+{
+    FullMode = BoundedChannelFullMode.Wait,
+    SingleReader = true,
+});
+Log($"oven: started (a loaf every {Bake}s)");
+Log($"packer: started (a loaf every {Pack}s)");
+await Task.WhenAll(Oven(shelf.Writer), Packer(shelf.Reader));
+Log($"all {Loaves} loaves packed after {clock.Elapsed.TotalSeconds:F1}s");
+
+async Task Oven(ChannelWriter<int> shelf)
+{
+    try
+    {
+        for (var loaf = 1; loaf <= Loaves; loaf++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(Bake));
+            if (shelf.TryWrite(loaf)) // room on the shelf: written without waiting
+            {
+                Log($"loaf {loaf} on the shelf");
+                continue;
+            }
+            Log($"loaf {loaf} baked, the shelf is full ({Shelf} loaves): the oven waits");
+            var waiting = clock.Elapsed;
+            await shelf.WriteAsync(loaf);
+            Log($"loaf {loaf} on the shelf after waiting {(clock.Elapsed - waiting).TotalSeconds:F1}s");
+        }
+        Log("oven: finished");
+    }
+    finally
+    {
+        shelf.Complete(); // no more loaves: ReadAllAsync ends after the last one
+    }
+}
+
+async Task Packer(ChannelReader<int> shelf)
+{
+    while (await shelf.WaitToReadAsync())
+    {
+        while (shelf.TryRead(out var loaf))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(Pack));
+            Log($"packed loaf {loaf}");
+        }
+    }
+    Log("packer: finished");
+}
+
+// Oven and Packer resume on thread-pool threads; Console.Write is thread-safe, and every line
+// is printed whole by one call.
+void Log(string message) => Console.Write($"[{clock.Elapsed.TotalSeconds:F1}s] {message}\n");

@@ -1,0 +1,50 @@
+# Producer and consumer in Python: a bounded queue, and a packer that takes loaves until it
+# takes the sentinel.
+import asyncio
+import time
+
+LOAVES, SHELF, BAKE, PACK = 4, 2, 0.1, 0.5  # loaves, shelf places, seconds per loaf to bake / pack
+DONE = None  # the sentinel that tells the packer the oven has finished
+start = time.perf_counter()
+
+
+def log(message: str) -> None:
+    print(f"[{time.perf_counter() - start:.1f}s] {message}", flush=True)
+
+
+async def oven(shelf: asyncio.Queue) -> None:
+    for loaf in range(1, LOAVES + 1):
+        await asyncio.sleep(BAKE)
+        if shelf.full():
+            log(f"loaf {loaf} baked, the shelf is full ({SHELF} loaves): the oven waits")
+            waiting = time.perf_counter()
+            await shelf.put(loaf)
+            log(f"loaf {loaf} on the shelf after waiting {time.perf_counter() - waiting:.1f}s")
+        else:
+            await shelf.put(loaf)
+            log(f"loaf {loaf} on the shelf")
+    log("oven: finished")
+    await shelf.put(DONE)  # no more loaves: the packer stops when it takes this
+
+
+async def packer(shelf: asyncio.Queue) -> None:
+    while True:
+        loaf = await shelf.get()
+        if loaf is DONE:
+            break
+        await asyncio.sleep(PACK)
+        log(f"packed loaf {loaf}")
+    log("packer: finished")
+
+
+async def main() -> None:
+    global start
+    start = time.perf_counter()
+    shelf: asyncio.Queue[int | None] = asyncio.Queue(maxsize=SHELF)
+    log(f"oven: started (a loaf every {BAKE}s)")
+    log(f"packer: started (a loaf every {PACK}s)")
+    await asyncio.gather(oven(shelf), packer(shelf))
+    log(f"all {LOAVES} loaves packed after {time.perf_counter() - start:.1f}s")
+
+
+asyncio.run(main())

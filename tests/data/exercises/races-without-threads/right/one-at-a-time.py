@@ -1,0 +1,62 @@
+# Races without threads in Python: a helper makes any withdrawal one that holds the account's
+# lock from its read to its write.
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+start = time.perf_counter()
+
+
+def log(message: str) -> None:
+    print(f"[{time.perf_counter() - start:.1f}s] {message}", flush=True)
+
+
+@dataclass
+class Account:
+    balance: int
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # guards balance across awaits
+
+
+async def withdraw(account: Account, who: str, amount: int) -> int:
+    balance = account.balance
+    log(f"{who}: reads balance {balance}")
+    if balance < amount:
+        log(f"{who}: failed: {balance} is not enough")
+        return 0
+    await asyncio.sleep(0.2)  # stands for a call to the bank's approval service; other tasks run here
+    account.balance = balance - amount  # computed from what was read before the await
+    log(f"{who}: finished, writes balance {account.balance}")
+    return amount
+
+
+def one_at_a_time(withdrawal):
+    async def in_turn(account: Account, who: str, amount: int) -> int:
+        async with account.lock:
+            return await withdrawal(account, who, amount)
+    return in_turn
+
+
+withdraw_in_turn = one_at_a_time(withdraw)
+
+
+async def phase(number: int, title: str, withdrawal) -> None:
+    log(f"{number}. {title}")
+    account = Account(balance=100)
+    log("alice: started, wants 70")
+    alice = asyncio.create_task(withdrawal(account, "alice", 70))
+    await asyncio.sleep(0.1)  # bob comes to the other cash machine 0.1s later
+    log("bob: started, wants 50")
+    bob = asyncio.create_task(withdrawal(account, "bob", 50))
+    paid = await alice + await bob
+    verdict = "every update counted" if account.balance == 100 - paid else "an update was lost"
+    log(f"{number}. paid out {paid} from 100, balance now {account.balance}: {verdict}")
+
+
+async def main() -> None:
+    global start
+    start = time.perf_counter()
+    await phase(1, "two withdrawals from one account, no lock", withdraw)
+    await phase(2, "the same, one at a time: a lock around read, approval and write", withdraw_in_turn)
+
+
+asyncio.run(main())

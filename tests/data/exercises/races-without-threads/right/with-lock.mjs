@@ -1,0 +1,62 @@
+// Races without threads in JavaScript: a helper runs a function while it holds the mutex.
+import { setTimeout as sleep } from "node:timers/promises";
+
+const start = performance.now();
+const log = (message) => console.log(`[${((performance.now() - start) / 1000).toFixed(1)}s] ${message}`);
+
+// A mutex made of promises: each lock() waits for the release of the one before it, in turn.
+class Mutex {
+  #last = Promise.resolve(); // settles when the latest holder releases
+  async lock() {
+    const previous = this.#last;
+    let release;
+    this.#last = new Promise((resolve) => (release = resolve));
+    await previous;
+    return release; // call it in a `finally`, or every later lock() waits for ever
+  }
+}
+
+class Account {
+  mutex = new Mutex(); // guards balance across awaits
+  constructor(balance) { this.balance = balance; }
+}
+
+async function withdraw(account, who, amount) {
+  const balance = account.balance;
+  log(`${who}: reads balance ${balance}`);
+  if (balance < amount) {
+    log(`${who}: failed: ${balance} is not enough`);
+    return 0;
+  }
+  await sleep(200); // stands for a call to the bank's approval service; other code runs here
+  account.balance = balance - amount; // computed from what was read before the await
+  log(`${who}: finished, writes balance ${account.balance}`);
+  return amount;
+}
+
+async function withLock(mutex, work) {
+  const release = await mutex.lock();
+  try {
+    return await work();
+  } finally {
+    release();
+  }
+}
+
+const withdrawInTurn = (account, who, amount) => withLock(account.mutex, () => withdraw(account, who, amount));
+
+async function phase(number, title, withdrawal) {
+  log(`${number}. ${title}`);
+  const account = new Account(100);
+  log("alice: started, wants 70");
+  const alice = withdrawal(account, "alice", 70);
+  await sleep(100); // bob comes to the other cash machine 0.1s later
+  log("bob: started, wants 50");
+  const bob = withdrawal(account, "bob", 50);
+  const paid = (await alice) + (await bob);
+  const verdict = account.balance === 100 - paid ? "every update counted" : "an update was lost";
+  log(`${number}. paid out ${paid} from 100, balance now ${account.balance}: ${verdict}`);
+}
+
+await phase(1, "two withdrawals from one account, no lock", withdraw);
+await phase(2, "the same, one at a time: a lock around read, approval and write", withdrawInTurn);

@@ -1,0 +1,54 @@
+# Sync over async in Python: the helper is a coroutine now, with asyncio.timeout for its
+# deadline, and step 2 awaits it.
+import asyncio
+import time
+
+start = time.perf_counter()
+
+
+def log(message: str) -> None:
+    print(f"[{time.perf_counter() - start:.1f}s] {message}", flush=True)
+
+
+async def fetch() -> int:
+    await asyncio.sleep(0.2)  # stands for I/O: only the event loop can wake it up
+    return 42
+
+
+def fetch_blocking(loop: asyncio.AbstractEventLoop, timeout: float) -> int:
+    """Sync code that needs an async answer: hands fetch() to the loop and blocks until it is done."""
+    future = asyncio.run_coroutine_threadsafe(fetch(), loop)  # meant to be called from another thread
+    try:
+        return future.result(timeout)  # blocks this thread - here, the loop's own
+    except TimeoutError:
+        future.cancel()  # fetch() never started: starting it, too, needed the loop
+        raise
+
+
+async def answer_or(default: int, timeout: float = 1.0) -> int:
+    """The answer if it comes within `timeout`, else the default - never a hang."""
+    try:
+        async with asyncio.timeout(timeout):
+            return await fetch()
+    except TimeoutError:
+        return default
+
+
+async def main() -> None:
+    global start
+    start = time.perf_counter()
+
+    log("1. block until the answer is there")
+    began = time.perf_counter()
+    try:
+        fetch_blocking(asyncio.get_running_loop(), timeout=0.5)
+    except TimeoutError:
+        log(f"stuck after {time.perf_counter() - began:.1f}s: the answer needs the thread that is waiting for it")
+
+    log("2. await the answer")
+    began = time.perf_counter()
+    answer = await answer_or(0)
+    log(f"answer {answer} after {time.perf_counter() - began:.1f}s")
+
+
+asyncio.run(main())

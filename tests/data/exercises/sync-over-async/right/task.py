@@ -1,0 +1,44 @@
+# Sync over async in Python: step 2 makes fetch() a task and awaits it.
+import asyncio
+import time
+
+start = time.perf_counter()
+
+
+def log(message: str) -> None:
+    print(f"[{time.perf_counter() - start:.1f}s] {message}", flush=True)
+
+
+async def fetch() -> int:
+    await asyncio.sleep(0.2)  # stands for I/O: only the event loop can wake it up
+    return 42
+
+
+def fetch_blocking(loop: asyncio.AbstractEventLoop, timeout: float) -> int:
+    """Sync code that needs an async answer: hands fetch() to the loop and blocks until it is done."""
+    future = asyncio.run_coroutine_threadsafe(fetch(), loop)  # meant to be called from another thread
+    try:
+        return future.result(timeout)  # blocks this thread - here, the loop's own
+    except TimeoutError:
+        future.cancel()  # fetch() never started: starting it, too, needed the loop
+        raise
+
+
+async def main() -> None:
+    global start
+    start = time.perf_counter()
+
+    log("1. block until the answer is there")
+    began = time.perf_counter()
+    try:
+        fetch_blocking(asyncio.get_running_loop(), timeout=0.5)
+    except TimeoutError:
+        log(f"stuck after {time.perf_counter() - began:.1f}s: the answer needs the thread that is waiting for it")
+
+    log("2. await the answer")
+    began = time.perf_counter()
+    answer = await asyncio.create_task(fetch())
+    log(f"answer {answer} after {time.perf_counter() - began:.1f}s")
+
+
+asyncio.run(main())
