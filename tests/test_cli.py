@@ -86,7 +86,8 @@ def test_list_names_the_lines_that_look_like_events_and_the_chains_that_name_no_
     done = invoke("list", cwd=kit_copy, env={"COLUMNS": "250"})
     assert done.returncode == 0, done.stderr  # warnings: the lesson runs while its author writes it
     said = " ".join(done.stderr.split())
-    assert "warning: lessons/breakfast/lesson.yaml: expected, line 2 '[0.1s] Toast: Finished' looks like an event " \
+    # At its line in the file: the second of the expected block, which starts on line 7.
+    assert "warning: lessons/breakfast/lesson.yaml:8: expected: '[0.1s] Toast: Finished' looks like an event " \
            "but is not read as one: write 'Toast: finished'" in said, said
     assert "timeline.after: 'jam' prints no event" in said and "timeline.after: 'buter' prints no event" in said
     assert "its tasks are butter & jam, toast" in said  # any text up to ': ' names a task
