@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from runner.model.languages import Registry, bare_version
-from runner.model.results import LessonReport, Status, Timing
+from runner.model.results import EQUIVALENT, NOT_EQUIVALENT, NOT_RUN_HERE, LessonReport, Status, Timing
 from runner.publish.figures import megabytes, seconds, spread
 
 # A status's style (runner/model/results.py's table) as the terminal shows it; site.css styles the same names.
@@ -50,8 +50,12 @@ def _ms(t: Timing | None, ranges: bool = True) -> str:
     return f"{text}\n{more}" if more and ranges else text
 
 
+_VERDICT_STYLES = {EQUIVALENT: "bold green", NOT_RUN_HERE: "bold yellow", NOT_EQUIVALENT: "bold red"}
+
+
 def _verdict(report: LessonReport) -> Text:
-    return Text("equivalent", "bold green") if report.equivalent else Text("NOT equivalent", "bold red")
+    words = report.verdict
+    return Text("NOT equivalent" if words == NOT_EQUIVALENT else words, _VERDICT_STYLES[words])
 
 
 def _version(text: str | None) -> str:
@@ -203,6 +207,8 @@ def _show_lesson_verdict(console: Console, report: LessonReport) -> None:
         console.print(Text(f"{report.lesson}: in {language} the order of these lines varied between the runs "
                            "(the lesson compares equal only by luck of timing, unless they are declared "
                            "simultaneous):\n" + "\n".join(f"  {printable(line)}" for line in lines), "yellow"))
+    for run in report.unmet:
+        console.print(Text(f"{report.lesson}: {run.language}: {run.message}", "yellow"))
     for item in report.differences_that_show:
         console.print(Text(f"differs by design: {item['why']}", "yellow"))
     if report.diff:
@@ -215,10 +221,12 @@ def _show_lesson_verdict(console: Console, report: LessonReport) -> None:
 def show_all(console: Console, reports: list[LessonReport], registry: Registry) -> None:
     console.print(summary_table(reports, registry, console.width))
     for report in reports:
-        if not report.equivalent or report.reruns or report.order_varied:
+        if report.verdict != EQUIVALENT or report.reruns or report.order_varied:
             _show_lesson_verdict(console, report)
-    good = sum(1 for r in reports if r)
-    console.print(f"{good} of {len(reports)} lessons ran everywhere and are equivalent")
+    good = sum(1 for r in reports if r.verdict == EQUIVALENT and all(r.runs))
+    not_run = sum(1 for r in reports if r.verdict == NOT_RUN_HERE)
+    also = f"; {not_run} not run: this machine lacked the free cores they need" if not_run else ""
+    console.print(f"{good} of {len(reports)} lessons ran everywhere and are equivalent{also}")
 
 
 def show_exercise_verdict(console: Console, verdict) -> None:
