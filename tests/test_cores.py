@@ -10,7 +10,7 @@ import pytest
 from rich.console import Console
 
 from runner.model.lessons import load_lessons
-from runner.model.results import NOT_RUN_HERE, Status
+from runner.model.results import NOT_RUN_HERE, RunResult, Status
 from runner.publish.terminal import show_lesson
 from runner.run import workflow
 from runner.sandbox import cores
@@ -99,3 +99,13 @@ def test_parallelism_beside_a_busy_core_says_not_run_never_not_equivalent(lesson
     if COUNT - 1 < 2:  # the hog leaves one core free
         assert report.verdict == NOT_RUN_HERE, report.diff
         assert all(r.status is Status.NOT_RUN and "needs 2 free cores" in r.message for r in report.runs), report.runs
+
+
+def test_a_run_that_waited_for_a_cpu_in_a_lesson_that_needs_cores_is_run_again_whatever_differs(
+        tmp_path, registry, lessons):
+    waited = RunResult(language="python", backend="local", status=Status.OK, stdout="[0.0s] one at a time\n",
+                       stall_ms=200.0)
+    why = workflow.crowded(lessons["parallelism"], waited)
+    assert why == "programs waited 0.20 s for a CPU during the run, and the lesson needs 2 free cores"
+    assert workflow.crowded(lessons["parallelism"], waited.with_(stall_ms=10.0)) == ""  # the machine was quiet
+    assert workflow.crowded(lessons["kitchen"], waited) == ""  # other lessons: only lateness the load explains
