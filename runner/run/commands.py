@@ -118,7 +118,7 @@ class CourseRun:
         unmet = [f"{report.lesson} in {', '.join(r.language for r in report.unmet)}" for report in self.reports
                  if report.unmet]
         if self and unmet:
-            raise EnvironmentProblem(f"not run here: {'; '.join(unmet)}, for want of free cores (the reason is above); "
+            raise EnvironmentProblem(f"not run here: {'; '.join(unmet)}, for want of free cores (each run's message says why); "
                                      "nothing that ran failed or differs")
 
 
