@@ -118,8 +118,8 @@ class CourseRun:
         unmet = [f"{report.lesson} in {', '.join(r.language for r in report.unmet)}" for report in self.reports
                  if report.unmet]
         if self and unmet:
-            raise EnvironmentProblem(f"not run here: {'; '.join(unmet)}, for want of free cores (each run's message says why); "
-                                     "nothing that ran failed or differs")
+            raise EnvironmentProblem(f"not run here: {'; '.join(unmet)}, for want of free cores (each run's message "
+                                     "says why); nothing that ran failed or differs")
 
 
 def run_course(registry: Registry, lessons: dict[str, Lesson], slugs: list[str], lang: str | None, backend: str,
