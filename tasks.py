@@ -270,7 +270,7 @@ def bench(c, repeat=None, json=False):
     Native, local, Docker fresh and warm runs, C# builds, run-all against its floor, and the classroom."""
     with _errors():
         from runner.classroom import bench as benchmark
-        from runner.publish.terminal import show_bench
+        from runner.publish.bench_tables import show_bench
 
         registry, lessons = _load()
         out, err, _ = _screens()

@@ -12,7 +12,7 @@ from rich.console import Console
 
 from runner.run import bench as benchmark
 from runner.sandbox.docker.backend import DockerBackend
-from runner.publish.terminal import bench_tables
+from runner.publish.bench_tables import bench_tables
 from tests.test_cli import invoke
 
 # It asserts nothing about the figures that a busy machine changes, so it may run beside other tests; its cold

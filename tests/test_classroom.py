@@ -336,7 +336,7 @@ def test_bench_times_verdicts_on_a_classroom_of_its_own(docker_backend, registry
     from rich.console import Console
 
     from runner.classroom import bench
-    from runner.publish.terminal import classroom_bench_table
+    from runner.publish.bench_tables import classroom_bench_table
     from runner.run.bench import Bench
 
     two = replace(registry, languages={"python": registry.languages["python"]})

@@ -48,6 +48,27 @@ def test_every_problem_in_every_file_is_reported_at_once(tmp_path, registry):
     assert "nothing was run" in str(caught.value)
 
 
+@pytest.mark.parametrize("needs", ["{cores: 0}", "{cores: two}", "{cores: 1.5}", "{cores: true}", "2",
+                                   "{cores: 2, memory: 1}", "{cores: 65}"])
+def test_needs_takes_a_whole_number_of_cores_and_a_bad_value_is_a_lesson_file_error(tmp_path, registry, needs):
+    _lesson(tmp_path, "parallel", GOOD + f"needs: {needs}\n")
+    with pytest.raises(InvalidLessons) as caught:
+        load_lessons(registry, tmp_path / "lessons")
+    (problem,) = caught.value.problems
+    assert problem.replace(str(tmp_path) + "/", "").startswith("lessons/parallel/lesson.yaml:5: needs: expected "
+                                                               "mapping with cores: how many free cores"), problem
+    assert "e.g. {cores: 2}" in problem
+
+
+def test_a_lesson_that_needs_cores_runs_its_languages_alone(tmp_path, registry, lessons):
+    _lesson(tmp_path, "plain", GOOD)
+    _lesson(tmp_path, "parallel", GOOD + "needs: {cores: 2}\n")
+    loaded = load_lessons(registry, tmp_path / "lessons")
+    assert not loaded["plain"].needs and not loaded["plain"].runs_alone and not loaded["plain"].runs_exclusive
+    assert loaded["parallel"].needs.cores == 2 and loaded["parallel"].runs_alone and loaded["parallel"].runs_exclusive
+    assert lessons["parallelism"].needs.cores == 2
+
+
 def test_unknown_lesson_names_the_lessons_and_a_near_miss(lessons):
     with pytest.raises(KitError, match=r"unknown lesson 'kitchn'\. Did you mean 'kitchen'\?.*Lessons: kitchen"):
         find_lesson(lessons, "kitchn")

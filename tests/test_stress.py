@@ -3,9 +3,10 @@
 While a bounded CPU hog keeps one core busy: a classroom of thirty `invoke check` at once (reference
 solutions and typical wrong ones in all three languages), ASYNC_ROSETTA_STRESS_ROUNDS times in a row (5): no
 right solution refused, no wrong one accepted; `invoke run-all` ASYNC_ROSETTA_STRESS_RUN_ALLS times (3): no
-false "NOT equivalent"; hostile programs that never end: each verdict within the lesson's timeout + 3 s;
-a classroom server with thirty learners checking at once, killed and restarted in the middle: every
-submission back done and every verdict right.
+false "NOT equivalent" (a lesson that needs the free cores the hog takes says "not run", exit status 3);
+hostile programs that never end: each verdict within the lesson's timeout + 3 s; a classroom server with
+thirty learners checking at once, killed and restarted in the middle: every submission back done and every
+verdict right.
 Each figure is kept in the session's timings.txt and in results/stress.json.
 """
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from runner import ROOT
-from runner.model.results import LessonReport, write_atomically
+from runner.model.results import NOT_EQUIVALENT, NOT_RUN_HERE, LessonReport, write_atomically
 from tests.test_check_hostile import CLASSROOM, LESSON, classroom, invoke_check
 from tests.test_hostile import HOSTILE
 
@@ -76,19 +77,22 @@ def test_a_classroom_under_load(round_, cpu_hog, docker_backend, figures, record
 
 
 @pytest.mark.parametrize("round_", range(1, RUN_ALLS + 1))
-def test_run_all_under_load(round_, cpu_hog, docker_backend, figures, record, no_leftovers):
+def test_run_all_under_load(round_, cpu_hog, docker_backend, lessons, figures, record, no_leftovers):
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-m", "invoke", "run-all", "--json"], cwd=ROOT, capture_output=True,
                           text=True, timeout=1200)
     wall = time.monotonic() - started
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
     reports = [LessonReport.from_dict(data) for data in json.loads(done.stdout)]
-    differ = [f"{r.lesson}:\n{r.diff}" for r in reports if not r.equivalent]
-    figure = {"round": round_, "lessons": len(reports), "not_equivalent": len(differ),
+    differ = [f"{r.lesson}:\n{r.diff}" for r in reports if r.verdict == NOT_EQUIVALENT]
+    # A lesson that needs free cores (parallelism) is not run beside the hog on a 2-core machine: said, not failed.
+    not_run = [r.lesson for r in reports if r.verdict == NOT_RUN_HERE]
+    figure = {"round": round_, "lessons": len(reports), "not_equivalent": len(differ), "not_run": not_run,
               "reruns": sum(len(r.reruns) for r in reports), "wall_s": round(wall, 1)}
     figures["run_all"].append(figure)
     record(f"run-all under load, round {round_}: {json.dumps(figure)}")
-    assert done.returncode == 0 and not differ, "\n\n".join(differ) or done.stderr[-3000:]
+    assert all(lessons[slug].needs for slug in not_run), not_run
+    assert done.returncode == (3 if not_run else 0) and not differ, "\n\n".join(differ) or done.stderr[-3000:]
 
 
 @pytest.mark.parametrize("case", NEVER_ENDING)

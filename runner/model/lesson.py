@@ -28,6 +28,18 @@ class CompareRules:
     differ: tuple[DeclaredDifference, ...] = ()
 
 
+@dataclass(frozen=True)
+class Needs:
+    """What a lesson needs of the machine besides time (lesson.yaml's `needs`): how many cores free at once.
+    Where the machine cannot give it when a language's turn comes, that language is not run (Status.NOT_RUN)."""
+
+    cores: int = 1
+
+    def __bool__(self) -> bool:
+        """It asks for more than any machine gives a program: one core."""
+        return self.cores > 1
+
+
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # a lesson's folder, a scenario's name
 MAX_TIMEOUT = 300.0  # seconds: the longest a lesson's program may run
 SCENARIO_VARIABLE = "ROSETTA_SCENARIO"  # names the scenario to a learner's program (README: Exercises)
@@ -81,11 +93,18 @@ class Lesson:
     exercise: Exercise | None = None
     measures: tuple[str, ...] = ()  # what of the machine the lesson measures besides time: MEASURES
     after: tuple[tuple[str, str], ...] = ()  # timeline.after: a task -> the task whose result it uses
+    needs: Needs = Needs()  # what of the machine it needs free (cores), checked before each language's run
 
     @property
     def runs_alone(self) -> bool:
         """Its languages run one at a time: run side by side, they would take each other's CPU."""
-        return bool(self.measures)
+        return bool(self.measures or self.needs)
+
+    @property
+    def runs_exclusive(self) -> bool:
+        """Each run takes the machine alone (slots.exclusive_run): no other timed program and no build
+        meanwhile, since it needs cores that another program of the kit would take."""
+        return bool(self.needs)
 
     @property
     def needs_fresh_sandbox(self) -> bool:

@@ -11,12 +11,13 @@ import yaml
 from runner import ROOT, KitError
 from runner.model.languages import YAML_LOADER, Registry
 from runner.model.exercises import DESCRIPTION as EXERCISE, parse_exercise
-from runner.model.lesson import MAX_TIMEOUT, SLUG, CompareRules, DeclaredDifference, Lesson
+from runner.model.lesson import MAX_TIMEOUT, SLUG, CompareRules, DeclaredDifference, Lesson, Needs
 from runner.model.services import SERVICES
 from runner.model.yaml_mistakes import is_number, is_text, yaml_mistake
 
 LESSONS_DIR = ROOT / "lessons"
 DEFAULT_TIMEOUT = 10.0
+MAX_CORES = 64  # needs.cores: more than a lesson could mean
 
 
 class InvalidLessons(KitError):
@@ -71,6 +72,7 @@ _KEYS = {
     "exercise": EXERCISE,
     "measures": "a list of what the lesson measures besides time: cpu, memory",
     "timeline": "mapping with after: {task: the task whose result it uses}",
+    "needs": f"mapping with cores: how many free cores the lesson needs at once, a whole number from 1 to {MAX_CORES}",
 }
 MEASURES = ("cpu", "memory")
 _REQUIRED = ("title", "summary", "concepts", "notes")
@@ -140,6 +142,17 @@ def _parse_timeline(raw, p: _Problems) -> tuple[tuple[str, str], ...]:
         p.add("timeline", f"expected {_KEYS['timeline']}, e.g. {{after: {{butter: toast}}}}, got {raw!r}")
         return ()
     return tuple((str(k).strip(), str(v).strip()) for k, v in after.items())
+
+
+def _parse_needs(raw, p: _Problems) -> Needs:
+    """needs.cores: how many cores the lesson's program must have free at once (a lesson about parallelism)."""
+    if raw is None:
+        return Needs()
+    cores = raw.get("cores") if isinstance(raw, dict) and set(raw) == {"cores"} else None
+    if isinstance(cores, bool) or not isinstance(cores, int) or not 1 <= cores <= MAX_CORES:
+        p.add("needs", f"expected {_KEYS['needs']}, e.g. {{cores: 2}}, got {raw!r}")
+        return Needs()
+    return Needs(cores=cores)
 
 
 def _parse_language_map(raw, key: str, registry: Registry, p: _Problems) -> tuple[tuple[str, str], ...]:
@@ -223,6 +236,7 @@ def load_lesson(folder: Path, registry: Registry) -> tuple[Lesson | None, list[s
         p.add("measures", f"expected {_KEYS['measures']}, got {measures!r}")
         measures = []
     after = _parse_timeline(raw.get("timeline"), p)
+    needs = _parse_needs(raw.get("needs"), p)
     narrative_file = folder / "lesson.md"
     narrative = narrative_file.read_text(encoding="utf-8") if narrative_file.is_file() else ""
     if not narrative.strip():
@@ -250,6 +264,7 @@ def load_lesson(folder: Path, registry: Registry) -> tuple[Lesson | None, list[s
         exercise=exercise,
         measures=tuple(measures),
         after=after,
+        needs=needs,
     )
     return lesson, []
 

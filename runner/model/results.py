@@ -51,6 +51,8 @@ class Status(str, enum.Enum):
     OUTPUT_LIMIT = _row("output_limit", "bad", "it printed more than 1 MB (stdout and stderr together)")
     MISSING = _row("missing", "quiet", "the lesson has no example in that language", judged=False)
     SKIPPED = _row("skipped", "warn", "the runtime is older than the lesson requires", judged=False)
+    NOT_RUN = _row("not_run", "warn", "the machine could not give it the free cores the lesson needs (`needs:`): "
+                   "a machine with fewer cores, or one kept busy by other work; it was not started", judged=False)
     ERROR = _row("error", "broken", "the run could not happen: the kit or its engine failed, or the example "
                  "file is unusable (empty, not UTF-8, over 1 MB, unreadable)")
 
@@ -139,6 +141,10 @@ class Timing:
         return cls(statistics.median(known), min(known), max(known))
 
 
+# A lesson's verdict, in the words the terminal and the pages show (the pages' class `verdict-<words>`).
+EQUIVALENT, NOT_EQUIVALENT, NOT_RUN_HERE = "equivalent", "not equivalent", "not run"
+
+
 @dataclass(frozen=True)
 class LessonReport:
     lesson: str
@@ -155,7 +161,23 @@ class LessonReport:
     order_varied: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return self.equivalent and all(self.runs)
+        """Nothing failed and nothing differs: equivalent, or not run for want of the cores it needs."""
+        return self.verdict != NOT_EQUIVALENT and all(self.runs)
+
+    @property
+    def unmet(self) -> list[RunResult]:
+        """The runs not started because the machine could not give the free cores the lesson needs."""
+        return [r for r in self.runs if r.status is Status.NOT_RUN]
+
+    @property
+    def verdict(self) -> str:
+        """EQUIVALENT; NOT_RUN_HERE when a language could not run for want of free cores and nothing that ran
+        differs or failed; else NOT_EQUIVALENT."""
+        if self.equivalent and not self.unmet:
+            return EQUIVALENT
+        if self.unmet and not self.diff:
+            return NOT_RUN_HERE
+        return NOT_EQUIVALENT
 
     def runs_of(self, language: str) -> list[RunResult]:
         return [r for r in self.runs if r.language == language]
@@ -193,6 +215,7 @@ class LessonReport:
             "lesson": self.lesson,
             "title": self.title,
             "equivalent": self.equivalent,
+            "verdict": self.verdict,
             "diff": self.diff,
             "declared_differences": list(self.declared_differences),
             "backend": self.backend,

@@ -105,7 +105,7 @@ class LessonPage:
     def verdict(self) -> str:
         if self.report is None:
             return "not run yet"
-        return "equivalent" if self.report.equivalent else "not equivalent"
+        return self.report.verdict
 
     @property
     def command(self) -> str:

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from runner.model.languages import Registry, bare_version
-from runner.model.results import LessonReport, Status, Timing
+from runner.model.results import EQUIVALENT, NOT_EQUIVALENT, NOT_RUN_HERE, LessonReport, Status, Timing
 from runner.publish.figures import megabytes, seconds, spread
 
 # A status's style (runner/model/results.py's table) as the terminal shows it; site.css styles the same names.
@@ -48,8 +48,12 @@ def _ms(t: Timing | None, ranges: bool = True) -> str:
     return f"{text}\n{more}" if more and ranges else text
 
 
+_VERDICT_STYLES = {EQUIVALENT: "bold green", NOT_RUN_HERE: "bold yellow", NOT_EQUIVALENT: "bold red"}
+
+
 def _verdict(report: LessonReport) -> Text:
-    return Text("equivalent", "bold green") if report.equivalent else Text("NOT equivalent", "bold red")
+    words = report.verdict
+    return Text("NOT equivalent" if words == NOT_EQUIVALENT else words, _VERDICT_STYLES[words])
 
 
 def _version(text: str | None) -> str:
@@ -201,6 +205,8 @@ def _show_lesson_verdict(console: Console, report: LessonReport) -> None:
         console.print(Text(f"{report.lesson}: in {language} the order of these lines varied between the runs "
                            "(the lesson compares equal only by luck of timing, unless they are declared "
                            "simultaneous):\n" + "\n".join(f"  {printable(line)}" for line in lines), "yellow"))
+    for run in report.unmet:
+        console.print(Text(f"{report.lesson}: {run.language}: {run.message}", "yellow"))
     for item in report.differences_that_show:
         console.print(Text(f"differs by design: {item['why']}", "yellow"))
     if report.diff:
@@ -215,10 +221,12 @@ def _show_lesson_verdict(console: Console, report: LessonReport) -> None:
 def show_all(console: Console, reports: list[LessonReport], registry: Registry) -> None:
     console.print(summary_table(reports, registry, console.width))
     for report in reports:
-        if not report.equivalent or report.reruns or report.order_varied:
+        if report.verdict != EQUIVALENT or report.reruns or report.order_varied:
             _show_lesson_verdict(console, report)
-    good = sum(1 for r in reports if r)
-    console.print(f"{good} of {len(reports)} lessons ran everywhere and are equivalent")
+    good = sum(1 for r in reports if r.verdict == EQUIVALENT and all(r.runs))
+    not_run = sum(1 for r in reports if r.verdict == NOT_RUN_HERE)
+    also = f"; {not_run} not run: this machine lacked the free cores they need" if not_run else ""
+    console.print(f"{good} of {len(reports)} lessons ran everywhere and are equivalent{also}")
 
 
 def show_exercise_verdict(console: Console, verdict) -> None:
@@ -245,53 +253,6 @@ def show_told(console: Console, task: str, then: str) -> None:
         console.print(Markdown(task))
         console.print()
     console.print(then, soft_wrap=True, markup=False, highlight=False)
-
-
-def _figure_cell(figure) -> str:
-    """A figure as median (min-max), or - where it was not measured."""
-    return "-" if figure is None else f"{figure.median:.0f} ({min(figure.samples):.0f}-{max(figure.samples):.0f})"
-
-
-def bench_tables(result, registry: Registry) -> list[Table]:
-    """`invoke bench`: the figures per language, the course, the classroom, and the targets as pass/fail lines."""
-    columns = ("native", "local", "docker fresh", "docker warm", "docker build cold", "docker build new",
-               "docker build cached")
-    per_language = Table(title=f"One run of an example, wall time in ms: median (min-max) of {result.repeat}",
-                         box=box.SIMPLE_HEAVY)
-    per_language.add_column("language")
-    for name in columns:
-        per_language.add_column(name, justify="right")
-    for language in registry.languages.values():
-        per_language.add_row(language.title, *(_figure_cell(result.figure(name, language.name)) for name in columns))
-    course = Table(title="run-all on Docker (all lessons, all languages), s", box=box.SIMPLE_HEAVY)
-    for name in ("caches warm", "caches empty", "floor: the slowest language's in-program time, summed",
-                 "process floor: the slowest process per lesson (all, where they run one at a time), summed"):
-        course.add_column(name, justify="right")
-    course.add_row(*(f"{result.figure(what).median / 1000:.1f}" for what in ("run-all warm", "run-all cold",
-                                                                             "run-all floor", "run-all process floor")))
-    tables = [per_language, course]
-    if result.figure("classroom crowd wall") is not None:
-        tables.append(classroom_bench_table(result, registry))
-    targets = Table(title="Targets", box=box.SIMPLE_HEAVY)
-    for name in ("", "target", "measured"):
-        targets.add_column(name)
-    for target in result.targets:
-        targets.add_row(Text("pass", "green") if target.passed else Text("FAIL", "bold red"), target.text,
-                        target.measured)
-    return tables + [targets]
-
-
-def classroom_bench_table(result, registry: Registry) -> Table:
-    """`invoke bench`'s classroom: kitchen's time to verdict per language on an idle classroom, then a crowd."""
-    table = Table(title="The classroom: kitchen checked through its API, ms: median (min-max)", box=box.SIMPLE_HEAVY)
-    for name in ("", "time to verdict", "the program's process", "the classroom's extra"):
-        table.add_column(name, justify="right" if name else "left")
-    for language in registry.languages.values():
-        table.add_row(f"{language.title}, idle", *(_figure_cell(result.figure(f"classroom {what}", language.name))
-                                                   for what in ("verdict", "program", "extra")))
-    crowd = result.figure("classroom crowd")
-    table.add_row(f"{len(crowd.samples)} at once", _figure_cell(crowd), "", "")
-    return table
 
 
 def consoles() -> tuple[Console, Console]:
@@ -321,17 +282,6 @@ def show_course(console: Console, reports: list[LessonReport], registry: Registr
         show_lesson(console, reports[0], registry)
     else:
         show_all(console, reports, registry)
-
-
-def show_bench(console: Console, result, registry: Registry, as_json: bool) -> None:
-    """`invoke bench`: its tables, or one JSON document."""
-    if as_json:
-        from runner.model.results import to_json
-
-        print(to_json(result.to_dict()))
-    else:
-        for table in bench_tables(result, registry):
-            console.print(table)
 
 
 def show_check(console: Console, verdict, as_json: bool) -> None:

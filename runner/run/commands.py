@@ -16,7 +16,7 @@ from runner.model import authoring
 from runner.model.languages import Language, Registry, load_registry
 from runner.model.lesson import Lesson, find_exercise, find_lesson
 from runner.model.lessons import Course, InvalidLessons, load_course
-from runner.model.results import LessonReport
+from runner.model.results import NOT_RUN_HERE, LessonReport
 from runner.model.store import ResultsStore
 from runner.run import workflow
 from runner.run.checker import Verdict, judge
@@ -105,7 +105,8 @@ class CourseRun:
         return all(self.reports)
 
     def raise_problems(self) -> None:
-        """The engine stopped, or results could not be written: an EnvironmentProblem saying what is kept."""
+        """The engine stopped, or results could not be written, or (nothing having failed) a lesson could not run
+        for want of the free cores it needs: an EnvironmentProblem saying what is kept, or what did not run."""
         if self.lost:
             saved = self.finished - len(self.unsaved)
             raise EnvironmentProblem(f"{self.lost}\nThe results of the {saved} lesson(s) that had finished are saved "
@@ -114,6 +115,11 @@ class CourseRun:
         if self.unsaved:
             more = f"\n(and {len(self.unsaved) - 1} more lesson(s) could not be saved)" if len(self.unsaved) > 1 else ""
             raise EnvironmentProblem(self.unsaved[0] + more)
+        unmet = [f"{report.lesson} in {', '.join(r.language for r in report.unmet)}" for report in self.reports
+                 if report.unmet]
+        if self and unmet:
+            raise EnvironmentProblem(f"not run here: {'; '.join(unmet)}, for want of free cores (each run's message "
+                                     "says why); nothing that ran failed or differs")
 
 
 def run_course(registry: Registry, lessons: dict[str, Lesson], slugs: list[str], lang: str | None, backend: str,
@@ -131,6 +137,9 @@ def run_course(registry: Registry, lessons: dict[str, Lesson], slugs: list[str],
     def save(report):
         store = ResultsStore(results_dir)
         before = store.stored(report.backend, report.lesson)
+        if before and report.verdict == NOT_RUN_HERE:  # the pages keep showing what the examples did when they ran
+            feedback.warn(f"{report.lesson}: not run here, so the stored run of {before.date} is kept")
+            return
         try:
             store.save(report)
         except EnvironmentProblem as exc:  # a full disk, say: show what ran, then say so

@@ -10,7 +10,7 @@ from typing import Callable
 
 from runner import ROOT, KitError
 from runner.model import compare
-from runner.sandbox import noise, slots
+from runner.sandbox import cores, noise, slots
 from runner.sandbox.backend import Backend, BackendUnavailable, Progress, shown_paths, too_old
 from runner.sandbox.run_context import RunContext
 from runner.model.languages import Language, load_registry
@@ -79,7 +79,11 @@ def run_language(lesson: Lesson, language: Language, backend: Backend, repeat: i
 
             def one(i: int, scenario: str | None) -> RunResult:
                 counter = f" ({scenario})" if scenario else f" ({i}/{repeat})" if repeat > 1 else ""
-                with (slots.exclusive_run if alone else slots.timed_run)(progress):
+                with (slots.exclusive_run if alone or lesson.runs_exclusive else slots.timed_run)(progress):
+                    if lesson.needs and (lacks := cores.measure().lacks(lesson.needs.cores)):
+                        return RunResult(status=Status.NOT_RUN, runtime_version=version, message=(
+                            f"not run: {lacks}; run it when the machine is quieter, or on one with more cores"),
+                            **base)
                     progress(f"{lesson.slug}: running {language.title}{counter}")
                     result = shown_paths(example.run(i, {SCENARIO_VARIABLE: scenario} if scenario else {}),
                                          filename, shown)
@@ -137,6 +141,14 @@ def late_by_load(reference: str, run: RunResult, rules, reference_run: RunResult
     if not noise.explains(latest, earliest, stall, rules.tolerance):
         return ""
     return f"its time stamps were up to {latest:.1f} s late while {noise.describe(stall)}"
+
+
+def crowded(lesson: Lesson, run: RunResult) -> str:
+    """Why a run of a lesson that needs free cores may have had fewer: programs waited for a CPU during it
+    (its output then differs in words too: two steps take the time of two), or "" when none did."""
+    if not lesson.needs or not noise.busy(run.stall_ms):
+        return ""
+    return f"{noise.describe(run.stall_ms)}, and the lesson needs {lesson.needs.cores} free cores"
 
 
 def _difference(ref_name: str, reference: str, run: RunResult, rules) -> str:
@@ -261,14 +273,15 @@ def order_varied(lesson: Lesson, runs: list[RunResult]) -> dict[str, tuple[str, 
 def rerun_late(lesson: Lesson, languages: list[Language], backend: Backend, runs: list[RunResult], run_id: str,
                progress: Progress, service: RunningService | None) -> list[RunResult]:
     """Each run whose output differs from the reference only by time stamps that the machine's load
-    explains, run once more alone: the verdict comes from that run. Never more than
-    one rerun per run; a difference the load does not explain stands at once."""
+    explains (in a lesson that needs free cores: any way, if programs waited for a CPU during it), run once
+    more alone: the verdict comes from that run. Never more than one rerun per run; a difference the load
+    does not explain stands at once."""
     ok = [r for r in runs if r.status is Status.OK]
     _, reference, reference_run = _reference(lesson, ok)
     by_name = {language.name: language for language in languages}
     late = {id(run): f"in the first run {why}" for run in ok if run is not reference_run and not run.rerun
             and not compare.matches(reference, run.stdout, lesson.compare)[0]
-            and (why := late_by_load(reference, run, lesson.compare, reference_run))}
+            and (why := late_by_load(reference, run, lesson.compare, reference_run) or crowded(lesson, run))}
     if reference_run is not None and late:  # with no expected output, the first run is the yardstick
         late[id(reference_run)] = "the others were compared with its first run, which the load may have made late"
     settled = []

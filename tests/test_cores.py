@@ -1,0 +1,111 @@
+"""A lesson that needs free cores (`needs: {cores: N}`): the look at the machine's cores, and what a run does
+where they are not there - a declared `not_run`, never a failure or a false NOT equivalent."""
+import os
+import subprocess
+import time
+from contextlib import contextmanager
+
+import pytest
+
+from rich.console import Console
+
+from runner.model.lessons import load_lessons
+from runner.model.results import NOT_RUN_HERE, RunResult, Status
+from runner.publish.terminal import show_lesson
+from runner.run import workflow
+from runner.sandbox import cores
+from tests.conftest import make_lesson
+
+COUNT = os.cpu_count() or 1
+
+
+@contextmanager
+def hog():
+    """One core kept busy (bounded: it ends itself after 60 s), as a job beside the kit would."""
+    spinning = subprocess.Popen(["timeout", "60", "sh", "-c", "while :; do :; done"])
+    try:
+        time.sleep(0.3)  # under way before anything measures
+        yield
+    finally:
+        spinning.kill()
+        spinning.wait()
+
+
+@pytest.mark.parametrize("count, busy, needed, lacks", [
+    (1, 0.0, 2, "needs 2 free cores; this machine has 1"),
+    (2, 1.0, 2, "needs 2 free cores; this machine has 2, 1.0 of them kept busy by other work (measured over "),
+    (2, 0.3, 2, ""),  # a quiet machine's daemons
+    (2, None, 2, ""),  # not measured: the run goes ahead, and its CPU wait is looked at afterwards
+    (4, 1.0, 2, ""),
+])
+def test_the_cores_lack_what_a_lesson_needs_when_too_few_or_too_busy(count, busy, needed, lacks):
+    said = cores.Cores(count, busy, 1.3).lacks(needed)
+    assert said.startswith(lacks) and bool(said) == bool(lacks), said
+    assert not said or "load 1.3" in said or count < needed
+
+
+@pytest.mark.serial  # it keeps a core busy
+def test_a_core_kept_busy_is_seen():
+    with hog():
+        measured = cores.measure()
+    assert measured.count == COUNT
+    assert measured.busy is not None and 0.8 <= measured.busy <= COUNT + 0.01, measured
+    assert measured.lacks(COUNT).startswith(f"needs {COUNT} free cores; this machine has {COUNT}, ")
+
+
+def _lesson(tmp_path, registry, cores_needed: int):
+    make_lesson(tmp_path, "two-cores", {"python/two-cores.py": "print('[0.0s] ran')\n"},
+                extra=f"needs: {{cores: {cores_needed}}}\n", expected="[0.0s] ran")
+    return load_lessons(registry, tmp_path / "lessons")["two-cores"]
+
+
+@pytest.mark.local
+def test_a_lesson_needing_more_cores_than_the_machine_has_is_not_run(tmp_path, registry, local_backend):
+    report = workflow.run_lesson(_lesson(tmp_path, registry, COUNT + 1), registry.select("python"), local_backend)
+    (python,) = report.runs
+    assert python.status is Status.NOT_RUN and python.stdout == "", python
+    assert python.message.startswith(f"not run: needs {COUNT + 1} free cores; this machine has {COUNT}; run it "), python
+    assert report.verdict == NOT_RUN_HERE and report and report.diff == ""
+    console = Console(width=120, record=True)
+    show_lesson(console, report, registry)
+    shown = console.export_text()
+    assert "two-cores: not run" in shown and "not_run" in shown and "NOT equivalent" not in shown, shown
+    assert "two-cores: python: not run: needs" in " ".join(shown.split())
+
+
+@pytest.mark.local
+@pytest.mark.serial  # it keeps a core busy
+def test_a_lesson_needing_every_core_beside_a_busy_one_is_not_run_and_runs_once_it_is_free(
+        tmp_path, registry, local_backend):
+    lesson = _lesson(tmp_path, registry, COUNT)
+    with hog():
+        report = workflow.run_lesson(lesson, registry.select("python"), local_backend)
+    (python,) = report.runs
+    assert python.status is Status.NOT_RUN, python
+    assert python.message.startswith(f"not run: needs {COUNT} free cores; this machine has {COUNT}, "), python
+    assert "kept busy by other work" in python.message and report.verdict == NOT_RUN_HERE and report
+    one = workflow.run_lesson(_lesson(tmp_path / "one", registry, 1), registry.select("python"), local_backend)
+    assert one.runs[0].status is Status.OK and one.equivalent  # needing one core, nothing is looked at
+
+
+@pytest.mark.docker
+@pytest.mark.serial  # it keeps a core busy, and the lesson needs both
+def test_parallelism_beside_a_busy_core_says_not_run_never_not_equivalent(lessons, registry, docker_backend,
+                                                                          no_leftovers):
+    with hog():
+        report = workflow.run_lesson(lessons["parallelism"], list(registry.languages.values()), docker_backend,
+                                     warm=True, side_by_side=True)
+    assert report, report.diff  # not run, or (with cores to spare) equivalent: never a failure
+    if COUNT - 1 < 2:  # the hog leaves one core free
+        assert report.verdict == NOT_RUN_HERE, report.diff
+        assert all(r.status is Status.NOT_RUN and "needs 2 free cores" in r.message for r in report.runs), report.runs
+
+
+def test_a_run_that_waited_for_a_cpu_in_a_lesson_that_needs_cores_is_run_again_whatever_differs(
+        tmp_path, registry, lessons):
+    waited = RunResult(language="python", backend="local", status=Status.OK, stdout="[0.0s] one at a time\n",
+                       stall_ms=200.0)
+    why = workflow.crowded(lessons["parallelism"], waited)
+    assert why == "programs waited 0.20 s for a CPU during the run, and the lesson needs 2 free cores"
+    assert workflow.crowded(lessons["parallelism"], waited.with_(stall_ms=10.0)) == ""  # the machine was quiet
+    assert workflow.crowded(lessons["kitchen"], waited) == ""  # other lessons: only lateness the load explains
