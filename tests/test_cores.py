@@ -2,6 +2,7 @@
 where they are not there - a declared `not_run`, never a failure or a false NOT equivalent."""
 import os
 import subprocess
+import sys
 import time
 from contextlib import contextmanager
 
@@ -19,10 +20,15 @@ from tests.conftest import make_lesson
 COUNT = os.cpu_count() or 1
 
 
+# One process that spins, and ends by itself after 60 s whatever happens to the test session (a `timeout`
+# wrapper would not do: killing it leaves its child spinning).
+SPIN = "import time\nend = time.monotonic() + 60\nwhile time.monotonic() < end: pass\n"
+
+
 @contextmanager
 def hog():
-    """One core kept busy (bounded: it ends itself after 60 s), as a job beside the kit would."""
-    spinning = subprocess.Popen(["timeout", "60", "sh", "-c", "while :; do :; done"])
+    """One core kept busy (bounded), as a job beside the kit would."""
+    spinning = subprocess.Popen([sys.executable, "-c", SPIN])
     try:
         time.sleep(0.3)  # under way before anything measures
         yield
