@@ -96,11 +96,11 @@ def test_a_lesson_needing_every_core_beside_a_busy_one_is_not_run_and_runs_once_
 
 @pytest.mark.docker
 @pytest.mark.serial  # it keeps a core busy, and the lesson needs both
-def test_parallelism_beside_a_busy_core_says_not_run_never_not_equivalent(lessons, registry, docker_backend,
-                                                                          no_leftovers):
+def test_a_lesson_that_needs_both_cores_beside_a_busy_one_says_not_run_never_not_equivalent(
+        tmp_path, registry, docker_backend, no_leftovers):
+    lesson = _lesson(tmp_path, registry, 2)
     with hog():
-        report = workflow.run_lesson(lessons["parallelism"], list(registry.languages.values()), docker_backend,
-                                     warm=True, side_by_side=True)
+        report = workflow.run_lesson(lesson, registry.select("python"), docker_backend, warm=True, side_by_side=True)
     assert report, report.diff  # not run, or (with cores to spare) equivalent: never a failure
     if COUNT - 1 < 2:  # the hog leaves one core free
         assert report.verdict == NOT_RUN_HERE, report.diff
@@ -111,7 +111,8 @@ def test_a_run_that_waited_for_a_cpu_in_a_lesson_that_needs_cores_is_run_again_w
         tmp_path, registry, lessons):
     waited = RunResult(language="python", backend="local", status=Status.OK, stdout="[0.0s] one at a time\n",
                        stall_ms=200.0)
-    why = workflow.crowded(lessons["parallelism"], waited)
+    two_cores = _lesson(tmp_path, registry, 2)
+    why = workflow.crowded(two_cores, waited)
     assert why == "programs waited 0.20 s for a CPU during the run, and the lesson needs 2 free cores"
-    assert workflow.crowded(lessons["parallelism"], waited.with_(stall_ms=10.0)) == ""  # the machine was quiet
+    assert workflow.crowded(two_cores, waited.with_(stall_ms=10.0)) == ""  # the machine was quiet
     assert workflow.crowded(lessons["kitchen"], waited) == ""  # other lessons: only lateness the load explains

@@ -85,7 +85,7 @@ def test_run_all_under_load(round_, cpu_hog, docker_backend, lessons, figures, r
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
     reports = [LessonReport.from_dict(data) for data in json.loads(done.stdout)]
     differ = [f"{r.lesson}:\n{r.diff}" for r in reports if r.verdict == NOT_EQUIVALENT]
-    # A lesson that needs free cores (parallelism) is not run beside the hog on a 2-core machine: said, not failed.
+    # A lesson that needs free cores is not run beside the hog on a 2-core machine: said, not failed.
     not_run = [r.lesson for r in reports if r.verdict == NOT_RUN_HERE]
     figure = {"round": round_, "lessons": len(reports), "not_equivalent": len(differ), "not_run": not_run,
               "reruns": sum(len(r.reruns) for r in reports), "wall_s": round(wall, 1)}
