@@ -29,7 +29,7 @@ async function withdraw(account, who, amount) {
     log(`${who}: failed: ${balance} is not enough`);
     return 0;
   }
-  await sleep(200); // stands for a call to the bank's approval service; other code runs here
+  await sleep(400); // stands for a call to the bank's approval service; other code runs here
   account.balance = balance - amount; // computed from what was read before the await
   log(`${who}: finished, writes balance ${account.balance}`);
   return amount;
@@ -49,7 +49,7 @@ async function withdrawInTurn(account, who, amount) {
     log(`${who}: failed: ${balance} is not enough`);
     return 0;
   }
-  await sleep(200); // the approval
+  await sleep(400); // the approval
   // ... and the write.
   release = await account.mutex.lock();
   try {
@@ -66,7 +66,7 @@ async function phase(number, title, withdrawal) {
   const account = new Account(100);
   log("alice: started, wants 70");
   const alice = withdrawal(account, "alice", 70);
-  await sleep(100); // bob comes to the other cash machine 0.1s later
+  await sleep(200); // bob comes to the other cash machine 0.2s later
   log("bob: started, wants 50");
   const bob = withdrawal(account, "bob", 50);
   const paid = (await alice) + (await bob);

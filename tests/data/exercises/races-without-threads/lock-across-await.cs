@@ -20,7 +20,7 @@ async Task<int> Withdraw(Account account, string who, int amount)
         Log($"{who}: failed: {balance} is not enough");
         return 0;
     }
-    await Task.Delay(TimeSpan.FromSeconds(0.2)); // stands for a call to the bank's approval service
+    await Task.Delay(TimeSpan.FromSeconds(0.4)); // stands for a call to the bank's approval service
     account.Balance = balance - amount; // computed from what was read before the await
     Log($"{who}: finished, writes balance {account.Balance}");
     return amount;
@@ -42,7 +42,7 @@ async Task Phase(int number, string title, Func<Account, string, int, Task<int>>
     var account = new Account(100);
     Log("alice: started, wants 70");
     var alice = withdrawal(account, "alice", 70);
-    await Task.Delay(TimeSpan.FromSeconds(0.1)); // bob comes to the other cash machine 0.1s later
+    await Task.Delay(TimeSpan.FromSeconds(0.2)); // bob comes to the other cash machine 0.2s later
     Log("bob: started, wants 50");
     var bob = withdrawal(account, "bob", 50);
     var paid = await alice + await bob;

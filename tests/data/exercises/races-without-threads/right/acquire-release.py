@@ -22,7 +22,7 @@ async def withdraw(account: Account, who: str, amount: int) -> int:
     if balance < amount:
         log(f"{who}: failed: {balance} is not enough")
         return 0
-    await asyncio.sleep(0.2)  # stands for a call to the bank's approval service; other tasks run here
+    await asyncio.sleep(0.4)  # stands for a call to the bank's approval service; other tasks run here
     account.balance = balance - amount  # computed from what was read before the await
     log(f"{who}: finished, writes balance {account.balance}")
     return amount
@@ -41,7 +41,7 @@ async def phase(number: int, title: str, withdrawal) -> None:
     account = Account(balance=100)
     log("alice: started, wants 70")
     alice = asyncio.create_task(withdrawal(account, "alice", 70))
-    await asyncio.sleep(0.1)  # bob comes to the other cash machine 0.1s later
+    await asyncio.sleep(0.2)  # bob comes to the other cash machine 0.2s later
     log("bob: started, wants 50")
     bob = asyncio.create_task(withdrawal(account, "bob", 50))
     paid = await alice + await bob
