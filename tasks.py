@@ -306,7 +306,7 @@ def clean(c, cache=False):
 @task(help={"k": "only tests matching this expression (pytest -k)", "x": "stop at the first failure",
             "quick": "only the tests that need no Docker engine, toolchain or browser: the inner loop, under a minute",
             "workers": "pytest-xdist workers for the tests that may share the machine (default: the cores + 2, "
-                       "each timing its programs in a slot of its own; 0: one process); "
+                       "one more than the timed-run slots; 0: one process); "
                        "the tests marked `serial` always run alone, after the others",
             "lesson": "only the tests that judge this lesson: its examples (local backend and Docker) and its "
                       "exercise's files"})

@@ -108,7 +108,8 @@ def test_no_engine_with_backend_auto_runs_locally_with_a_warning(kit_copy):
 
 
 # Runs invoke with the Docker client made to fail as a stopped engine does (connection refused), from
-# the start of the second program run in a warm container (run-all runs the second lesson then).
+# the start of the second program run in a warm container (run-all runs the second lesson then): the third
+# exec started, as each run starts two (its wrapper, then the word that lets the program begin).
 ENGINE_STOPS = """
 import sys
 import requests
@@ -124,7 +125,7 @@ def failing_connect():
     def send_or_fail(request, **kwargs):
         path = request.path_url.split("?")[0]
         state["runs"] += "/exec/" in path and path.endswith("/start")
-        if state["runs"] >= 2:
+        if state["runs"] >= 3:
             state["gone"] = True
         if state["gone"]:
             raise requests.exceptions.ConnectionError(ConnectionRefusedError(111, "Connection refused"))

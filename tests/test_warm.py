@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from runner.sandbox.docker import scripts, warm
+from runner.sandbox.docker.output import READY, OutputReader
 from runner.run import workflow
 from runner.model.lessons import load_lessons
 from runner.model.results import Status
@@ -169,3 +170,16 @@ def test_a_program_no_exec_can_stop_is_stopped_with_its_container(docker_backend
     assert stopped_in_time(stopped, 1, WARM_STOP), stopped.process_ms
     assert runs["looks"].status is Status.OK, runs["looks"]
     assert runs["looks"].stdout.splitlines()[0] != stopped.stdout.splitlines()[0], "a new warm container"
+
+
+def test_a_warm_runs_ready_lines_are_not_its_output_even_when_the_engine_lost_the_first_bytes():
+    # What an exec's stream gives when the engine joined it late: the end of a READY line, whole ones, one
+    # cut across two chunks, then the program's own output.
+    chunks = [(b"ady\n" + READY + READY[:5], None), (READY[5:] + b"[0.0s] one\n", None), (b"[0.1s] two\n", b"e")]
+    reader = OutputReader(iter(chunks), 10_000, lambda: None, handshake=True)
+    reader.run()
+    assert reader.ready.is_set()
+    assert reader.program_stdout() == b"[0.0s] one\n[0.1s] two\n" and bytes(reader.err) == b"e"
+    never = OutputReader(iter([(b"ready\n", None)]), 10_000, lambda: None, handshake=True)
+    never.run()
+    assert not never.ready.is_set() and never.program_stdout() == b""

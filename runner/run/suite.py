@@ -27,8 +27,9 @@ LESSON_ENV = "ASYNC_ROSETTA_TEST_LESSON"
 def run_tests(k: str | None = None, x: bool = False, quick: bool = False, workers: int | str | None = None,
               lesson: str | None = None) -> int:
     """The suite's exit status: quick (no engine, toolchain or browser), or whole in two phases: what may
-    share the machine (on `workers` pytest-xdist workers, by default the cores + 2, each with a timed-run slot
-    of its own, as most of those tests wait for programs that sleep), then the tests marked `serial`, alone. With `lesson` (a slug), only
+    share the machine (on `workers` pytest-xdist workers, by default the cores + 2: most of those tests wait for
+    programs that sleep, and one worker more than the timed-run slots builds or loads a page while the others
+    time their programs), then the tests marked `serial`, alone. With `lesson` (a slug), only
     the tests that judge that lesson."""
     workers = _workers(workers)
     tests = []
@@ -49,15 +50,10 @@ def run_tests(k: str | None = None, x: bool = False, quick: bool = False, worker
     # One build cache for both phases and every worker (tests/conftest.py: session_build_cache).
     cache = tempfile.mkdtemp(prefix="async-rosetta-test-builds-")
     env = {**os.environ, "ASYNC_ROSETTA_TEST_BUILD_CACHE": cache, **({LESSON_ENV: lesson} if lesson else {})}
-    # In the first phase each worker may time a program without waiting for another's slot: the programs
-    # mostly sleep, and a run the load made late is run again alone (runner/sandbox/slots.py). The serial
-    # phase keeps the machine's own number of slots. ASYNC_ROSETTA_SLOTS, if set, is kept in both.
-    first_env = {**env, slots.SLOTS_VARIABLE: env.get(slots.SLOTS_VARIABLE) or str(max(workers, slots.count()))}
     try:
         codes = []
-        for phase, phase_env in ((parallel + ["-m", "not serial and not stress"], first_env),
-                                 (["-m", "serial and not stress"], env)):
-            codes.append(subprocess.call(base + phase, cwd=ROOT, env=phase_env))
+        for phase in (parallel + ["-m", "not serial and not stress"], ["-m", "serial and not stress"]):
+            codes.append(subprocess.call(base + phase, cwd=ROOT, env=env))
             if x and codes[-1] not in (0, NO_PYTEST_SELECTED):
                 break
     finally:
@@ -69,7 +65,7 @@ def run_tests(k: str | None = None, x: bool = False, quick: bool = False, worker
 
 def _workers(given: int | str | None) -> int:
     """How many pytest-xdist workers: the number given (`--workers N`), or one more than the machine's
-    timed-run slots (the cores + 2: measured on 2 cores, a third of the CPU was still idle with four)."""
+    timed-run slots (the cores + 2; on 2 cores, 40% of the CPU was still idle with three)."""
     if given is None:
         return slots.count() + 1
     if isinstance(given, int) or (isinstance(given, str) and given.strip().isdigit()):

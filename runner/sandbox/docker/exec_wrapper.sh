@@ -15,11 +15,21 @@ count() { for f in "$@"; do if [ -r "$f" ]; then while read -r key value; do [ "
   done < "$f"; return; fi; done; echo 0; }
 k=oom_kill; oom0=$(count /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control)
 k=max; pids0=$(count /sys/fs/cgroup/pids.events /sys/fs/cgroup/pids/pids.events)
+# The host may read this exec's output only from some moment after it began (runner/sandbox/docker/warm.py):
+# say READY until it has read one and created /work/RUN.go, which names the process that wrote it; once that
+# process is gone, the program starts.
+tries=0
+until [ -e "/work/$job.go" ]; do
+  [ $tries -lt 400 ] || exit 125
+  printf '%s ready\n' "$MARK"; tries=$((tries + 1)); sleep 0.02
+done
+read -r go < "/work/$job.go"
+while [ -n "$go" ] && [ -d "/proc/$go" ]; do sleep 0.01; done
 #include run_program.sh
 kill -KILL -1 2>/dev/null
 k=oom_kill; oom=$(( $(count /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control) - oom0 ))
 k=max; refused=$(( $(count /sys/fs/cgroup/pids.events /sys/fs/cgroup/pids/pids.events) - pids0 ))
-cd /; rm -rf "/work/$job" "/work/$job.files" "/work/$job.pid" /tmp/* /tmp/.[!.]* 2>/dev/null
+cd /; rm -rf "/work/$job" "/work/$job.files" "/work/$job.pid" "/work/$job.go" /tmp/* /tmp/.[!.]* 2>/dev/null
 printf '\n%s rc=%s cs=%s oom=%s pidsmax=%s stall=%s\n' "$MARK" "$rc" "$(( ${e%.*}${e#*.} - ${s%.*}${s#*.} ))" \
   "$oom" "$refused" "$stall" >&2
 exit $rc

@@ -11,17 +11,24 @@ import requests.exceptions
 from runner.sandbox.backend import Outcome
 
 MARK = "#async-rosetta#"  # starts the wrapper's report, the last line of stderr (the scripts' $MARK)
+# What a warm container's wrapper prints on stdout, again and again, until the host has read it: only then
+# does the program start (exec_wrapper.sh; runner/sandbox/docker/warm.py says why).
+READY = f"{MARK} ready\n".encode()
 
 
 class OutputReader(threading.Thread):
     """Reads a container's stdout and stderr until it ends or the output limit is passed."""
 
-    def __init__(self, stream, limit: int, on_limit: Callable[[], None]):
+    def __init__(self, stream, limit: int, on_limit: Callable[[], None], handshake: bool = False):
         super().__init__(daemon=True)
         self.limit, self.on_limit = limit, on_limit
         self.out, self.err = bytearray(), bytearray()
         self.truncated = False
         self.stream = stream  # pairs of (stdout, stderr) chunks, either of them None
+        # With `handshake`, stdout starts with READY lines (and perhaps part of one, where the engine lost
+        # the first bytes): `ready` is set when one has come whole, and they are not the program's output.
+        self.ready = threading.Event()
+        self.handshake = handshake
 
     def run(self) -> None:
         try:
@@ -31,6 +38,8 @@ class OutputReader(threading.Thread):
                         continue
                     room = self.limit - len(self.out) - len(self.err)
                     buffer += chunk[: max(room, 0)]
+                    if self.handshake and buffer is self.out and not self.ready.is_set() and READY in self.out:
+                        self.ready.set()
                     if len(chunk) > room and not self.truncated:
                         self.truncated = True
                         # Kill from another thread and keep draining: the engine cannot stop a
@@ -38,6 +47,19 @@ class OutputReader(threading.Thread):
                         threading.Thread(target=self.on_limit, daemon=True).start()
         except (docker.errors.DockerException, requests.exceptions.RequestException, OSError):
             pass  # the container was killed or removed: what was read is kept
+
+    def program_stdout(self) -> bytes:
+        """What the program wrote on stdout: with a handshake, what follows the READY lines."""
+        out = bytes(self.out)
+        if not self.handshake:
+            return out
+        at = out.find(READY)
+        if at < 0:
+            return b""  # the program never started
+        at += len(READY)
+        while out.startswith(READY, at):
+            at += len(READY)
+        return out[at:]
 
 
 def parse_mark(stderr: str) -> tuple[str, dict[str, str]]:
@@ -61,7 +83,7 @@ def outcome_of(reader: OutputReader, exit_code: int | None, timed_out: bool, wal
     centiseconds = _number(mark, "cs")
     return Outcome(
         exit_code=exit_code,
-        stdout=reader.out.decode("utf-8", "replace"),
+        stdout=reader.program_stdout().decode("utf-8", "replace"),
         stderr=stderr,
         timed_out=timed_out,
         oom=oom or bool(_number(mark, "oom")),

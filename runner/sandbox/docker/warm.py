@@ -17,6 +17,11 @@ from runner.sandbox.docker.scripts import EXEC_WRAPPER, GRACE, WARM_INIT, file_a
 from runner.sandbox.docker.volumes import create_volume, remove_volume
 
 STOP_WAIT = 3.0  # seconds a warm container's `kill -1` has to end a run, before the container itself is killed
+# An exec's output stream may be joined to its process only after the process has begun writing, and the
+# engine drops what came before (seen here under load: a JavaScript example's first two lines, printed at
+# 0.0 s, missing from an `ok` run; moby/moby#27289). So the wrapper says READY until the host has read it
+# and said go (the file /work/RUN.go); the program starts after that, its clock too.
+READY_WAIT = 10.0  # seconds to wait for the wrapper's READY (it gives up after 8 s: exec_wrapper.sh)
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,17 @@ def _exec(client, warm: Warm, command: list[str]) -> None:
         pass
 
 
+def _go(client, warm: Warm, run: str) -> None:
+    """Tell a run's wrapper, which has said READY, to start the program: a file that names this process, so
+    that the wrapper waits for it to be gone (the program must find no process but its own)."""
+    word = f'echo $$ > /work/{run}.go.new && mv /work/{run}.go.new /work/{run}.go'
+    try:
+        exec_id = client.api.exec_create(warm.container, ["sh", "-c", word], user=warm.box.user)["Id"]
+        client.api.exec_start(exec_id, detach=True)
+    except docker.errors.APIError as exc:
+        raise WarmBroken(f"a warm container of {warm.box.image} could not be told to start a run: {exc}") from exc
+
+
 def inline_folder(run: str) -> str:
     """Where `run_warm` writes the files it is given for a run."""
     return f"/work/{run}.files"
@@ -106,10 +122,14 @@ def run_warm(client, warm: Warm, run: str, command: list[str], env: dict[str, st
             stdout=True, stderr=True, environment={**env, "MARK": MARK, "HOME": "/tmp"}, workdir="/work",
             user=warm.box.user)["Id"]
         stop_all = ["sh", "-c", "kill -KILL -1 2>/dev/null; true"]
-        started = time.monotonic()
         stream = client.api.exec_start(exec_id, stream=True, demux=True)
-        reader = OutputReader(stream, output_limit, lambda: _exec(client, warm, stop_all))
+        reader = OutputReader(stream, output_limit, lambda: _exec(client, warm, stop_all), handshake=True)
         reader.start()
+        if not reader.ready.wait(READY_WAIT):
+            raise WarmBroken(f"a warm container of {warm.box.image} sent nothing of a run's output within "
+                             f"{READY_WAIT:g}s")
+        _go(client, warm, run)
+        started = time.monotonic()
         reader.join(timeout)
         timed_out = reader.is_alive()
         if timed_out:  # the wrapper kills the program and reports what it measured
