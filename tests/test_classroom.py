@@ -128,7 +128,8 @@ def test_join_and_a_wrong_and_a_right_check_get_their_verdicts_kept_before_they_
     assert any("a right solution" in message for message in verdict["messages"]), verdict["messages"]
     right = classroom.verdict(token, classroom.submit(token, "kitchen", "python", KITCHEN_RIGHT))
     assert right["verdict"]["passed"] is True and right["verdict"]["status"] == "passed"
-    assert right["verdict"]["file"] == "kitchen.py" and right["run_ms"] == 1900
+    # The program's own time, kept as the verdict gave it: 1900 ms on a quiet machine, more on a busy one.
+    assert right["verdict"]["file"] == "kitchen.py" and right["run_ms"] == right["verdict"]["run"]["run_ms"] >= 1900
     assert right["verdict"]["run"]["stdout"].startswith("[0.0s] sequential dinner")
     lanes = right["timelines"]  # the learner's timeline beside a right program's
     assert [lane["task"] for lane in lanes["yours"]] == [lane["task"] for lane in lanes["right"]] != []
