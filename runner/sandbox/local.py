@@ -40,7 +40,6 @@ def _raise_priority() -> None:
         pass
 
 
-
 class _Capture(threading.Thread):
     def __init__(self, pipe, budget: "_Budget"):
         super().__init__(daemon=True)
