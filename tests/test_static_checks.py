@@ -90,8 +90,12 @@ def test_python_busy_wait_spins_on_an_empty_body():
     while not state.ready:
         await asyncio.sleep(0.1)  # polling, but it lets go of the loop
     await event.wait()
+    while (item := await state.queue.get()) is not None:  # the condition waits: no spin
+        pass
+    while not state.ready and (lambda: state.later)():
+        pass
 """
-    assert rules("python", source) == [("busy-wait", 2), ("busy-wait", 4)]
+    assert rules("python", source) == [("busy-wait", 2), ("busy-wait", 4), ("busy-wait", 10)]
     assert said("python", source)[0].startswith("line 2: `while not state.ready` with an empty body spins")
 
 
@@ -234,8 +238,11 @@ do {} while (!done);
 for (;;) {}
 while (!done) { await new Promise((r) => setTimeout(r, 10)); }
 for (let i = 0; i < 3; i++) {}
+while ((line = await lines.next()) !== null) {}
+while (!done && [1].some(async () => { await later(); })) {}
 """
-    assert rules("javascript", source) == [("busy-wait", 3), ("busy-wait", 5), ("busy-wait", 6), ("busy-wait", 7)]
+    assert rules("javascript", source) == [("busy-wait", 3), ("busy-wait", 5), ("busy-wait", 6), ("busy-wait", 7),
+                                           ("busy-wait", 11)]
     assert said("javascript", source)[0].startswith("line 3: `while (!done)` with an empty body spins")
 
 
@@ -319,6 +326,20 @@ if (winner == oslo) Console.WriteLine(lima.Result);
 await foreach (var done in Task.WhenEach(tasks)) Console.WriteLine(Temperature("cairo").Result);
 """
     assert rules("csharp", other) == [("blocking-result", 3), ("blocking-result", 4)]  # not the task compared
+    # The comparison holds only where it is tested: in the `if`'s body, after the `?`, not after them.
+    outside = """var oslo = Temperature("oslo");
+var winner = await Task.WhenAny(oslo, Task.Delay(1000));
+if (winner == oslo)
+{
+    Console.WriteLine(oslo.Result);
+}
+Console.WriteLine(oslo.Result);
+if (winner == oslo || late) Console.WriteLine(oslo.Result);
+var lima = Temperature("lima");
+var answer = await Task.WhenAny(lima, Task.Delay(1000)) == lima ? lima.Result : 0;
+Console.WriteLine(lima.Result);
+"""
+    assert rules("csharp", outside) == [("blocking-result", n) for n in (7, 8, 11)]
 
 
 def test_csharp_wait_all_and_wait_any_block():
@@ -347,6 +368,7 @@ while (!channel.Writer.TryWrite(x)) { await channel.Writer.WaitToWriteAsync(); }
 while (reader.TryRead(out var next)) { Console.WriteLine(next); }
 do { n++; } while (!ready);
 while (!reader.TryRead(out var got)) { await Task.Delay(10); }
+while ((line = await input.ReadLineAsync()) != null) { }
 """
     assert rules("csharp", source) == [("busy-wait", n) for n in (1, 2, 3, 4, 5)]
     assert said("csharp", source)[0].startswith("line 1: `while (!channel.Writer.TryWrite(x))` spins")

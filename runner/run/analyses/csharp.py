@@ -175,17 +175,39 @@ def _known_complete(code: str, start: int, at: int, receiver: str, seen: frozens
     ended = (rf"\bawait\s+{word}\s*[;)]", rf"\b{word}\s*\.\s*Wait\s*\(\s*\)",
              rf"\b{word}\s*=\s*await\s+Task\s*\.\s*WhenAny\b", rf"\b{word}\s*\.\s*IsCompleted",
              # each task that `await foreach` takes from Task.WhenEach has ended
-             rf"\bawait\s+foreach\s*\([^()]*?\b{word}\s+in\s+Task\s*\.\s*WhenEach\s*\(",
-             # compared with the winner of an awaited Task.WhenAny: `await Task.WhenAny(t, delay) == t ? t.Result`
-             rf"\bawait\s+Task\s*\.\s*WhenAny\s*\([^;]*\)\s*==\s*{word}\b")
+             rf"\bawait\s+foreach\s*\([^()]*?\b{word}\s+in\s+Task\s*\.\s*WhenEach\s*\(")
     if re.search("|".join(ended), before):
         return True
-    winners = re.findall(r"\b(\w+)\s*=\s*await\s+Task\s*\.\s*WhenAny\b", before)  # `if (winner == t) ... t.Result`
-    if any(re.search(rf"\b{w}\s*==\s*{word}\b|(?<![\w.]){word}\s*==\s*{w}\b", before) for w in winners):
+    # The winner of an awaited Task.WhenAny, compared equal to the task: ended where that comparison holds, in
+    # `await Task.WhenAny(t, delay) == t ? t.Result : 0` or `if (winner == t) ... t.Result`, and nowhere else.
+    winners = re.findall(r"\b(\w+)\s*=\s*await\s+Task\s*\.\s*WhenAny\b", before)
+    won = [rf"\bawait\s+Task\s*\.\s*WhenAny\s*\([^;]*\)\s*==\s*{word}\b"]
+    won += [rf"\b{w}\s*==\s*{word}\b|(?<![\w.]){word}\s*==\s*{w}\b" for w in winners]
+    if any(_where_it_holds(code, start, at, comparison) for comparison in won):
         return True
     parents = [m.group(1) for m in re.finditer(rf"\bforeach\s*\([^()]*?\b{word}\s+in\s+([\w.]+)", before)]
     parents += [m.group(1) for m in re.finditer(rf"([\w.]+)\s*\.\s*\w+\s*\(\s*\(?\s*{word}\s*\)?\s*=>", before)]
     return any(_known_complete(code, start, at, parent, seen | {name}) for parent in parents)
+
+
+def _where_it_holds(code: str, start: int, at: int, condition: str) -> bool:
+    """Whether `at` lies where the `condition` (a pattern) is known to hold: in the body of an `if` that tests
+    it (with `&&` at most beside it), or after the `?` of a conditional that tests it, in the same statement."""
+    for m in re.finditer(condition, code[start:at]):
+        after = re.compile(r"[^;{}?]*?\?").match(code, start + m.end())  # `... == t ? t.Result : 0`
+        if after and not code[after.end():at].count(";"):
+            return True
+        opening = code.rfind("(", start, start + m.start())
+        if opening < 0 or not re.search(r"\bif\s*\($", code[start:opening + 1]):
+            continue
+        close = _closing(code, opening)
+        if close > at or "||" in code[opening:close]:
+            continue
+        body = re.compile(r"\s*").match(code, close + 1).end()
+        end = _closing(code, body) if code.startswith("{", body) else code.find(";", body)
+        if body <= at <= (end if end >= 0 else len(code)):
+            return True
+    return False
 
 
 def blocking_result(source: str) -> Found:
@@ -241,7 +263,9 @@ def busy_wait(source: str) -> Found:
             body = _body(code, close + 1)
         spins_on_try = re.search(r"!\s*[\w.\[\]()]*\.\s*Try\w+\s*\(", condition) and not re.search(
             r"\bawait\b|\bSleep\s*\(", body)
-        if not body.replace(";", "").replace("continue", "").strip() or spins_on_try:
+        # A condition that awaits (`while ((line = await reader.ReadLineAsync()) != null) {}`) does not spin.
+        empty = not body.replace(";", "").replace("continue", "").strip() and not re.search(r"\bawait\b", condition)
+        if empty or spins_on_try:
             shown = condition if len(condition) <= 50 else condition[:47] + "..."
             found.append((_line(code, m.start()), f"{m.group(1)} ({shown})"))
     return found

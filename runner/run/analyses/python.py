@@ -100,11 +100,13 @@ def _empty(body: list[ast.stmt]) -> bool:
 
 
 def busy_wait(source: str) -> Found:
-    """A `while` whose body does nothing: it spins, and in async code no other task can run to end it."""
+    """A `while` whose body does nothing: it spins, and in async code no other task can run to end it. (A
+    condition that awaits, `while (item := await queue.get()) is not None: pass`, lets other tasks run.)"""
     if (tree := _tree(source)) is None:
         return []
     return [(node.lineno, f"while {ast.unparse(node.test)}") for node in ast.walk(tree)
-            if isinstance(node, ast.While) and _empty(node.body)]
+            if isinstance(node, ast.While) and _empty(node.body)
+            and not any(isinstance(part, ast.Await) for part in ast.walk(node.test))]
 
 
 def _handed_to_threads(tree: ast.AST):

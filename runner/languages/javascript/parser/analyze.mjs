@@ -100,6 +100,21 @@ const findings = { "javascript-floating-promise": [], "javascript-foreach-async"
 const line = (node) => node.loc.start.line;
 const emptyBody = (body) => body.type === "EmptyStatement" || (body.type === "BlockStatement"
   && body.body.every((statement) => statement.type === "EmptyStatement" || statement.type === "ContinueStatement"));
+// A condition that awaits (`while ((line = await next()) !== null) {}`) lets other work run: no spin. An
+// await inside a function written in the condition does not count: nothing waits for that function.
+const awaits = (node) => {
+  let found = false;
+  const visit = (part) => {
+    if (!part || typeof part.type !== "string" || found || isFunction(part)) return;
+    if (part.type === "AwaitExpression") { found = true; return; }
+    for (const value of Object.values(part)) {
+      for (const child of Array.isArray(value) ? value : [value]) if (child && typeof child === "object") visit(child);
+    }
+  };
+  visit(node);
+  return found;
+};
+const spins = (node) => emptyBody(node.body) && !awaits(node.test);
 
 simple(tree, {
   ExpressionStatement(node) {
@@ -119,10 +134,10 @@ simple(tree, {
     }
   },
   WhileStatement(node) {
-    if (emptyBody(node.body)) findings["javascript-busy-wait"].push([line(node), `while (${short(node.test)})`]);
+    if (spins(node)) findings["javascript-busy-wait"].push([line(node), `while (${short(node.test)})`]);
   },
   DoWhileStatement(node) {
-    if (emptyBody(node.body)) findings["javascript-busy-wait"].push([line(node), `do {} while (${short(node.test)})`]);
+    if (spins(node)) findings["javascript-busy-wait"].push([line(node), `do {} while (${short(node.test)})`]);
   },
   ForStatement(node) {
     if (!node.test && emptyBody(node.body)) findings["javascript-busy-wait"].push([line(node), "for (;;)"]);
