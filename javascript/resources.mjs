@@ -5,6 +5,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 const STEP = 100; // opening, a query and closing take 0.1s each
 const start = performance.now();
 const log = (message) => console.log(`[${((performance.now() - start) / 1000).toFixed(1)}s] ${message}`);
+// The kit's checker runs this program in scenarios too, named in ROSETTA_SCENARIO: in
+// "search-fails-to-open" opening search fails, and closing takes 0.3 s.
+const scenario = process.env.ROSETTA_SCENARIO;
+const failsToOpen = scenario === "search-fails-to-open" ? "search" : null;
+const closing = scenario === "search-fails-to-open" ? 300 : STEP; // milliseconds a close takes
 
 // A simulated connection. `await using` calls its [Symbol.asyncDispose]() when the block ends,
 // however it ends.
@@ -16,6 +21,10 @@ class Connection {
   static async open(name, options) {
     log(`${name}: started opening`);
     await sleep(STEP);
+    if (name === failsToOpen) { // no connection comes back, so `await using` has none to close
+      log(`${name}: opening failed: connection reset`);
+      throw new Error("connection reset");
+    }
     log(`${name}: open`);
     return new Connection(name, options);
   }
@@ -30,7 +39,7 @@ class Connection {
   }
 
   async [Symbol.asyncDispose]() {
-    await sleep(STEP);
+    await sleep(closing);
     if (this.closeFails) {
       log(`${this.name}: closing failed: socket gone`);
       throw new Error("socket gone");
@@ -41,8 +50,8 @@ class Connection {
 
 log("1. open db, cache and search; the query on cache fails");
 try {
-  // A connection is registered for closing once it is open: had cache failed to open, only db
-  // would be closed.
+  // A connection is registered for closing once it is open: when search fails to open (the
+  // scenario "search-fails-to-open"), only cache and db are closed.
   // cheat sheet: async-cleanup
   await using db = await Connection.open("db");
   await using cache = await Connection.open("cache", { queryFails: true });

