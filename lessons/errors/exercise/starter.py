@@ -1,9 +1,15 @@
 # Errors in Python: asyncio.gather raises the first exception at once and lets the
 # other tasks run on. Order 1 is right; order 2 should stop the others at the first failure.
 import asyncio
+import os
 import time
 
 STEPS = [("shipping", 0.6, "no courier"), ("stock", 0.4, None), ("card", 0.2, "card declined")]
+# The kit's checker runs this program in scenarios too, named in ROSETTA_SCENARIO: in
+# "out-of-stock" the stock check fails first, after 0.2 s, and the card is charged after 0.4 s.
+# Leave this part as it is.
+if os.environ.get("ROSETTA_SCENARIO") == "out-of-stock":
+    STEPS = [("shipping", 0.6, "no courier"), ("stock", 0.2, "out of stock"), ("card", 0.4, None)]
 start = time.perf_counter()
 
 
@@ -48,7 +54,7 @@ async def main() -> None:
     try:
         await asyncio.gather(*tasks)
     except StepFailed as error:
-        # TODO: the card was declined: the stock check and the shipping must stop now, not run on.
+        # TODO: a step has failed (the card; in "out-of-stock", the stock check): the others must stop now.
         for (name, _, _), task in zip(STEPS, tasks):
             if task.cancelled():
                 log(f"{name}: cancelled")

@@ -1,9 +1,15 @@
 # Errors: gather raises at the first failure; the except cancels every task (the failed one is
 # done, cancel() does nothing to it) and waits until they have stopped.
 import asyncio
+import os
 import time
 
 STEPS = [("shipping", 0.6, "no courier"), ("stock", 0.4, None), ("card", 0.2, "card declined")]
+# The kit's checker runs this program in scenarios too, named in ROSETTA_SCENARIO: in
+# "out-of-stock" the stock check fails first, after 0.2 s, and the card is charged after 0.4 s.
+# Leave this part as it is.
+if os.environ.get("ROSETTA_SCENARIO") == "out-of-stock":
+    STEPS = [("shipping", 0.6, "no courier"), ("stock", 0.2, "out of stock"), ("card", 0.4, None)]
 start = time.perf_counter()
 
 

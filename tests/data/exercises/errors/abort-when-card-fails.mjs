@@ -1,0 +1,55 @@
+// Wrong: only the card's failure aborts the others: when the stock check fails first, the card and
+// the shipping run on, and the card is charged for an order that failed.
+import { setTimeout as sleep } from "node:timers/promises";
+
+// The kit's checker runs this program in scenarios too, named in ROSETTA_SCENARIO: in
+// "out-of-stock" the stock check fails first, after 0.2 s, and the card is charged after 0.4 s.
+// Leave this part as it is.
+const steps = process.env.ROSETTA_SCENARIO === "out-of-stock"
+  ? [["shipping", 0.6, "no courier"], ["stock", 0.2, "out of stock"], ["card", 0.4, null]]
+  : [["shipping", 0.6, "no courier"], ["stock", 0.4, null], ["card", 0.2, "card declined"]];
+const start = performance.now();
+const seconds = () => (performance.now() - start) / 1000;
+const log = (message) => console.log(`[${seconds().toFixed(1)}s] ${message}`);
+
+async function step(name, duration, failure, signal) {
+  await sleep(duration * 1000, undefined, { signal }); // rejects with an AbortError when aborted
+  if (failure) {
+    log(`${name}: failed: ${failure}`);
+    throw new Error(failure);
+  }
+  log(`${name}: finished`);
+}
+
+function startAll(signal) {
+  return steps.map(([name, duration, failure]) => {
+    log(`${name}: started`);
+    return step(name, duration, failure, signal); // already running when it returns
+  });
+}
+
+log("order 1: let the others run");
+let jobs = startAll();
+try {
+  await Promise.all(jobs);
+} catch (error) { // rejected at the first failure; later rejections are absorbed, not unhandled
+  log(`order 1: failed: ${error.message}`);
+}
+// allSettled waits for every promise and never rejects.
+const outcomes = await Promise.allSettled(jobs);
+const reasons = outcomes.filter((o) => o.status === "rejected").map((o) => o.reason.message);
+log(`order 1: every failure: ${reasons.join(", ")}`);
+
+log("order 2: stop the others at the first failure");
+const controller = new AbortController();
+jobs = startAll(controller.signal);
+jobs[2].catch(() => controller.abort()); // the card declined: stop the shipping and the stock check
+try {
+  await Promise.all(jobs);
+} catch (error) {
+  // Wait for the steps to end, and report those that were cancelled (an AbortError), in order.
+  (await Promise.allSettled(jobs)).forEach((outcome, i) => {
+    if (outcome.status === "rejected" && outcome.reason.name === "AbortError") log(`${steps[i][0]}: cancelled`);
+  });
+  log(`order 2: failed: ${error.message}`);
+}
