@@ -122,6 +122,7 @@ class CheckQueue:
             log.exception("check %s failed", submission_id)
             verdict = _error(submission.lesson, submission.language, f"the classroom could not check it: {exc}")
         self.store.finish(submission_id, verdict)
+        self.backend.prepare_next()  # sandboxes for the next checks, started while none of this one's is timed
 
     def outcome(self, slug: str, language_name: str, source: str) -> dict:
         """What a lesson's program, edited by a learner, does: one run in the sandbox as `invoke run-lesson` runs

@@ -17,7 +17,7 @@ def _figure_cell(figure) -> str:
 def bench_tables(result, registry: Registry) -> list[Table]:
     """`invoke bench`: the figures per language, the course, the classroom, and the targets as pass/fail lines."""
     columns = ("native", "local", "docker fresh", "docker warm", "docker build cold", "docker build new",
-               "docker build cached")
+               "docker build cached", "check beyond the program")
     per_language = Table(title=f"One run of an example, wall time in ms: median (min-max) of {result.repeat}",
                          box=box.SIMPLE_HEAVY)
     per_language.add_column("language")

@@ -183,6 +183,7 @@ def check_exercise(registry: Registry, lessons: dict[str, Lesson], slug: str, la
         with feedback.status("checking") as spinner:
             verdict = judge(chosen, language, path, engine, spinner.update, scenario)
         show(verdict)
+        engine.prepare_next(detached=True)  # for the next check, while the learner reads this one
         if verdict and not file and not scenario:  # a PASS in one scenario is not the exercise's
             feedback.say(workspace.passed(lessons, chosen, language, (verdict.run.run_ms or 0) / 1000))
         return verdict

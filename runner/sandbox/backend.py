@@ -116,6 +116,10 @@ class Backend(ABC):
     def stop_compilers(self) -> None:
         """Stop the compilers kept warm between builds, if the backend keeps any: the next build starts one."""
 
+    def prepare_next(self, detached: bool = False) -> None:
+        """Make ready, when nothing is timed, what the next runs like the ones so far will want, if the
+        backend keeps anything ready; `detached`: in a process of its own, so that this one may end now."""
+
     def build(self, language: Language, source: bytes, filename: str, timeout: float, toolchain: str,
               here: Any, **facts) -> tuple[RunResult | None, dict[str, bytes]]:
         """The build phase: the build's result (None when the language does not build) and the program's

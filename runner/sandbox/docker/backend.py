@@ -10,7 +10,7 @@ from dataclasses import replace
 from runner import EnvironmentProblem
 from runner.sandbox.backend import OUTPUT_LIMIT, Backend, Example, Outcome, Progress, fill_env, run_result
 from runner.sandbox.cache import cache_dir
-from runner.sandbox.docker import compiler, connection, reaper, services
+from runner.sandbox.docker import compiler, connection, pool, reaper, services
 from runner.sandbox.docker.containers import BUILD_CPU_SHARES, Sandbox
 from runner.sandbox.docker.fresh_run import run_sandboxed
 from runner.sandbox.docker.images import image_id, version_of
@@ -49,6 +49,7 @@ class DockerBackend(Backend):
         self._warm: dict[str, Warm] | None = None  # warm containers, by language, in keep_warm
         self._versions_file = cache_dir() / "runtime-versions.json"
         self._images: dict[str, tuple[str, str]] = {}  # language -> (tag, image id), once found
+        self.started_ahead = pool.Pool()  # the kinds of sandbox its fresh runs took: started ahead for the next
 
     def _image(self, language: Language) -> tuple[str, str] | None:
         """The language's image and its id, looked up once (each look is a call to the engine)."""
@@ -106,7 +107,15 @@ class DockerBackend(Backend):
     def abort(self, run_id: str) -> None:
         """Remove the run's containers and the warm ones: what ran in them ends at once."""
         reaper.remove_leftovers(self.client, {RUN_LABEL: run_id})
+        pool.remove_taken(self.client, run_id)
         stop_warm(self.client, *(self._warm or {}).values())
+
+    def prepare_next(self, detached: bool = False) -> None:
+        """Start sandboxes ahead of time for the next runs like the ones so far (runner/sandbox/docker/pool.py)."""
+        if detached:
+            self.started_ahead.fill_detached(connection.connect)
+        else:
+            self.started_ahead.fill_all(self.client)
 
     def stop_compilers(self) -> None:
         """Remove the compiler servers of the images this backend has used (runner/sandbox/docker/compiler.py)."""
@@ -211,7 +220,7 @@ class _DockerExample(Example):
             memory_mb=limits.memory_mb, pids=limits.pids, timeout=self.timeout,
             output_limit=OUTPUT_LIMIT, volume=self.volume, files=self.files,
         )
-        outcome = run_sandboxed(self.backend.client, box)
+        outcome = run_sandboxed(self.backend.client, box, self.backend.started_ahead)
         return run_result(self.language, NAME, outcome, self.timeout, limits.memory_mb, self.build,
                           pids=limits.pids, runtime_version=self.version, image=self.image, repeat=repeat)
 

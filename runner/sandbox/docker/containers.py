@@ -47,15 +47,17 @@ class Sandbox:
     cpu_shares: int | None = None  # CPU weight against other containers (the engine's default: 1024)
 
 
-def create(client, box: Sandbox, command: list[str], name: str | None = None):
+def create(client, box: Sandbox, command: list[str], name: str | None = None, stdin: bool = False):
     """A container for the sandbox, not started, that runs `command` (its wrapper, with the box's own);
-    with a name, one the engine removes when it ends (a long-lived one)."""
+    with a name, one the engine removes when it ends (a long-lived one), unless it reads `stdin` (a sandbox
+    started ahead: its run needs its state after its end)."""
     try:
         return client.containers.create(
             box.image,
             command,
             name=name,
-            auto_remove=name is not None,
+            auto_remove=name is not None and not stdin,
+            stdin_open=stdin,  # closed when the one attach that writes it ends (the SDK sets StdinOnce)
             environment={**box.env, "MARK": MARK, "HOME": "/tmp"},
             user=box.user,
             working_dir="/work",

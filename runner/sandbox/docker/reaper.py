@@ -6,6 +6,7 @@ import os
 import platform
 from typing import Callable
 
+from runner.sandbox.docker import pool
 from runner.sandbox.docker.connection import doing
 from runner.sandbox.docker.containers import listed, name_of, remove_id
 from runner.sandbox.docker.labels import KIT_LABEL, OWNER_LABEL
@@ -29,11 +30,11 @@ def leftovers(client, labels: dict[str, str] | None = None) -> dict[str, list[st
 def remove_leftovers(client, labels: dict[str, str] | None = None,
                      spare: Callable[[dict[str, str]], bool] = lambda _: False) -> dict[str, list[str]]:
     """Remove what `leftovers` finds (a container first, then the volume it used), except what has labels
-    that `spare` says belong to a run still going."""
+    that `spare` says belong to a run still going (a sandbox started ahead of time: its taker's, if taken)."""
     removed = {"containers": [], "volumes": []}
     with doing("removing what the kit left behind"):
         for container in listed(client, _filters(labels)):
-            if not spare(container.get("Labels") or {}):
+            if not spare({**(container.get("Labels") or {}), **pool.owner_of(container)}):
                 remove_id(client, container["Id"])
                 removed["containers"].append(name_of(container))
         for volume in client.api.volumes(filters=_filters(labels)).get("Volumes") or []:

@@ -21,6 +21,7 @@ WRAPPER = _script("wrapper.sh")  # PID 1 of a fresh sandbox: runs, times and sto
 WRAPPER_WITH_FILES = _script("wrapper_with_files.sh")  # the same, after writing the files it is given
 EXEC_WRAPPER = _script("exec_wrapper.sh")  # an example in a warm container
 WARM_INIT = _script("warm_init.sh")  # PID 1 of a warm container
+POOL_INIT = _script("pool_init.sh")  # PID 1 of a sandbox started ahead of time: wrapper_with_files.sh, later
 COMPILER_INIT = _script("compiler_init.sh")  # PID 1 of a compiler server's container
 COMPILER_BUILD = _script("compiler_build.sh")  # one build in it
 
