@@ -22,6 +22,7 @@ from typing import Iterator
 import docker.errors
 import requests.exceptions
 
+from runner import KitError
 from runner.sandbox.cache import cache_dir
 from runner.sandbox.docker.containers import Sandbox, create, listed, remove_id
 from runner.sandbox.docker.labels import KIT, KIT_LABEL, LANGUAGE_LABEL, OWNER_LABEL, PHASE_LABEL, RUN_LABEL
@@ -151,8 +152,8 @@ class Pool:
         for box in list(self.wanted.values()):
             try:
                 fill(client, box)
-            except (docker.errors.DockerException, requests.exceptions.RequestException, OSError):
-                pass
+            except (KitError, docker.errors.DockerException, requests.exceptions.RequestException, OSError):
+                pass  # the engine gone, the image removed...: the next run of the kind says so, if it must
 
     def fill_detached(self, connect) -> None:
         """`fill_all` in a child process of its own, so that this one can end at once (the command line's
