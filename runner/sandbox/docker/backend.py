@@ -150,7 +150,8 @@ class DockerBackend(Backend):
             yield _WarmExample(self, language, image, version, filename, timeout, context, files, build)
             return
         if fits_inline(files):  # the files travel with each run's command
-            yield _DockerExample(self, language, image, version, filename, timeout, context, service, build, files)
+            yield _DockerExample(self, language, image, version, filename, timeout, context, service, build, files,
+                                 started_ahead=not fresh)
             return
         volume = create_volume(self.client, labels(context))
         try:
@@ -196,14 +197,16 @@ class DockerBackend(Backend):
 
 class _DockerExample(Example):
     """Each run in a fresh container, with the example's files in its command (small ones) or in a volume
-    it mounts read-only."""
+    it mounts read-only; with `started_ahead`, one started ahead of time if one of its kind waits (not for a
+    lesson that measures memory: the peak of a container started earlier spans its wait too)."""
 
     def __init__(self, backend: DockerBackend, language: Language, image: str, version: str | None,
                  filename: str, timeout: float, context: RunContext, service: RunningService | None,
-                 build: RunResult | None, files: dict[str, bytes] | None = None, volume: str | None = None):
+                 build: RunResult | None, files: dict[str, bytes] | None = None, volume: str | None = None,
+                 started_ahead: bool = False):
         self.backend, self.language, self.image, self.version = backend, language, image, version
         self.timeout, self.context, self.service, self.build = timeout, context, service, build
-        self.files, self.volume = files, volume
+        self.files, self.volume, self.started_ahead = files, volume, started_ahead
         self.source = f"{SOURCE_DIR}/{filename}"
         self.env = fill_env(language.env, "/tmp")
 
@@ -220,7 +223,7 @@ class _DockerExample(Example):
             memory_mb=limits.memory_mb, pids=limits.pids, timeout=self.timeout,
             output_limit=OUTPUT_LIMIT, volume=self.volume, files=self.files,
         )
-        outcome = run_sandboxed(self.backend.client, box, self.backend.started_ahead)
+        outcome = run_sandboxed(self.backend.client, box, self.backend.started_ahead if self.started_ahead else None)
         return run_result(self.language, NAME, outcome, self.timeout, limits.memory_mb, self.build,
                           pids=limits.pids, runtime_version=self.version, image=self.image, repeat=repeat)
 
