@@ -7,7 +7,7 @@ import pytest
 from runner.model.languages import load_registry
 from runner.model.lessons import load_lessons
 from runner.run import static_checks
-from runner.run.analyses import javascript
+from runner.run.analyses import csharp, javascript
 from tests.conftest import unavailable
 
 
@@ -24,6 +24,13 @@ def javascript_parser():
     """Node and acorn (`./bootstrap` installs it): skipped where missing, a failure under CI."""
     if shutil.which("node") is None or not (javascript.PARSER / "node_modules" / "acorn").is_dir():
         unavailable(f"the JavaScript rules need node and acorn in {javascript.PARSER}: run ./bootstrap")
+
+
+@pytest.fixture(scope="module")
+def csharp_parser():
+    """dotnet and the rules' Roslyn program (`./bootstrap` builds it): skipped where missing, a failure under CI."""
+    if shutil.which("dotnet") is None or not csharp.PROGRAM.is_file():
+        unavailable(f"the C# rules need dotnet and their program built in {csharp.PARSER}: run ./bootstrap")
 
 
 # --- Python ------------------------------------------------------------------------------------------
@@ -340,6 +347,37 @@ var answer = await Task.WhenAny(lima, Task.Delay(1000)) == lima ? lima.Result : 
 Console.WriteLine(lima.Result);
 """
     assert rules("csharp", outside) == [("blocking-result", n) for n in (7, 8, 11)]
+
+
+def test_csharp_rules_read_the_syntax_tree_not_the_text(csharp_parser):
+    """What a pattern over the text got wrong: a generic WhenAll, a ConfigureAwait, the other branch of the
+    conditional, an await in another (local) function."""
+    right = """var oslo = Temperature("oslo"); var lima = Temperature("lima");
+await Task.WhenAll<int>(oslo, lima);
+Console.WriteLine(oslo.Result + lima.Result);
+var cairo = Temperature("cairo");
+await cairo.ConfigureAwait(false);
+Console.WriteLine(cairo.Result);
+"""
+    assert rules("csharp", right) == []
+    wrong = """var lima = Temperature("lima");
+var answer = await Task.WhenAny(lima, Task.Delay(1000)) == lima ? 0 : lima.Result;
+var oslo = Temperature("oslo");
+async Task Later() { await oslo; }
+Console.WriteLine(oslo.Result);
+"""
+    assert rules("csharp", wrong) == [("blocking-result", 2), ("blocking-result", 5)]
+
+
+def test_csharp_without_its_parser_the_rules_are_left_out_and_said_so(monkeypatch):
+    monkeypatch.setattr(csharp, "PROGRAM", csharp.PARSER / "nowhere" / "analyze.dll")
+    csharp._findings.cache_clear()
+    examination = static_checks.examine(load_registry().get("csharp"), "Thread.Sleep(1);\n")
+    csharp._findings.cache_clear()
+    assert examination.findings == ()
+    assert examination.unchecked == ("not checked: C#'s rules blocking-result, busy-wait, thread-sleep, async-void: "
+                                     "their parser (Roslyn) is not built, or older than its source: run `./bootstrap` "
+                                     f"(or `dotnet build -c Release -o bin` in {csharp.PARSER})",)
 
 
 def test_csharp_wait_all_and_wait_any_block():

@@ -97,6 +97,10 @@ def check_all(registry: Registry) -> list[Item]:
                                 optional=True))
     findings += [_parser(lock.parent, registry)
                  for lock in sorted((ROOT / "runner" / "languages").glob("*/parser/package-lock.json"))]
+    from runner.run.analyses import csharp
+
+    why = csharp.missing()
+    findings.append(Item("C# rules' parser", why is None, why or "built, on the SDK's Roslyn", optional=True))
     bundle = CLASSROOM_EDITOR / "dist" / "editor.js"
     findings.append(Item("classroom's code editor", bundle.is_file(), str(bundle.relative_to(ROOT)) if bundle.is_file()
                          else f"`./bootstrap` builds it (npm ci and esbuild in {CLASSROOM_EDITOR.relative_to(ROOT)}); "

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import functools
-import json
 import shutil
-import subprocess
 
 from runner import ROOT
-from runner.run.analyses import Found, Unavailable
+from runner.run.analyses import Unavailable, analyses, parsed_by
 
 PARSER = ROOT / "runner" / "languages" / "javascript" / "parser"
 SCRIPT = PARSER / "analyze.mjs"
@@ -23,19 +21,7 @@ def _findings(source: str) -> dict[str, list]:
         raise Unavailable("they need Node on this machine (`node` on PATH) to read the file")
     if not (PARSER / "node_modules" / "acorn").is_dir():
         raise Unavailable(f"their parser (acorn) is not installed: run `./bootstrap` (or `npm ci` in {PARSER})")
-    try:
-        done = subprocess.run([node, str(SCRIPT)], input=source, capture_output=True, text=True, timeout=60)
-    except subprocess.TimeoutExpired:
-        raise Unavailable("their parser took over 60 s") from None
-    if done.returncode != 0:
-        raise Unavailable(f"their parser failed: {done.stderr.strip()[-500:]}")
-    return json.loads(done.stdout)
+    return parsed_by([node, str(SCRIPT)], source)
 
 
-def _analysis(name: str):
-    def analysis(source: str) -> Found:
-        return [tuple(item) for item in _findings(source).get(name, [])]
-    return analysis
-
-
-ANALYSES = {name: _analysis(name) for name in NAMES}
+ANALYSES = analyses(NAMES, _findings)
