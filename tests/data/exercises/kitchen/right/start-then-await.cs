@@ -2,23 +2,29 @@
 using System.Diagnostics;
 using System.Globalization;
 
+// The kit's checker runs this program in scenarios too, named in ROSETTA_SCENARIO: in
+// "slow-water" the water boils for 0.9 s, longer than chopping then simmering (0.3 + 0.4 s).
+// Leave this part as it is.
+var slowWater = Environment.GetEnvironmentVariable("ROSETTA_SCENARIO") == "slow-water";
+var boil = slowWater ? 0.9 : 0.5; // seconds the water takes to boil
+var longestChain = slowWater ? "boil" : "chop then simmer"; // the chain of steps that takes longest
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture; // "0.5s", never "0,5s"
 var clock = Stopwatch.StartNew();
 
 Log("sequential dinner");
 var begin = clock.Elapsed;
-await Step("water", "boil", 0.5); // nothing else happens until the water boils
+await Step("water", "boil", boil); // nothing else happens until the water boils
 await MakeSauce();
 var sequential = clock.Elapsed - begin;
 Log($"sequential dinner ready after {sequential.TotalSeconds:F1}s: the sum of the steps");
 
 Log("concurrent dinner");
 begin = clock.Elapsed;
-var water = Step("water", "boil", 0.5); // a hot task: the water boils from here on
+var water = Step("water", "boil", boil); // a hot task: the water boils from here on
 await MakeSauce();
 await water;
 var concurrent = clock.Elapsed - begin;
-Log($"concurrent dinner ready after {concurrent.TotalSeconds:F1}s: the longest chain, chop then simmer");
+Log($"concurrent dinner ready after {concurrent.TotalSeconds:F1}s: the longest chain, {longestChain}");
 Log($"cooking concurrently saved {(sequential - concurrent).TotalSeconds:F1}s");
 
 async Task MakeSauce()

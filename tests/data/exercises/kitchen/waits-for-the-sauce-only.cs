@@ -1,0 +1,44 @@
+// The kitchen: the water's task is started but never awaited; the dinner waits for the sauce alone.
+// Right while the sauce takes longest; when the water is slower, the dinner is "ready" before the
+// water is, and the program ends before the water has boiled.
+using System.Diagnostics;
+using System.Globalization;
+
+// The kit's checker runs this program in scenarios too, named in ROSETTA_SCENARIO: in
+// "slow-water" the water boils for 0.9 s, longer than chopping then simmering (0.3 + 0.4 s).
+// Leave this part as it is.
+var slowWater = Environment.GetEnvironmentVariable("ROSETTA_SCENARIO") == "slow-water";
+var boil = slowWater ? 0.9 : 0.5; // seconds the water takes to boil
+var longestChain = slowWater ? "boil" : "chop then simmer"; // the chain of steps that takes longest
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture; // "0.5s", never "0,5s"
+var clock = Stopwatch.StartNew();
+
+Log("sequential dinner");
+var begin = clock.Elapsed;
+await Step("water", "boil", boil); // nothing else happens until the water boils
+await MakeSauce();
+var sequential = clock.Elapsed - begin;
+Log($"sequential dinner ready after {sequential.TotalSeconds:F1}s: the sum of the steps");
+
+Log("concurrent dinner");
+begin = clock.Elapsed;
+var water = Step("water", "boil", boil); // a hot task: the water boils from here on
+await MakeSauce(); // the sauce takes longest, so the water is done by now: or is it?
+var concurrent = clock.Elapsed - begin;
+Log($"concurrent dinner ready after {concurrent.TotalSeconds:F1}s: the longest chain, {longestChain}");
+Log($"cooking concurrently saved {(sequential - concurrent).TotalSeconds:F1}s");
+
+async Task MakeSauce()
+{
+    await Step("vegetables", "chop", 0.3);
+    await Step("sauce", "simmer", 0.4); // the sauce needs the chopped vegetables
+}
+
+async Task Step(string name, string verb, double seconds)
+{
+    Log($"{name}: started ({verb}, {seconds}s)");
+    await Task.Delay(TimeSpan.FromSeconds(seconds)); // a timer stands in for the waiting
+    Log($"{name}: finished"); // runs on a thread-pool thread: console apps have no event loop
+}
+
+void Log(string message) => Console.Write($"[{clock.Elapsed.TotalSeconds:F1}s] {message}\n");
