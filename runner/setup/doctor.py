@@ -61,6 +61,22 @@ def _parser(folder, registry: Registry) -> Item:
                                       for w, p in locked.items() if w), optional=True)
 
 
+def _built_parser(folder, registry: Registry) -> Item:
+    """A language's rules' parser that ./bootstrap builds with the host's .NET SDK (C#'s, on Roslyn) into the
+    folder's bin/: there, and newer than its source. Optional, as a parser on npm is."""
+    language = registry.languages.get(folder.parent.name)
+    what = f"{language.title if language else folder.parent.name} rules' parser"
+    if shutil.which("dotnet") is None:
+        return Item(what, False, "`dotnet` not found: install the .NET SDK (the rules that need it are left out)",
+                    optional=True)
+    built = [f.stat().st_mtime for f in (folder / "bin").glob("*.dll") if f.stem == "analyze"]
+    sources = [f.stat().st_mtime for f in folder.iterdir() if f.suffix in (".cs", ".csproj")]
+    if not built or max(sources) > built[0]:
+        return Item(what, False, f"not built, or older than its source: `./bootstrap` (dotnet build in "
+                                 f"{folder.relative_to(ROOT)})", optional=True)
+    return Item(what, True, "built, on the .NET SDK's Roslyn", optional=True)
+
+
 def check_all(registry: Registry) -> list[Item]:
     findings = []
     for module, package in LIBRARIES:
@@ -97,10 +113,8 @@ def check_all(registry: Registry) -> list[Item]:
                                 optional=True))
     findings += [_parser(lock.parent, registry)
                  for lock in sorted((ROOT / "runner" / "languages").glob("*/parser/package-lock.json"))]
-    from runner.run.analyses import csharp
-
-    why = csharp.missing()
-    findings.append(Item("C# rules' parser", why is None, why or "built, on the SDK's Roslyn", optional=True))
+    findings += [_built_parser(project.parent, registry)
+                 for project in sorted((ROOT / "runner" / "languages").glob("*/parser/*.csproj"))]
     bundle = CLASSROOM_EDITOR / "dist" / "editor.js"
     findings.append(Item("classroom's code editor", bundle.is_file(), str(bundle.relative_to(ROOT)) if bundle.is_file()
                          else f"`./bootstrap` builds it (npm ci and esbuild in {CLASSROOM_EDITOR.relative_to(ROOT)}); "
