@@ -1,9 +1,16 @@
 # Races without threads in Python: the whole withdrawal, read, approval and write, is written
 # inside one `async with` on the account's lock.
 import asyncio
+import os
 import time
 from dataclasses import dataclass, field
 
+# The kit's checker runs this program in scenarios too,
+# named in ROSETTA_SCENARIO: in "bob-first" Bob comes
+# first, and Alice after him. Leave this part as it is.
+CUSTOMERS = [("alice", 70), ("bob", 50)]
+if os.environ.get("ROSETTA_SCENARIO") == "bob-first":
+    CUSTOMERS = [("bob", 50), ("alice", 70)]
 start = time.perf_counter()
 
 
@@ -45,12 +52,13 @@ async def withdraw_in_turn(account: Account, who: str, amount: int) -> int:
 async def phase(number: int, title: str, withdrawal) -> None:
     log(f"{number}. {title}")
     account = Account(balance=100)
-    log("alice: started, wants 70")
-    alice = asyncio.create_task(withdrawal(account, "alice", 70))
-    await asyncio.sleep(0.2)  # bob comes to the other cash machine 0.2s later
-    log("bob: started, wants 50")
-    bob = asyncio.create_task(withdrawal(account, "bob", 50))
-    paid = await alice + await bob
+    (first, first_amount), (second, second_amount) = CUSTOMERS
+    log(f"{first}: started, wants {first_amount}")
+    early = asyncio.create_task(withdrawal(account, first, first_amount))
+    await asyncio.sleep(0.2)  # the second comes to the other cash machine 0.2s later
+    log(f"{second}: started, wants {second_amount}")
+    late = asyncio.create_task(withdrawal(account, second, second_amount))
+    paid = await early + await late
     verdict = "every update counted" if account.balance == 100 - paid else "an update was lost"
     log(f"{number}. paid out {paid} from 100, balance now {account.balance}: {verdict}")
 

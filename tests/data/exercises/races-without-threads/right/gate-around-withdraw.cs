@@ -4,6 +4,13 @@ using System.Globalization;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var clock = Stopwatch.StartNew();
+// The kit's checker runs this program in scenarios too,
+// named in ROSETTA_SCENARIO: in "bob-first" Bob comes
+// first, and Alice after him. Leave this part as it is.
+var ((first, firstAmount), (second, secondAmount)) =
+    Environment.GetEnvironmentVariable("ROSETTA_SCENARIO") == "bob-first"
+        ? (("bob", 50), ("alice", 70))
+        : (("alice", 70), ("bob", 50));
 
 await Phase(1, "two withdrawals from one account, no lock", Withdraw);
 await Phase(2, "the same, one at a time: a lock around read, approval and write", WithdrawInTurn);
@@ -40,12 +47,12 @@ async Task Phase(int number, string title, Func<Account, string, int, Task<int>>
 {
     Log($"{number}. {title}");
     var account = new Account(100);
-    Log("alice: started, wants 70");
-    var alice = withdrawal(account, "alice", 70);
-    await Task.Delay(TimeSpan.FromSeconds(0.2)); // bob comes to the other cash machine 0.2s later
-    Log("bob: started, wants 50");
-    var bob = withdrawal(account, "bob", 50);
-    var paid = await alice + await bob;
+    Log($"{first}: started, wants {firstAmount}");
+    var early = withdrawal(account, first, firstAmount);
+    await Task.Delay(TimeSpan.FromSeconds(0.2)); // the second comes to the other cash machine 0.2s later
+    Log($"{second}: started, wants {secondAmount}");
+    var late = withdrawal(account, second, secondAmount);
+    var paid = await early + await late;
     var verdict = account.Balance == 100 - paid ? "every update counted" : "an update was lost";
     Log($"{number}. paid out {paid} from 100, balance now {account.Balance}: {verdict}");
 }
