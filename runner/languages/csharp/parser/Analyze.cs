@@ -15,7 +15,8 @@ var findings = new Dictionary<string, List<object[]>>
     ["csharp-blocking-result"] = [], ["csharp-blocking-wait"] = [], ["csharp-wait-all"] = [],
     ["csharp-busy-wait"] = [], ["csharp-thread-sleep"] = [], ["csharp-async-void"] = [],
 };
-var waitAllInstead = new Dictionary<string, (string, string)>
+// Task.WaitAll and Task.WaitAny block a thread: what to await instead, and until when they block.
+var awaitInstead = new Dictionary<string, (string Instead, string Until)>
 {
     ["WaitAll"] = ("WhenAll", "every task has ended"), ["WaitAny"] = ("WhenAny", "one of the tasks has ended"),
 };
@@ -38,14 +39,15 @@ foreach (var node in root.DescendantNodes())
             break;
         case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "Wait" } wait }:
             var shown = Shown(wait.Expression);
+            // A call's result is a task (Task.WhenAll(...)); a name may be a task or a SemaphoreSlim.
             var instead = shown.EndsWith("...") ? "`await` it"
                 : wait.Expression is InvocationExpressionSyntax || shown.Contains('(') ? $"`await {shown}`"
                 : $"`await {shown}` (a task) or `await {shown}.WaitAsync()` (a SemaphoreSlim)";
             Add("csharp-blocking-wait", wait.OperatorToken, shown, instead);
             break;
-        case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } call
-            when IsOn(access, "Task") && waitAllInstead.TryGetValue(access.Name.Identifier.Text, out var then):
-            Add("csharp-wait-all", TypeToken(access), access.Name.Identifier.Text, then.Item1, then.Item2);
+        case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }
+            when IsOn(access, "Task") && awaitInstead.TryGetValue(access.Name.Identifier.Text, out var blocking):
+            Add("csharp-wait-all", TypeToken(access), access.Name.Identifier.Text, blocking.Instead, blocking.Until);
             break;
         case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "Sleep" } access }
             when IsOn(access, "Thread"):
@@ -110,8 +112,8 @@ void BusyWait(SyntaxToken keyword, string kind, ExpressionSyntax? condition, Sta
     var spinsOnTry = condition is not null && condition.DescendantNodesAndSelf().Any(node =>
         node is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: InvocationExpressionSyntax
         {
-            Expression: MemberAccessExpressionSyntax try_,
-        } } && Regex.IsMatch(try_.Name.Identifier.Text, @"^Try\w"))
+            Expression: MemberAccessExpressionSyntax tried,
+        } } && Regex.IsMatch(tried.Name.Identifier.Text, @"^Try\w"))
         && !awaitsIn(body) && !body.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call =>
             call.Expression is MemberAccessExpressionSyntax { Name.Identifier.Text: "Sleep" }
             or IdentifierNameSyntax { Identifier.Text: "Sleep" });
