@@ -25,7 +25,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from runner.classroom.checks import CheckQueue
+from runner.classroom.checks import Queue
 from runner.classroom.limits import MAX_BODY, ApiError, Limits, read_json, text_field
 from runner.classroom import report
 from runner.classroom.store import Kind, Learner, NameTaken, State, Store
@@ -60,7 +60,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_app(room: Room, store: Store, queue: CheckQueue, registry: Registry, lessons: dict[str, Lesson],
+def create_app(room: Room, store: Store, queue: Queue, registry: Registry, lessons: dict[str, Lesson],
                allowed_hosts: list[str] | None = None) -> Starlette:
     limits = Limits()
 
@@ -195,7 +195,7 @@ def create_app(room: Room, store: Store, queue: CheckQueue, registry: Registry, 
             raise ApiError(409, f"your {waiting[1].value} {waiting[0]} is not done yet: one check or run at a time")
         limits.check(who.id)
         submission_id = store.add_submission(who, slug, language, source, kind)  # on disk before it is queued
-        queue.submit(submission_id)
+        await queue.submit(submission_id)
         return JSONResponse({"id": submission_id, "state": "queued", "position": queue.position(submission_id)},
                             status_code=202)
 
