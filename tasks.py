@@ -16,6 +16,7 @@ from runner.run.cli import errors as _errors, task  # task: invoke's, with the k
 EXIT_FAILED, EXIT_ENVIRONMENT = 1, 3  # the others (README: Using it) are runner/run/commands.py's exit_for
 ROOT = Path(__file__).resolve().parent
 LANGUAGES = spoken_names()  # for the flags' help: "python, javascript or csharp"
+QUEUE = "redis://[:PASSWORD@]HOST:PORT/DB"  # a classroom's queue on Redis
 
 
 def _course(lesson: str | None = None):
@@ -138,8 +139,10 @@ def serve(c, port=8000, dir=None):
 
 @task(help={"port": "the port (default 8000; 0 picks a free one)", "room": "the room code (default: the database's, "
             "else a random one)", "host": "the address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: "
-            "the room's network)", "db": "the SQLite file of the room's records (default: results/classroom.sqlite)"})
-def classroom(c, port=None, room=None, host="127.0.0.1", db=None):
+            "the room's network)", "db": "the SQLite file of the room's records (default: results/classroom.sqlite)",
+            "queue": f"put the checks on the Redis queue {QUEUE}, which `invoke worker` processes on any machines "
+                     "serve (default: run them here, in this machine's Docker)"})
+def classroom(c, port=None, room=None, host="127.0.0.1", db=None, queue=None):
     """Serve a classroom: learners check exercises in a browser, the instructor watches (Ctrl-C stops it)."""
     with _errors():
         from runner.classroom.server import serve
@@ -147,7 +150,17 @@ def classroom(c, port=None, room=None, host="127.0.0.1", db=None):
         registry, lessons = _load()
         feedback = _screens()[2]
         serve(registry, lessons, port, room, host, Path(db or Path(c.rosetta.results) / "classroom.sqlite"),
-              feedback.say, feedback.warn)
+              queue or c.rosetta.queue, feedback.say, feedback.warn)
+
+
+@task(help={"queue": f"the classroom's --queue: {QUEUE}", "backend": "docker (learners' programs run only there)"})
+def worker(c, queue=None, backend="docker"):
+    """Run the checks of a classroom's queue on Redis with this machine's Docker engine (Ctrl-C stops it)."""
+    with _errors():
+        from runner.classroom.worker import work
+
+        feedback = _screens()[2]
+        work(*_load(), queue or c.rosetta.queue, backend, feedback.say, feedback.warn)
 
 
 @task(positional=["lesson"], help={
@@ -320,6 +333,6 @@ def test(c, k=None, x=False, quick=False, workers=None, lesson=None):
 
 
 ns = Collection(list_, run_lesson, run_all, new_lesson, exercise, check, hint, next_, render, serve, handout, images,
-                bench, doctor, clean, test, stress, classroom)
+                bench, doctor, clean, test, stress, classroom, worker)
 ns.configure({"rosetta": {"backend": "auto", "results": str(ROOT / "results"), "site": str(ROOT / "site"),
-                          "handouts": str(ROOT / "handouts")}})
+                          "handouts": str(ROOT / "handouts"), "queue": None}})

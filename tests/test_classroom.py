@@ -90,15 +90,16 @@ class Classroom:
         return err
 
 
-def start_classroom(db: Path, room: str = "TEST-ROOM", slots: int | None = None, own_owner: bool = False) -> Classroom:
+def start_classroom(db: Path, room: str = "TEST-ROOM", slots: int | None = None, own_owner: bool = False,
+                    queue: str | None = None, env: dict | None = None) -> Classroom:
     """`own_owner`: what its checks start on the engine is labelled with its own process, not the test session's,
-    so that what it leaves when killed can be told apart and removed."""
-    env = {**os.environ, **({"ASYNC_ROSETTA_SLOTS": str(slots)} if slots else {})}
+    so that what it leaves when killed can be told apart and removed. `queue`: its --queue (Redis)."""
+    env = {**os.environ, **({"ASYNC_ROSETTA_SLOTS": str(slots)} if slots else {}), **(env or {})}
     if own_owner:
         env.pop(OWNER_VARIABLE, None)
     process = subprocess.Popen([sys.executable, "-m", "invoke", "classroom", "--port", "0", "--room", room,
-                                "--db", str(db)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+                                "--db", str(db), *(["--queue", queue] if queue else [])], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     lines = [process.stdout.readline() for _ in range(4)]
     if not lines[-1]:
         process.kill()

@@ -27,7 +27,8 @@ MAY_USE = {
 # Where the Docker SDK may be imported: the one home of everything that talks to an engine.
 DOCKER_HOME = RUNNER / "sandbox" / "docker"
 MAX_LINES = 350  # a module longer than this does more than one job
-TASKS_MAX_LINES = 330  # thin tasks: flags, help and a call into runner/ (300 until `next` and `classroom`)
+TASKS_MAX_LINES = 340  # thin tasks: flags, help and a call into runner/ (300 until `next` and `classroom`, 330
+# until `worker`)
 
 
 def _modules() -> list[Path]:

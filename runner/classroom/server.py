@@ -11,7 +11,7 @@ import uvicorn
 
 from runner import KitError
 from runner.classroom.app import EDITOR, Room, create_app
-from runner.classroom.checks import CheckQueue
+from runner.classroom.checks import CheckQueue, Queue
 from runner.classroom.store import Store
 from runner.model.languages import Registry
 from runner.model.lesson import Lesson
@@ -65,7 +65,7 @@ class Server(uvicorn.Server):
     """uvicorn's server, which tells the check queue when it starts to stop: a long poll then ends at once
     instead of holding the stop up (uvicorn waits for every open request)."""
 
-    def __init__(self, config: uvicorn.Config, queue: CheckQueue):
+    def __init__(self, config: uvicorn.Config, queue: Queue):
         super().__init__(config)
         self.queue = queue
 
@@ -74,15 +74,29 @@ class Server(uvicorn.Server):
         super().handle_exit(sig, frame)
 
 
+def check_queue(registry: Registry, lessons: dict[str, Lesson], store: Store, code: str, queue_url: str | None,
+                say: Progress, warn: Progress) -> Queue:
+    """Checks in Docker (learners' programs are not trusted: never locally): this machine's engine, or with
+    `queue_url` the engines of the `invoke worker` processes serving that Redis queue."""
+    if queue_url is None:
+        backend = choice.ready("docker", list(registry.languages.values()), warn, say)
+        return CheckQueue(store, registry, lessons, backend)
+    from runner.classroom.remote import RemoteQueue
+
+    queue = RemoteQueue(store, queue_url, lessons, code)
+    if not queue.workers():
+        warn(f"no `invoke worker --queue {queue.url}` serves the queue yet: checks wait on it until one starts")
+    return queue
+
+
 def serve(registry: Registry, lessons: dict[str, Lesson], port, room: str | None, host: str, db: Path,
-          say: Progress, warn: Progress) -> None:
-    """Run the classroom until Ctrl-C: checks in Docker (learners' programs are not trusted: never locally)."""
+          queue_url: str | None, say: Progress, warn: Progress) -> None:
+    """Run the classroom until Ctrl-C, its checks run here or by the workers of a queue on Redis."""
     port = port_number(port)
     store = Store(db)
     code = room_code(room, store)
     secret = store.setting("instructor", secrets.token_urlsafe(18))
-    backend = choice.ready("docker", list(registry.languages.values()), warn, say)
-    queue = CheckQueue(store, registry, lessons, backend)
+    queue = check_queue(registry, lessons, store, code, queue_url, say, warn)
     if not (EDITOR / "editor.js").is_file():
         warn(f"the code editor is not built ({EDITOR / 'editor.js'}): learners get a plain text box until "
              "`./bootstrap` builds it")
@@ -91,7 +105,7 @@ def serve(registry: Registry, lessons: dict[str, Lesson], port, room: str | None
     address = f"http://{f'[{shown}]' if ':' in shown else shown}:{sock.getsockname()[1]}"
     app = create_app(Room(code, secret), store, queue, registry, lessons,
                      allowed_hosts=list(LOOPBACK) if host in LOOPBACK else None)
-    print(f"classroom {code}: {len(lessons)} lessons, checks in Docker, {queue.at_once} at once; records in {db}")
+    print(f"classroom {code}: {len(lessons)} lessons, {queue.where}; records in {db}")
     print(f"learners:   {address}/?room={code}")
     print(f"instructor: {address}/instructor#{secret}")
     print(f"the instructor's secret (for the API's `Authorization: Bearer`): {secret}", flush=True)
@@ -102,5 +116,5 @@ def serve(registry: Registry, lessons: dict[str, Lesson], port, room: str | None
     config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False, lifespan="on")
     Server(config, queue).run(sockets=[sock])
     left = sum(1 for s in store.submissions(kind=None) if s.state.value != "done")
-    print(f"classroom {code} stopped" + (f"; {left} check(s) or run(s) not done are kept and run when it starts again"
-                                         if left else ""), flush=True)
+    print(f"classroom {code} stopped" + (f"; {left} check(s) or run(s) not done {queue.left}" if left else ""),
+          flush=True)

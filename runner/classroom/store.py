@@ -171,6 +171,12 @@ class Store:
             db.execute("UPDATE submissions SET state = ?, started_at = ? WHERE id = ?",
                        (State.RUNNING.value, time.time(), submission_id))
 
+    def back_to_queue(self, submission_id: int) -> None:
+        """Queued again after it had started: its worker stopped (a queue on Redis tries it once more)."""
+        with self._db() as db:
+            db.execute("UPDATE submissions SET state = ?, started_at = NULL WHERE id = ? AND state = ?",
+                       (State.QUEUED.value, submission_id, State.RUNNING.value))
+
     def finish(self, submission_id: int, verdict: dict) -> None:
         run = verdict.get("run") or {}
         with self._db() as db:
