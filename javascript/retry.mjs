@@ -3,7 +3,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 
 const API_URL = process.env.API_URL ?? "http://127.0.0.1:8080";
-const TRIES = 3, PER_TRY = 0.4, BACKOFF = 0.3, CANCEL_AFTER = 1.1; // seconds
+const TRIES = 3, PER_TRY = 0.4, BACKOFF = 0.3; // seconds
+// In the scenario "early-cancel" (ROSETTA_SCENARIO), the
+// user cancels during try 2.
+const CANCEL_AFTER = process.env.ROSETTA_SCENARIO
+  === "early-cancel" ? 0.6 : 1.1;
 let start = performance.now();
 const seconds = () => (performance.now() - start) / 1000;
 const log = (message) => console.log(`[${seconds().toFixed(1)}s] ${message}`);
@@ -61,7 +65,7 @@ const user = new AbortController();
 const retrying = getForecast(user.signal);
 await sleep(CANCEL_AFTER * 1000);
 log("user: cancel");
-user.abort(); // the pause's timer rejects with an AbortError at once
+user.abort(); // the try's fetch, or the pause's timer, rejects at once
 try {
   await retrying;
 } catch (error) {

@@ -9,6 +9,10 @@ from urllib.parse import urlsplit
 
 API_URL = os.environ.get("API_URL", "http://127.0.0.1:8080")
 TRIES, PER_TRY, BACKOFF, CANCEL_AFTER = 3, 0.4, 0.3, 1.1  # back-off: 0.3s, then 0.6s
+# In the scenario "early-cancel" (ROSETTA_SCENARIO), the
+# user cancels during try 2.
+if os.environ.get("ROSETTA_SCENARIO") == "early-cancel":
+    CANCEL_AFTER = 0.6
 start = time.perf_counter()
 
 

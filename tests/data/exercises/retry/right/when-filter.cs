@@ -6,7 +6,11 @@ using System.Net;
 using System.Text.Json.Nodes;
 
 const int Tries = 3;
-const double PerTry = 0.4, Backoff = 0.3, CancelAfter = 1.1; // seconds
+const double PerTry = 0.4, Backoff = 0.3; // seconds
+// In the scenario "early-cancel" (ROSETTA_SCENARIO), the
+// user cancels during try 2.
+var cancelAfter = Environment.GetEnvironmentVariable(
+    "ROSETTA_SCENARIO") == "early-cancel" ? 0.6 : 1.1;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture; // "0.3s", not "0,3s"
 var api = new HttpClient { BaseAddress = new Uri(Environment.GetEnvironmentVariable("API_URL") ?? "http://127.0.0.1:8080") };
 // A first request pays one-off costs (JIT): the clock starts after it.
@@ -17,10 +21,10 @@ Log($"1. a forecast: up to {Tries} tries of at most {PerTry}s, {Backoff}s apart,
 var answer = await GetForecast(CancellationToken.None); // a token nobody cancels
 Log($"1. the forecast, after the API counted {answer["calls"]} calls with this request's key");
 
-Log($"2. the same again, and the user cancels after {CancelAfter}s");
+Log($"2. the same again, and the user cancels after {cancelAfter}s");
 using var user = new CancellationTokenSource();
 var retrying = GetForecast(user.Token);
-await Task.Delay(TimeSpan.FromSeconds(CancelAfter));
+await Task.Delay(TimeSpan.FromSeconds(cancelAfter));
 Log("user: cancel");
 await user.CancelAsync();
 try
