@@ -34,7 +34,7 @@ from runner.run import bench as kit_bench
 from runner.run.bench import Bench, Figure, Target
 from runner.sandbox.backend import Backend, Progress
 
-LESSON = "kitchen"  # 1.9 s of sleeps: what a learner runs in the first exercise
+LESSON = "kitchen"  # 1.9 s of sleeps (2.5 s in its scenario): what a learner runs in the first exercise
 CROWD = 30  # a classroom's checks at once
 CROWD_WITHIN_S = 45.0
 EXTRA_MS = {"csharp": 800.0}  # what the classroom may add to the program's own time (a build, for C#) ...
@@ -53,7 +53,10 @@ class Checked:
 
     @property
     def process_ms(self) -> float:
-        return float((self.verdict.get("run") or {}).get("process_ms") or 0)
+        """The program's process time: in the longest of its scenarios, which ran side by side."""
+        runs = [scenario.get("run") or {} for scenario in self.verdict.get("scenarios") or []]
+        runs = runs or [self.verdict.get("run") or {}]
+        return float(max(run.get("process_ms") or 0 for run in runs))
 
 
 class Client:
@@ -130,8 +133,9 @@ def measure(registry: Registry, lessons: dict[str, Lesson], backend: Backend, re
     lesson, languages = lessons[LESSON], list(registry.languages.values())
     figures: list[Figure] = []
     with classroom(registry, lessons, backend) as client:
-        token = client.join("bench")
         for language in languages:
+            # A learner per language: one learner's checks, back to back, would meet the per-learner rate limit.
+            token = client.join(f"bench {language.name}")
             progress(f"classroom: {LESSON} in {language.title}, {repeat} checks one at a time")
             _judged(client.check(token, language.name, _source(lesson, language)))  # images, compiler: warm
             checks = [_judged(client.check(token, language.name, _source(lesson, language))) for _ in range(repeat)]
