@@ -21,8 +21,8 @@ def bench_tables(result, registry: Registry) -> list[Table]:
     per_language = Table(title=f"One run of an example, wall time in ms: median (min-max) of {result.repeat}",
                          box=box.SIMPLE_HEAVY)
     per_language.add_column("language")
-    for name in columns:
-        per_language.add_column(name, justify="right")
+    for name in columns:  # on a narrow terminal a figure wraps: never cut to "…"
+        per_language.add_column(name, justify="right", overflow="fold")
     for language in registry.languages.values():
         per_language.add_row(language.title, *(_figure_cell(result.figure(name, language.name)) for name in columns))
     course = Table(title="run-all on Docker (all lessons, all languages), s", box=box.SIMPLE_HEAVY)
