@@ -40,10 +40,11 @@ print("to stderr", file=sys.stderr)
 
 
 def _box(image: str, command: list[str], files: dict[str, bytes], **limits) -> Sandbox:
-    """A sandbox of a kind of this test's own (its memory limit): other tests' runs never take its."""
-    memory = limits.pop("memory_mb", 200 + uuid.uuid4().int % 50)
+    """A sandbox of a kind of this test's own (its CPU weight, which changes nothing else here): other tests'
+    runs never take its."""
+    limits.setdefault("cpu_shares", 2000 + uuid.uuid4().int % 200_000)
     return Sandbox(image=image, command=command, labels={KIT_LABEL: KIT}, env={"GREETING": "hello there"},
-                   memory_mb=memory, pids=48, files=files, **limits)
+                   memory_mb=200, pids=48, files=files, **limits)
 
 
 def _waiting(client, box: Sandbox) -> list[str]:
@@ -124,7 +125,7 @@ def test_a_run_with_a_line_break_in_a_word_or_with_the_pool_off_starts_its_own(d
         assert run_sandboxed(client, box, pool.Pool()).stdout == "one\ntwo\n"
         assert len(_waiting(client, box)) == 1  # a line break cannot travel in the one line it waits for
         monkeypatch.setenv(pool.SWITCH, "off")
-        single = _box(python_image, ["python3", "-c", "print('one')"], {}, memory_mb=box.memory_mb)
+        single = _box(python_image, ["python3", "-c", "print('one')"], {}, cpu_shares=box.cpu_shares)
         assert run_sandboxed(client, single, pool.Pool()).stdout == "one\n"
         assert len(_waiting(client, box)) == 1
     finally:
@@ -148,7 +149,7 @@ def test_an_unused_sandbox_ends_itself_and_the_next_fill_replaces_it(docker_back
         _clear(client, box)
 
 
-def test_clean_spares_a_sandbox_taken_by_a_running_process_and_removes_a_dead_ones(docker_backend, python_image):
+def test_clean_spares_a_waiting_sandbox_and_one_taken_by_a_running_process_not_a_dead_ones(docker_backend, python_image):
     from runner.sandbox.docker.reaper import owner_still_running, remove_leftovers
 
     client = docker_backend.client
@@ -161,9 +162,11 @@ def test_clean_spares_a_sandbox_taken_by_a_running_process_and_removes_a_dead_on
         client.api.rename(mine, pool.taken_name("a-run"))
         host, _, run, rest = pool.taken_name("a-run").split("_")  # as a process now gone would have named it
         client.api.rename(theirs, "_".join([host, str(gone.pid), run, rest]))
+        pool.fill(client, box, 1)
+        waiting = _waiting(client, box)
         remove_leftovers(client, {pool.KIND_LABEL: pool.kind(box)}, spare=owner_still_running)
         left = [c["Id"] for c in listed(client, {"label": [f"{pool.KIND_LABEL}={pool.kind(box)}"]})]
-        assert left == [mine]
+        assert sorted(left) == sorted([mine, *waiting])  # the taker's, and the one that waits for a run
         assert OWNER_LABEL not in (listed(client, {"id": [mine]})[0].get("Labels") or {})  # no run's label on it
     finally:
         _clear(client, box)

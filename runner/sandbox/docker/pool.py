@@ -88,6 +88,13 @@ def taken_name(run: str) -> str:
     return f"{TAKEN}{_word(platform.node())}_{os.getpid()}_{_word(run)}_{uuid.uuid4().hex[:8]}"
 
 
+def waits(container: dict) -> bool:
+    """Whether a container the engine lists is a sandbox started ahead that waits for a run (not left behind:
+    the reaper spares it; one that ended is removed)."""
+    names = [name.lstrip("/") for name in container.get("Names") or []]
+    return container.get("State") == "running" and any(name.startswith(PREFIX) for name in names)
+
+
 def owner_of(container: dict) -> dict[str, str]:
     """A taken sandbox's owner label, read from its name, for the reaper (a run's own containers carry
     theirs); nothing for any other container."""

@@ -30,11 +30,12 @@ def leftovers(client, labels: dict[str, str] | None = None) -> dict[str, list[st
 def remove_leftovers(client, labels: dict[str, str] | None = None,
                      spare: Callable[[dict[str, str]], bool] = lambda _: False) -> dict[str, list[str]]:
     """Remove what `leftovers` finds (a container first, then the volume it used), except what has labels
-    that `spare` says belong to a run still going (a sandbox started ahead of time: its taker's, if taken)."""
+    that `spare` says belong to a run still going (a sandbox started ahead of time: its taker's, if taken; one
+    that waits for a run is never left behind)."""
     removed = {"containers": [], "volumes": []}
     with doing("removing what the kit left behind"):
         for container in listed(client, _filters(labels)):
-            if not spare({**(container.get("Labels") or {}), **pool.owner_of(container)}):
+            if not pool.waits(container) and not spare({**(container.get("Labels") or {}), **pool.owner_of(container)}):
                 remove_id(client, container["Id"])
                 removed["containers"].append(name_of(container))
         for volume in client.api.volumes(filters=_filters(labels)).get("Volumes") or []:
