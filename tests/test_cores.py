@@ -13,7 +13,7 @@ from rich.console import Console
 from runner.model.lessons import load_lessons
 from runner.model.results import NOT_RUN_HERE, RunResult, Status
 from runner.publish.terminal import show_lesson
-from runner.run import workflow
+from runner.run import verdicts, workflow
 from runner.sandbox import cores
 from tests.conftest import make_lesson
 
@@ -112,7 +112,74 @@ def test_a_run_that_waited_for_a_cpu_in_a_lesson_that_needs_cores_is_run_again_w
     waited = RunResult(language="python", backend="local", status=Status.OK, stdout="[0.0s] one at a time\n",
                        stall_ms=200.0)
     two_cores = _lesson(tmp_path, registry, 2)
-    why = workflow.crowded(two_cores, waited)
+    why = verdicts.crowded(two_cores, waited)
     assert why == "programs waited 0.20 s for a CPU during the run, and the lesson needs 2 free cores"
-    assert workflow.crowded(two_cores, waited.with_(stall_ms=10.0)) == ""  # the machine was quiet
-    assert workflow.crowded(lessons["kitchen"], waited) == ""  # other lessons: only lateness the load explains
+    assert verdicts.crowded(two_cores, waited.with_(stall_ms=10.0)) == ""  # the machine was quiet
+    assert verdicts.crowded(lessons["kitchen"], waited) == ""  # other lessons: only lateness the load explains
+
+
+@pytest.mark.parametrize("other_cpu_ms, process_ms, needed, taken", [
+    (20.0, 1000.0, 2, False),  # a quiet machine's daemons and the kit: 0.02 cores
+    (190.0, 1000.0, 2, False),
+    (450.0, 1000.0, 2, True),  # a core taken for 0.45 s of a 1 s run
+    (450.0, 1000.0, 1, False) if COUNT >= 2 else (450.0, 1000.0, 1, True),
+    (None, 1000.0, 2, False),  # not measured: nothing is claimed
+    (450.0, None, 2, False),
+])
+def test_other_work_during_a_run_takes_cores_beyond_a_fifth_of_one(other_cpu_ms, process_ms, needed, taken):
+    said = cores.taken_during(other_cpu_ms, process_ms, min(needed, COUNT))
+    assert bool(said) == (taken and needed <= COUNT), said
+    if said:
+        assert said == (f"other work took {other_cpu_ms / process_ms:.2f} of this machine's {COUNT} cores on "
+                        f"average while it ran ({other_cpu_ms / 1000:.2f} s of CPU time in {process_ms / 1000:.2f} s)")
+
+
+def test_a_run_alone_short_of_cores_is_not_judged_but_a_wrong_program_stays_wrong(tmp_path, registry):
+    two_cores = _lesson(tmp_path, registry, COUNT)
+    reference = "[0.0s] ran\n"
+    had_them = RunResult(language="python", backend="docker", status=Status.OK, stdout="[0.9s] ran\n",
+                         process_ms=1000.0, cpu_ms=1000.0, other_cpu_ms=30.0, rerun="in the first run ...")
+    short = had_them.with_(other_cpu_ms=600.0)
+    assert verdicts.short_of_cores(two_cores, reference, had_them) == had_them  # the cores were there: it differs
+    assert verdicts.short_of_cores(two_cores, reference, short.with_(stdout=reference)).status is Status.OK
+    not_judged = verdicts.short_of_cores(two_cores, reference, short)
+    assert not_judged.status is Status.NOT_RUN and not not_judged.status.judged
+    assert not_judged.message.startswith(f"not judged: other work took 0.60 of this machine's {COUNT} cores on "
+                                         "average while it ran (0.60 s of CPU time in 1.00 s), and the lesson "
+                                         f"needs {COUNT} free cores; run it when the machine is quieter"), not_judged
+    assert verdicts.crowded(two_cores, short.with_(stall_ms=0.0)).startswith("other work took 0.60 of ")
+    kitchen = load_lessons(registry)["kitchen"]
+    assert verdicts.short_of_cores(kitchen, reference, short) == short  # lessons that need no cores: as ever
+
+
+SPIN_ONE_SECOND = ("import time\nend = time.monotonic() + 1.0\nwhile time.monotonic() < end: pass\n"
+                   "print('[1.0s] spun')\n")
+
+
+def _spin(tmp_path, registry, backend, **run):
+    make_lesson(tmp_path, "spin", {"python/spin.py": SPIN_ONE_SECOND}, expected="[1.0s] spun")
+    report = workflow.run_lesson(load_lessons(registry, tmp_path / "lessons")["spin"], registry.select("python"),
+                                 backend, **run)
+    (python,) = report.runs
+    assert python.status is Status.OK, python
+    return python
+
+
+@pytest.mark.serial  # it keeps a core busy, and measures what else the machine did
+@pytest.mark.parametrize("backend_name, warm", [pytest.param("local", False, marks=pytest.mark.local),
+                                                pytest.param("docker", True, marks=pytest.mark.docker),
+                                                pytest.param("docker", False, marks=pytest.mark.docker)])
+def test_a_run_reports_its_own_cpu_time_and_what_other_work_took_meanwhile(backend_name, warm, tmp_path, registry,
+                                                                          request, no_leftovers):
+    """In each kind of sandbox: the local backend's process, a warm container's exec, a container of its own."""
+    backend = request.getfixturevalue(f"{backend_name}_backend")
+    run = {"warm": warm}
+    quiet = _spin(tmp_path / "quiet", registry, backend, **run)
+    # The program spins for 1 s: about a core of its own, whatever the start-up adds.
+    assert 800 <= quiet.cpu_ms <= quiet.process_ms * 1.1 + 50, quiet
+    assert quiet.other_cpu_ms is not None and quiet.other_cpu_ms < quiet.process_ms, quiet
+    with hog():
+        busy = _spin(tmp_path / "busy", registry, backend, **run)
+    # A core spun by another process all along: at least half a core's worth more than before, never the program's.
+    assert busy.other_cpu_ms >= quiet.other_cpu_ms + 0.5 * busy.process_ms, (quiet, busy)
+    assert busy.cpu_ms >= 500, busy

@@ -66,6 +66,7 @@ def test_a_lesson_that_needs_cores_runs_its_languages_alone(tmp_path, registry, 
     loaded = load_lessons(registry, tmp_path / "lessons")
     assert not loaded["plain"].needs and not loaded["plain"].runs_alone and not loaded["plain"].runs_exclusive
     assert loaded["parallel"].needs.cores == 2 and loaded["parallel"].runs_alone and loaded["parallel"].runs_exclusive
+    assert lessons["parallelism"].needs.cores == 2
 
 
 def test_unknown_lesson_names_the_lessons_and_a_near_miss(lessons):

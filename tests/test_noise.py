@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from runner.run import checker, workflow
+from runner.run import checker, verdicts, workflow
 from runner.sandbox import noise
 from runner.model.lessons import CompareRules, load_lessons
 from runner.model.results import RunResult, Status
@@ -39,9 +39,9 @@ def test_what_the_load_explains(latest, earliest, stall, explained):
 
 def test_a_late_run_on_a_busy_machine_is_put_down_to_the_load():
     late = "[0.2s] started\n[0.5s] finished\n"
-    why = workflow.late_by_load(EXPECTED, run(late, 150.0), RULES)
+    why = verdicts.late_by_load(EXPECTED, run(late, 150.0), RULES)
     assert "0.2 s late" in why and "0.15 s" in why
-    assert workflow.late_by_load(EXPECTED, run(late, 0.0), RULES) == ""
+    assert verdicts.late_by_load(EXPECTED, run(late, 0.0), RULES) == ""
 
 
 @pytest.mark.parametrize("other", [
@@ -50,13 +50,13 @@ def test_a_late_run_on_a_busy_machine_is_put_down_to_the_load():
     "[0.2s] started\n",                        # a line missing
 ])
 def test_anything_but_lateness_is_never_put_down_to_the_load(other):
-    assert workflow.late_by_load(EXPECTED, run(other, 5000.0), RULES) == ""
+    assert verdicts.late_by_load(EXPECTED, run(other, 5000.0), RULES) == ""
 
 
 def test_a_diff_that_is_one_shift_is_shown_as_that_one_fact(tmp_path, registry):
     make_lesson(tmp_path, "shift", {"python/shift.py": "print()\n"}, expected=EXPECTED.strip())
     lesson = load_lessons(registry, tmp_path / "lessons")["shift"]
-    equivalent, text, _ = workflow.verdict(lesson, [run("[0.0s] started\n[0.5s] finished\n", 0.0)])
+    equivalent, text, _ = verdicts.verdict(lesson, [run("[0.0s] started\n[0.5s] finished\n", 0.0)])
     assert not equivalent
     assert "python: every line from line 2" in text and "0.2 s late" in text and "@@" not in text
 
@@ -142,7 +142,7 @@ def test_a_docker_run_reports_the_machines_cpu_wait(docker_backend, lessons, reg
 def test_a_duration_that_shrinks_with_a_late_stamp_is_still_put_down_to_the_load():
     expected = "[0.0s] started\n[0.6s] ready after 0.6s\n[0.6s] saved 0.7s\n"
     late = "[0.0s] started\n[0.8s] ready after 0.8s\n[0.8s] saved 0.5s\n"
-    assert "0.2 s late" in workflow.late_by_load(expected, run(late, 300.0), RULES)
+    assert "0.2 s late" in verdicts.late_by_load(expected, run(late, 300.0), RULES)
 
 
 def test_a_learners_output_late_by_one_amount_is_told_as_that_fact(tmp_path, registry):
@@ -161,8 +161,8 @@ def test_a_learners_output_late_by_one_amount_is_told_as_that_fact(tmp_path, reg
 
 def test_with_no_expected_output_the_first_run_may_be_the_late_one():
     reference = run("[0.2s] started\n[0.5s] finished\n", 150.0)  # late itself
-    assert "0.2 s late" in workflow.late_by_load(reference.stdout, run(EXPECTED, 0.0), RULES, reference)
-    assert workflow.late_by_load(reference.stdout, run(EXPECTED, 0.0), RULES, reference.with_(stall_ms=0.0)) == ""
+    assert "0.2 s late" in verdicts.late_by_load(reference.stdout, run(EXPECTED, 0.0), RULES, reference)
+    assert verdicts.late_by_load(reference.stdout, run(EXPECTED, 0.0), RULES, reference.with_(stall_ms=0.0)) == ""
 
 
 # gather on a machine at a load of 11: two timers fired late, to the same moment, in the other order.
@@ -173,8 +173,8 @@ SWAPPED_LATE = ("[0.0s] asking\n[0.4s] cairo: finished\n[0.4s] lima: finished\n[
 
 
 def test_lines_that_changed_places_by_being_late_are_put_down_to_the_load():
-    assert "0.3 s late" in workflow.late_by_load(GATHER, run(SWAPPED_LATE, 1300.0), RULES)
-    assert workflow.late_by_load(GATHER, run(SWAPPED_LATE, 0.0), RULES) == ""  # a quiet machine: a real fault
+    assert "0.3 s late" in verdicts.late_by_load(GATHER, run(SWAPPED_LATE, 1300.0), RULES)
+    assert verdicts.late_by_load(GATHER, run(SWAPPED_LATE, 0.0), RULES) == ""  # a quiet machine: a real fault
 
 
 @pytest.mark.parametrize("other", [
@@ -184,4 +184,4 @@ def test_lines_that_changed_places_by_being_late_are_put_down_to_the_load():
     "[0.0s] asking\n[0.4s] cairo: finished\n[0.4s] cairo: finished\n[0.4s] oslo: finished\n[0.4s] all answers\n",
 ])
 def test_a_reordering_that_lateness_cannot_make_is_never_put_down_to_the_load(other):
-    assert workflow.late_by_load(GATHER, run(other, 5000.0), RULES) == ""
+    assert verdicts.late_by_load(GATHER, run(other, 5000.0), RULES) == ""

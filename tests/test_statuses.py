@@ -18,7 +18,7 @@ from runner.model.store import ResultsStore
 from runner.publish import terminal
 from runner.publish.pages import NOT_RUN_STYLE
 from runner.publish.render import TEMPLATES, render_site
-from runner.run import checker, workflow
+from runner.run import checker, verdicts
 from tests.conftest import make_lesson
 
 CSS = (TEMPLATES / "site.css").read_text()
@@ -68,7 +68,7 @@ def test_only_the_statuses_judged_count_in_the_verdict(tmp_path, registry):
     lesson = load_lessons(registry, tmp_path / "lessons")["judged"]
     for status in Status:
         other = _run("javascript", status)
-        equivalent, diff, _ = workflow.verdict(lesson, [_run("python", Status.OK), other])
+        equivalent, diff, _ = verdicts.verdict(lesson, [_run("python", Status.OK), other])
         assert equivalent == bool(other) == (status is Status.OK or not status.judged), (status, diff)
 
 
@@ -91,14 +91,14 @@ from runner.model.results import LessonReport, RunResult, Status, host_facts
 from runner.model.store import ResultsStore
 from runner.publish import terminal
 from runner.publish.render import render_handout
-from runner.run import checker, workflow
+from runner.run import checker, verdicts
 
 registry = load_registry()
 lessons = load_lessons(registry)
 slow = Status("slow")
 runs = (RunResult(language="python", backend="local", status=Status.OK, stdout="[0.0s] start\\n"),
         RunResult(language="javascript", backend="local", status=slow, message="the run took: 9 s"))
-assert not workflow.verdict(lessons["kitchen"], list(runs))[0] and not runs[1]
+assert not verdicts.verdict(lessons["kitchen"], list(runs))[0] and not runs[1]
 report = LessonReport(lesson="kitchen", title="Kitchen", equivalent=False, diff="", runs=runs, backend="local",
                       host=host_facts())
 out = io.StringIO()

@@ -1,4 +1,4 @@
-"""The workflow's own judgements: lines whose order varied between repeats, shown to the lesson's author."""
+"""The verdicts' own judgements: lines whose order varied between repeats, shown to the lesson's author."""
 from __future__ import annotations
 
 import io
@@ -6,7 +6,7 @@ import io
 from rich.console import Console
 
 from runner.publish import terminal
-from runner.run import workflow
+from runner.run import verdicts
 from runner.model.lessons import load_lessons
 from runner.model.results import LessonReport, RunResult, Status
 from tests.conftest import make_lesson
@@ -27,21 +27,21 @@ def _lesson(tmp_path, registry, extra: str = ""):
 
 def test_lines_that_swapped_between_repeats_are_named(tmp_path, registry):
     lesson = _lesson(tmp_path, registry)
-    assert workflow.order_varied(lesson, _runs(ONE, ONE)) == {}
-    assert workflow.order_varied(lesson, _runs(ONE, OTHER, ONE)) == {
+    assert verdicts.order_varied(lesson, _runs(ONE, ONE)) == {}
+    assert verdicts.order_varied(lesson, _runs(ONE, OTHER, ONE)) == {
         "python": ("[#s] a: finished", "[#s] b: finished")}
 
 
 def test_lines_declared_simultaneous_may_swap(tmp_path, registry):
     lesson = _lesson(tmp_path, registry, "compare:\n  same_time_as_set: true\n")
-    assert workflow.order_varied(lesson, _runs(ONE, OTHER)) == {}
+    assert verdicts.order_varied(lesson, _runs(ONE, OTHER)) == {}
 
 
 def test_the_terminal_says_which_lines_varied(tmp_path, registry):
     lesson = _lesson(tmp_path, registry)
     runs = _runs(ONE, OTHER)
     report = LessonReport(lesson="order", title="order", equivalent=True, diff="", runs=tuple(runs),
-                          backend="local", order_varied=workflow.order_varied(lesson, runs))
+                          backend="local", order_varied=verdicts.order_varied(lesson, runs))
     out = io.StringIO()
     terminal.show_lesson(Console(file=out, width=120), report, registry)
     text = out.getvalue()

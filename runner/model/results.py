@@ -52,7 +52,8 @@ class Status(str, enum.Enum):
     MISSING = _row("missing", "quiet", "the lesson has no example in that language", judged=False)
     SKIPPED = _row("skipped", "warn", "the runtime is older than the lesson requires", judged=False)
     NOT_RUN = _row("not_run", "warn", "the machine could not give it the free cores the lesson needs (`needs:`): "
-                   "a machine with fewer cores, or one kept busy by other work; it was not started", judged=False)
+                   "a machine with fewer cores, or one kept busy by other work; it was not started, or, when other "
+                   "work took some of them while it ran again alone, its output was not judged", judged=False)
     ERROR = _row("error", "broken", "the run could not happen: the kit or its engine failed, or the example "
                  "file is unusable (empty, not UTF-8, over 1 MB, unreadable)")
 
@@ -93,6 +94,8 @@ class RunResult:
     wall_ms: float | None = None  # the run as the backend saw it: process plus sandbox overhead
     peak_memory_bytes: int | None = None
     stall_ms: float | None = None  # the machine's CPU wait during the run (runner/sandbox/noise.py); None: unknown
+    cpu_ms: float | None = None  # the program's own CPU time, all its threads and processes; None: unknown
+    other_cpu_ms: float | None = None  # CPU time the rest of the machine took during the run (noise.others_ms)
     rerun: str = ""  # why this is a second run, alone (slots.exclusive_run); empty for a first run
     runtime_version: str | None = None
     image: str | None = None

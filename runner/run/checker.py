@@ -7,7 +7,7 @@ from pathlib import Path
 from runner import KitError
 from runner.model import compare, crash, diagnosis
 from runner.sandbox import noise
-from runner.run import static_checks, workflow
+from runner.run import static_checks, verdicts, workflow
 from runner.sandbox.backend import Backend, Progress
 from runner.model.languages import Language
 from runner.model.lesson import DEFAULT_SCENARIO, Scenario
@@ -185,7 +185,7 @@ def _late_by_load(lesson: Lesson, scenario: Scenario, run: RunResult) -> str:
     if not _timing_and_output(lesson, scenario, run):
         return ""
     if scenario.expected is not None and not compare.matches(scenario.expected, run.stdout, lesson.compare)[0]:
-        return workflow.late_by_load(scenario.expected, run, lesson.compare)  # covers its last time stamp too
+        return verdicts.late_by_load(scenario.expected, run, lesson.compare)  # covers its last time stamp too
     late = _too_slow(lesson, scenario, run)  # the output is right; only the time is long
     return (f"it finished {late:.1f} s later than allowed while {noise.describe(run.stall_ms)}"
             if noise.explains(late, 0.0, run.stall_ms, 0.0) else "")

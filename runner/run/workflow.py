@@ -10,12 +10,13 @@ from typing import Callable
 
 from runner import ROOT, KitError
 from runner.model import compare
-from runner.sandbox import cores, noise, slots
+from runner.sandbox import cores, slots
 from runner.sandbox.backend import Backend, BackendUnavailable, Progress, shown_paths, too_old
 from runner.sandbox.run_context import RunContext
 from runner.model.languages import Language, load_registry
 from runner.model.lesson import SCENARIO_VARIABLE
 from runner.model.lessons import Lesson
+from runner.run import verdicts
 from runner.run.prebuild import Prebuilder
 from runner.model.results import LessonReport, RunResult, Status, host_facts, now
 from runner.model.services import SERVICES, RunningService
@@ -111,85 +112,6 @@ def _at_once(one: Callable[[int, str | None], RunResult], runs: list[tuple[int, 
             raise
 
 
-def _reference(lesson: Lesson, ok: list[RunResult]) -> tuple[str, str, RunResult | None]:
-    """What every run is compared with: the lesson's expected output, or else the first run that ended
-    well (returned too, as its own time stamps may be late)."""
-    if lesson.expected is not None:
-        return f"expected (lessons/{lesson.slug}/lesson.yaml)", lesson.expected, None
-    if ok:
-        return ok[0].language, ok[0].stdout, ok[0]
-    return "", "", None
-
-
-def _name(run: RunResult) -> str:
-    return run.language + (f" (run {run.repeat})" if run.repeat > 1 else "")
-
-
-def late_by_load(reference: str, run: RunResult, rules, reference_run: RunResult | None = None) -> str:
-    """Why the run differs from `reference` only by time stamps that the machine's load during it (and
-    during the reference run) can have made late, or "" when that does not explain the difference. Lines
-    made late by different amounts may have changed places: that too the load explains (the verdict then
-    comes from a run alone, compared as strictly as ever)."""
-    shift = compare.time_shift(reference, run.stdout, rules, any_order=True)
-    if shift is None or not shift.deltas:
-        return ""
-    stalls = [r.stall_ms for r in (run, reference_run) if r is not None]
-    stall = None if None in stalls else sum(stalls)
-    latest, earliest = max(0.0, *shift.deltas), max(0.0, *(-d for d in shift.stamps))
-    if reference_run is not None:  # the reference may be the late one: the run then looks early
-        latest, earliest = max(latest, earliest, *(-d for d in shift.deltas)), 0.0
-    if not noise.explains(latest, earliest, stall, rules.tolerance):
-        return ""
-    return f"its time stamps were up to {latest:.1f} s late while {noise.describe(stall)}"
-
-
-def crowded(lesson: Lesson, run: RunResult) -> str:
-    """Why a run of a lesson that needs free cores may have had fewer: programs waited for a CPU during it
-    (its output then differs in words too: two steps take the time of two), or "" when none did."""
-    if not lesson.needs or not noise.busy(run.stall_ms):
-        return ""
-    return f"{noise.describe(run.stall_ms)}, and the lesson needs {lesson.needs.cores} free cores"
-
-
-def _difference(ref_name: str, reference: str, run: RunResult, rules) -> str:
-    """How a run's output differs from the reference, for people: one sentence when every line from some
-    point on is late by the same amount, else a diff; "" when they match."""
-    text = compare.diff(ref_name, reference, _name(run), run.stdout, rules)
-    if not text:
-        return ""
-    shift = compare.time_shift(reference, run.stdout, rules)
-    if shift is not None and shift.late_from is not None:
-        text = f"{_name(run)}: {shift.describe()}"
-    if noise.busy(run.stall_ms):
-        text += f"\n({_name(run)}: the machine was busy: {noise.describe(run.stall_ms)})"
-    if run.rerun:
-        text += f"\n({_name(run)} was run again alone (no other program timed, no build, meanwhile): {run.rerun})"
-    return text
-
-
-def verdict(lesson: Lesson, runs: list[RunResult]) -> tuple[bool, str, list[dict]]:
-    """Equivalent or not, a readable account of what differs, and the lines that differ by design."""
-    rules = lesson.compare
-    judged = [r for r in runs if r.status.judged]
-    problems = [f"{r.language}: {r.status.value} - {r.message}" for r in judged if r.status is not Status.OK]
-    ok = [r for r in judged if r.status is Status.OK]
-    ref_name, reference, _ = _reference(lesson, ok)
-    diffs = []
-    for run in ok:
-        if run.stdout is reference:
-            continue
-        text = _difference(ref_name, reference, run, rules)
-        if text:
-            diffs.append(text)
-    declared = []
-    for rule in rules.differ:
-        lines = {lang: [line for line in compare.normalise(r.stdout) if rule.matches(line)]
-                 for lang, r in {r.language: r for r in ok}.items()}
-        declared.append({"match": rule.match, "why": rule.why, "lines": lines})
-    equivalent = not problems and not diffs and bool(ok)
-    return equivalent, "\n\n".join(problems + diffs), declared
-
-
 def _service(lesson: Lesson, backend: Backend, run_id: str, progress: Progress):
     """The service the lesson's examples talk to, started for the length of the lesson."""
     if lesson.service is None:
@@ -252,22 +174,12 @@ def run_lesson(lesson: Lesson, languages: list[Language], backend: Backend, repe
     except KitError as exc:  # the service did not start: no example can run
         runs = [RunResult(language=lang.name, backend=backend.name, status=Status.ERROR, message=(
             f"the lesson's service {lesson.service!r} is not available: {exc}")) for lang in languages]
-    equivalent, diff, declared = verdict(lesson, runs)
+    equivalent, diff, declared = verdicts.verdict(lesson, runs)
     return LessonReport(
         lesson=lesson.slug, title=lesson.title, equivalent=equivalent, diff=diff, runs=tuple(runs),
         backend=backend.name, declared_differences=tuple(declared), host=host_facts(), date=now(),
-        order_varied=order_varied(lesson, runs),
+        order_varied=verdicts.order_varied(lesson, runs),
     )
-
-
-def order_varied(lesson: Lesson, runs: list[RunResult]) -> dict[str, tuple[str, ...]]:
-    """Per language run more than once, the lines whose order was not the same in every run."""
-    found = {}
-    for language in dict.fromkeys(r.language for r in runs):
-        outputs = [r.stdout for r in runs if r.language == language and r.status is Status.OK]
-        if len(outputs) > 1 and (lines := compare.order_variations(outputs, lesson.compare)):
-            found[language] = tuple(lines)
-    return found
 
 
 def rerun_late(lesson: Lesson, languages: list[Language], backend: Backend, runs: list[RunResult], run_id: str,
@@ -277,11 +189,12 @@ def rerun_late(lesson: Lesson, languages: list[Language], backend: Backend, runs
     more alone: the verdict comes from that run. Never more than one rerun per run; a difference the load
     does not explain stands at once."""
     ok = [r for r in runs if r.status is Status.OK]
-    _, reference, reference_run = _reference(lesson, ok)
+    _, reference, reference_run = verdicts.reference_of(lesson, ok)
     by_name = {language.name: language for language in languages}
     late = {id(run): f"in the first run {why}" for run in ok if run is not reference_run and not run.rerun
             and not compare.matches(reference, run.stdout, lesson.compare)[0]
-            and (why := late_by_load(reference, run, lesson.compare, reference_run) or crowded(lesson, run))}
+            and (why := verdicts.late_by_load(reference, run, lesson.compare, reference_run)
+                 or verdicts.crowded(lesson, run))}
     if reference_run is not None and late:  # with no expected output, the first run is the yardstick
         late[id(reference_run)] = "the others were compared with its first run, which the load may have made late"
     settled = []
@@ -292,7 +205,7 @@ def rerun_late(lesson: Lesson, languages: list[Language], backend: Backend, runs
             progress(f"{lesson.slug}: {language.title}'s time stamps may be late from the machine's load: "
                      "running it again, alone")
             again = run_language(lesson, language, backend, 1, run_id, progress, service, alone=True)[0]
-            run = again.instead_of(run, why)
+            run = verdicts.short_of_cores(lesson, reference, again.instead_of(run, why))
         settled.append(run)
     return settled
 

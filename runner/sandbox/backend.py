@@ -51,6 +51,8 @@ class Outcome:
     peak_memory_bytes: int | None
     pids_refused: int = 0  # new processes or threads the sandbox's pids limit refused
     stall_ms: float | None = None  # the machine's CPU wait during the run (runner/sandbox/noise.py); None: unknown
+    cpu_ms: float | None = None  # the program's own CPU time, all its threads and processes; None: unknown
+    other_cpu_ms: float | None = None  # CPU time other work took during the run (noise.others_ms); None: unknown
 
     @property
     def ended_well(self) -> bool:
@@ -191,7 +193,8 @@ def run_result(language: Language, backend: str, outcome: Outcome, timeout: floa
         language=language.name, backend=backend, exit_code=outcome.exit_code, stdout=outcome.stdout,
         stderr=outcome.stderr, process_ms=outcome.process_ms if outcome.process_ms is not None
         else outcome.wall_ms, wall_ms=outcome.wall_ms, peak_memory_bytes=outcome.peak_memory_bytes,
-        truncated=outcome.truncated, stall_ms=outcome.stall_ms,
+        truncated=outcome.truncated, stall_ms=outcome.stall_ms, cpu_ms=outcome.cpu_ms,
+        other_cpu_ms=outcome.other_cpu_ms,
         build_ms=build.build_ms if build else None, build_output=build.build_output if build else "",
         build_cached=build.build_cached if build else False,
         **common,

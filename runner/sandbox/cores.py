@@ -19,10 +19,14 @@ STAT = Path("/proc/stat")
 LOADAVG = Path("/proc/loadavg")
 WINDOW = 0.5  # seconds over which the machine's work is measured
 SPARE = 0.5  # a core's worth of other work under this leaves the cores free enough (a quiet machine's daemons)
+# Other work that took less than this many cores on average over a run left the program the cores it needed:
+# a quiet machine's daemons and the kit itself take 0.01-0.03 of them over a 1 s run of `parallelism`, and a
+# core taken for 0.2 s of it moves that lesson's verdict less than the tolerance of its 0.5 s steps.
+SPARE_DURING = 0.2
 _IDLE = (3, 4)  # the `cpu` line's idle and iowait columns: time not spent working
 
 
-def _cpu_times() -> tuple[int, int] | None:
+def cpu_times() -> tuple[int, int] | None:
     """The machine's (working, total) CPU time so far, in clock ticks, or None without /proc/stat."""
     try:
         first = STAT.read_text().split("\n", 1)[0].split()
@@ -60,12 +64,25 @@ class Cores:
                 f"by other work (measured over {WINDOW:g} s{load})")
 
 
+def taken_during(other_cpu_ms: float | None, process_ms: float | None, needed: int) -> str:
+    """Why a program that needed `needed` free cores did not have them while it ran, from the CPU time other
+    work took meanwhile (runner/sandbox/noise.py's others_ms: steal included, the program's own excluded),
+    or "" when it had them or that is not known."""
+    if other_cpu_ms is None or not process_ms:
+        return ""
+    count, others = os.cpu_count() or 1, other_cpu_ms / process_ms
+    if count - others >= needed - SPARE_DURING:
+        return ""
+    return (f"other work took {others:.2f} of this machine's {count} cores on average while it ran "
+            f"({other_cpu_ms / 1000:.2f} s of CPU time in {process_ms / 1000:.2f} s)")
+
+
 def measure(window: float = WINDOW) -> Cores:
     """The cores now: how many, and how busy over `window` seconds from this call."""
     count = os.cpu_count() or 1
-    before = _cpu_times()
+    before = cpu_times()
     time.sleep(window)
-    after = _cpu_times()
+    after = cpu_times()
     busy = None
     if before is not None and after is not None and after[1] > before[1]:
         busy = count * (after[0] - before[0]) / (after[1] - before[1])

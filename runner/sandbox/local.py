@@ -14,7 +14,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from runner import KitError
-from runner.sandbox import build_cache, noise
+from runner.sandbox import build_cache, cores, noise
 from runner.sandbox.backend import OUTPUT_LIMIT, Backend, Example, Outcome, Progress, fill_env, run_result
 from runner.sandbox.run_context import RunContext
 from runner.model.languages import Language
@@ -129,7 +129,7 @@ def run_process(command: list[str], cwd: Path, env: dict[str, str], timeout: flo
                 limit: int = OUTPUT_LIMIT, niceness: int = 0) -> Outcome:
     """Run a command in its own process group with a timeout and an output cap (and a lower CPU
     priority, with `niceness`)."""
-    pressure = noise.cpu_pressure_us()
+    pressure, machine = noise.cpu_pressure_us(), cores.cpu_times()
     started = time.monotonic()
     marker = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
     proc = subprocess.Popen(command, cwd=cwd, env={**env, RUN_VARIABLE: marker}, stdin=subprocess.DEVNULL,
@@ -144,8 +144,9 @@ def run_process(command: list[str], cwd: Path, env: dict[str, str], timeout: flo
     waited: dict = {}
 
     def wait() -> None:
-        _, status, _ = os.wait4(proc.pid, 0)
-        waited.update(status=status, ended=time.monotonic())
+        _, status, usage = os.wait4(proc.pid, 0)
+        waited.update(status=status, ended=time.monotonic(), own_ms=(usage.ru_utime + usage.ru_stime) * 1000,
+                      machine=cores.cpu_times())
         peak.done.set()
 
     waiter = threading.Thread(target=wait, daemon=True)
@@ -166,6 +167,9 @@ def run_process(command: list[str], cwd: Path, env: dict[str, str], timeout: flo
     status = waited.get("status", 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     elapsed = (waited.get("ended", time.monotonic()) - started) * 1000
+    after = waited.get("machine")
+    others = noise.others_ms(after[0] - machine[0], after[1] - machine[1], os.cpu_count(), elapsed,
+                             waited.get("own_ms")) if machine and after else None
     return Outcome(
         exit_code=proc.returncode,
         stdout=readers[0].data.decode("utf-8", "replace"),
@@ -177,6 +181,8 @@ def run_process(command: list[str], cwd: Path, env: dict[str, str], timeout: flo
         wall_ms=elapsed,
         peak_memory_bytes=peak.peak,
         stall_ms=stall,
+        cpu_ms=waited.get("own_ms"),
+        other_cpu_ms=others,
     )
 
 

@@ -12,6 +12,11 @@ The Docker sandbox's wrapper reads the container's own CPU pressure where cgroup
 container (the whole machine's; with a remote engine, that machine's); the local backend reads it here.
 
 Contention only delays: a time stamp earlier than expected is never noise.
+
+A lesson that needs free cores (runner/sandbox/cores.py) asks more: whether other work took CPU time while
+its program ran, even where nothing waited in the program's view (a virtual machine's CPU taken by its host,
+"steal", is invisible to PSI). That is the machine's working time over the run, from /proc/stat, less the
+program's own CPU time (others_ms).
 """
 from __future__ import annotations
 
@@ -41,6 +46,16 @@ def stall_ms(before_us: int | None, after_us: int | None) -> float | None:
     if before_us is None or after_us is None or after_us < before_us:
         return None
     return (after_us - before_us) / 1000
+
+
+def others_ms(work_ticks: int | None, all_ticks: int | None, cpus: int | None, wall_ms: float | None,
+              own_ms: float | None) -> float | None:
+    """The CPU time, in ms, that the rest of the machine (steal included) used while a program ran: the
+    machine's working share of its CPU ticks over the run (`work_ticks` of `all_ticks`, on `cpus` CPUs,
+    over `wall_ms`) less the program's own CPU time; None when any of them is unknown."""
+    if None in (work_ticks, all_ticks, cpus, wall_ms, own_ms) or not all_ticks or not cpus:
+        return None
+    return max(0.0, work_ticks / all_ticks * cpus * wall_ms - own_ms)
 
 
 def explains(latest: float, earliest: float, stall: float | None, tolerance: float) -> bool:

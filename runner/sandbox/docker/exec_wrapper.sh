@@ -30,6 +30,6 @@ kill -KILL -1 2>/dev/null
 k=oom_kill; oom=$(( $(count /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control) - oom0 ))
 k=max; refused=$(( $(count /sys/fs/cgroup/pids.events /sys/fs/cgroup/pids/pids.events) - pids0 ))
 cd /; rm -rf "/work/$job" "/work/$job.files" "/work/$job.pid" "/work/$job.go" /tmp/* /tmp/.[!.]* 2>/dev/null
-printf '\n%s rc=%s cs=%s oom=%s pidsmax=%s stall=%s\n' "$MARK" "$rc" "$(( ${e%.*}${e#*.} - ${s%.*}${s#*.} ))" \
-  "$oom" "$refused" "$stall" >&2
+printf '\n%s rc=%s cs=%s oom=%s pidsmax=%s stall=%s %s\n' "$MARK" "$rc" "$(( ${e%.*}${e#*.} - ${s%.*}${s#*.} ))" \
+  "$oom" "$refused" "$stall" "$cpu" >&2
 exit $rc

@@ -8,6 +8,7 @@ from typing import Callable
 import docker.errors
 import requests.exceptions
 
+from runner.sandbox import noise
 from runner.sandbox.backend import Outcome
 
 MARK = "#async-rosetta#"  # starts the wrapper's report, the last line of stderr (the scripts' $MARK)
@@ -81,6 +82,8 @@ def outcome_of(reader: OutputReader, exit_code: int | None, timed_out: bool, wal
     container of its own reports the peak memory: a warm container's spans every run in it."""
     stderr, mark = parse_mark(reader.err.decode("utf-8", "replace"))
     centiseconds = _number(mark, "cs")
+    process_ms = centiseconds * 10 if centiseconds is not None else None
+    own = _number(mark, "own")
     return Outcome(
         exit_code=exit_code,
         stdout=reader.program_stdout().decode("utf-8", "replace"),
@@ -88,9 +91,12 @@ def outcome_of(reader: OutputReader, exit_code: int | None, timed_out: bool, wal
         timed_out=timed_out,
         oom=oom or bool(_number(mark, "oom")),
         truncated=reader.truncated,
-        process_ms=centiseconds * 10 if centiseconds is not None else None,
+        process_ms=process_ms,
         wall_ms=wall_ms,
         peak_memory_bytes=_number(mark, "peak"),
         pids_refused=_number(mark, "pidsmax") or 0,
         stall_ms=stall / 1000 if (stall := _number(mark, "stall")) is not None else None,
+        cpu_ms=own / 1000 if own is not None else None,
+        other_cpu_ms=noise.others_ms(_number(mark, "work"), _number(mark, "ticks"), _number(mark, "cpus"),
+                                     process_ms, own / 1000 if own is not None else None),
     )

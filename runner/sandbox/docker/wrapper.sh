@@ -9,6 +9,6 @@ peak=; for f in /sys/fs/cgroup/memory.peak /sys/fs/cgroup/memory/memory.max_usag
   if [ -r "$f" ]; then read -r peak < "$f"; break; fi; done
 refused=; for f in /sys/fs/cgroup/pids.events /sys/fs/cgroup/pids/pids.events; do
   if [ -r "$f" ]; then while read -r key value; do [ "$key" = max ] && refused=$value; done < "$f"; break; fi; done
-printf '\n%s rc=%s cs=%s peak=%s pidsmax=%s stall=%s\n' "$MARK" "$rc" "$(( ${e%.*}${e#*.} - ${s%.*}${s#*.} ))" \
-  "$peak" "$refused" "$stall" >&2
+printf '\n%s rc=%s cs=%s peak=%s pidsmax=%s stall=%s %s\n' "$MARK" "$rc" "$(( ${e%.*}${e#*.} - ${s%.*}${s#*.} ))" \
+  "$peak" "$refused" "$stall" "$cpu" >&2
 exit $rc
