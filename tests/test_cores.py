@@ -174,12 +174,17 @@ def test_a_run_reports_its_own_cpu_time_and_what_other_work_took_meanwhile(backe
     """In each kind of sandbox: the local backend's process, a warm container's exec, a container of its own."""
     backend = request.getfixturevalue(f"{backend_name}_backend")
     run = {"warm": warm}
-    quiet = _spin(tmp_path / "quiet", registry, backend, **run)
-    # The program spins for 1 s: about a core of its own, whatever the start-up adds.
-    assert 800 <= quiet.cpu_ms <= quiet.process_ms * 1.1 + 50, quiet
-    assert quiet.other_cpu_ms is not None and quiet.other_cpu_ms < quiet.process_ms, quiet
+    # Whatever else the machine runs (the suite may run beside a job that keeps a core busy), the two figures
+    # together never exceed what its cores could do, and the program, spinning for 1 s, got some of a core.
+    spun = _spin(tmp_path / "as-it-is", registry, backend, **run)
+    assert spun.cpu_ms is not None and spun.other_cpu_ms is not None, spun
+    assert 300 <= spun.cpu_ms <= spun.process_ms * 1.1 + 50, spun
+    assert spun.cpu_ms + spun.other_cpu_ms <= COUNT * spun.process_ms * 1.05 + 50, spun
     with hog():
         busy = _spin(tmp_path / "busy", registry, backend, **run)
-    # A core spun by another process all along: at least half a core's worth more than before, never the program's.
-    assert busy.other_cpu_ms >= quiet.other_cpu_ms + 0.5 * busy.process_ms, (quiet, busy)
-    assert busy.cpu_ms >= 500, busy
+    # With a core spun by another process all along, the machine works on every core (up to 2 here: the hog and
+    # the program), and what the program did not do is the other work's: never counted as the program's.
+    working = min(COUNT, 2) * busy.process_ms
+    assert busy.cpu_ms + busy.other_cpu_ms >= 0.85 * working, busy
+    assert busy.other_cpu_ms >= 0.4 * busy.process_ms, busy
+    assert 300 <= busy.cpu_ms <= busy.process_ms * 1.1 + 50, busy
