@@ -109,11 +109,16 @@ def remove(container) -> None:
 
 
 def remove_id(client, container_id: str) -> None:
+    """Remove a container by id; one already gone, or whose removal another process (a run's own cleanup,
+    another `invoke clean`) has under way, counts as removed."""
     with uninterrupted():
         try:
             client.api.remove_container(container_id, force=True)
         except (docker.errors.NotFound, requests.exceptions.ConnectionError):
             pass
+        except docker.errors.APIError as exc:
+            if exc.status_code != 409 or "already in progress" not in str(exc.explanation):
+                raise
 
 
 def kill(container, how: str = "SIGKILL") -> None:
