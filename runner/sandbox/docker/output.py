@@ -83,7 +83,7 @@ def outcome_of(reader: OutputReader, exit_code: int | None, timed_out: bool, wal
     stderr, mark = parse_mark(reader.err.decode("utf-8", "replace"))
     centiseconds = _number(mark, "cs")
     process_ms = centiseconds * 10 if centiseconds is not None else None
-    own = _number(mark, "own")
+    cpu_ms = own / 1000 if (own := _number(mark, "own")) is not None else None
     return Outcome(
         exit_code=exit_code,
         stdout=reader.program_stdout().decode("utf-8", "replace"),
@@ -96,7 +96,7 @@ def outcome_of(reader: OutputReader, exit_code: int | None, timed_out: bool, wal
         peak_memory_bytes=_number(mark, "peak"),
         pids_refused=_number(mark, "pidsmax") or 0,
         stall_ms=stall / 1000 if (stall := _number(mark, "stall")) is not None else None,
-        cpu_ms=own / 1000 if own is not None else None,
+        cpu_ms=cpu_ms,
         other_cpu_ms=noise.others_ms(_number(mark, "work"), _number(mark, "ticks"), _number(mark, "cpus"),
-                                     process_ms, own / 1000 if own is not None else None),
+                                     process_ms, cpu_ms),
     )
